@@ -1,0 +1,62 @@
+"""Decorators every staff view wears: who may reach it, and how recently they proved who they are."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
+
+from remit.accounts.roles import roles_with
+
+View = TypeVar("View", bound=Callable[..., HttpResponse])
+
+REAUTH_SESSION_KEY = "reauth_at"
+
+
+def staff_required(capability: str | None = None) -> Callable[[View], View]:
+    """Signed-in staff only; with a capability, only roles that hold it (others get 403)."""
+    if capability is not None:
+        roles_with(capability)  # fail at import time on a misspelt capability
+
+    def decorator(view: View) -> View:
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            user = request.user
+            if not user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if not user.is_active:
+                raise PermissionDenied("This account is deactivated.")
+            if capability is not None and not user.can(capability):  # type: ignore[union-attr]
+                raise PermissionDenied(f"Your role does not allow this ({capability}).")
+            return view(request, *args, **kwargs)
+
+        wrapper.required_capability = capability  # type: ignore[attr-defined]
+        return wrapper  # type: ignore[return-value]
+
+    return decorator
+
+
+def mark_recent_auth(request: HttpRequest) -> None:
+    request.session[REAUTH_SESSION_KEY] = time.time()
+
+
+def recent_auth_required(view: View) -> View:
+    """Sensitive actions (exports, user administration) ask for the password again when it is stale."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        at = request.session.get(REAUTH_SESSION_KEY)
+        if at is None or time.time() - float(at) > settings.REMIT_REAUTH_MINUTES * 60:
+            query = urlencode({"next": request.get_full_path()})
+            return HttpResponseRedirect(f"{reverse('accounts:reauth')}?{query}")
+        return view(request, *args, **kwargs)
+
+    return wrapper  # type: ignore[return-value]

@@ -1,0 +1,66 @@
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
+
+from remit.audit import actions as audit
+
+# Requests a page makes on its own (polling, the idle warning's check) carry
+# this header and do not count as activity.
+BACKGROUND_HEADER = "HTTP_X_REMIT_BACKGROUND"
+
+
+class IdleTimeoutMiddleware:
+    """Sign a staff member out after REMIT_IDLE_TIMEOUT_MINUTES without activity."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.user.is_authenticated:
+            now = time.time()
+            limit = settings.REMIT_IDLE_TIMEOUT_MINUTES * 60
+            last = request.session.get("last_activity")
+            if last is not None and now - float(last) > limit:
+                user = request.user
+                audit.record(audit.IDLE_TIMEOUT, actor=user, request=request)
+                logout(request)
+                messages.info(request, "You were signed out after a period of inactivity.")
+                if request.META.get(BACKGROUND_HEADER) or request.headers.get("HX-Request"):
+                    response = HttpResponse(status=401)
+                    response["HX-Redirect"] = reverse(settings.LOGIN_URL)
+                    return response
+                query = urlencode({"next": request.get_full_path()})
+                return HttpResponseRedirect(f"{reverse(settings.LOGIN_URL)}?{query}")
+            if not request.META.get(BACKGROUND_HEADER):
+                request.session["last_activity"] = now
+        return self.get_response(request)
+
+
+EXEMPT_PREFIXES = ("/accounts/", "/static/", "/p/", "/fhir/", "/api/", "/healthz")
+
+
+class RequireMFAMiddleware:
+    """A signed-in staff member reaches nothing but the sign-in pages until a second factor is verified."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        if (
+            settings.REMIT_MFA_REQUIRED
+            and user.is_authenticated
+            and not user.is_verified()  # type: ignore[union-attr]
+            and not request.path.startswith(EXEMPT_PREFIXES)
+        ):
+            query = urlencode({"next": request.get_full_path()})
+            return HttpResponseRedirect(f"{reverse('accounts:mfa')}?{query}")
+        return self.get_response(request)

@@ -1,0 +1,47 @@
+"""Staff roles and what each may do.
+
+One table answers "may this role do that?" for every view, the API and the
+tests' permission matrix, so a change of policy is a change here only.
+"""
+
+from __future__ import annotations
+
+PRESCRIBER = "prescriber"
+NURSE = "nurse"
+TMS_TECHNICIAN = "tms_technician"
+FRONT_DESK = "front_desk"
+CLINIC_ADMIN = "clinic_admin"
+
+ROLES: dict[str, str] = {
+    PRESCRIBER: "Prescriber (MD/NP)",
+    NURSE: "Nurse",
+    TMS_TECHNICIAN: "TMS technician",
+    FRONT_DESK: "Front desk",
+    CLINIC_ADMIN: "Clinic administrator",
+}
+
+CLINICAL_ROLES = frozenset({PRESCRIBER, NURSE, TMS_TECHNICIAN})
+
+# Capability -> roles that hold it.
+CAPABILITIES: dict[str, frozenset[str]] = {
+    # Demographics and scheduling: everyone who works the front of the clinic.
+    "patient.view": frozenset({PRESCRIBER, NURSE, TMS_TECHNICIAN, FRONT_DESK, CLINIC_ADMIN}),
+    "patient.edit": frozenset({PRESCRIBER, NURSE, TMS_TECHNICIAN, FRONT_DESK}),
+    # Diagnoses, medications, trials, allergies, weights, scores, notes.
+    "clinical.view": CLINICAL_ROLES,
+    "clinical.edit": frozenset({PRESCRIBER, NURSE}),
+    "clinical.weight": CLINICAL_ROLES,
+    "audit.view": frozenset({CLINIC_ADMIN}),
+    "users.manage": frozenset({CLINIC_ADMIN}),
+}
+
+
+def roles_with(capability: str) -> frozenset[str]:
+    try:
+        return CAPABILITIES[capability]
+    except KeyError:
+        raise KeyError(f"unknown capability {capability!r}; known: {', '.join(sorted(CAPABILITIES))}")
+
+
+def can(roles: list[str] | frozenset[str] | set[str], capability: str) -> bool:
+    return bool(set(roles) & roles_with(capability))

@@ -1,0 +1,58 @@
+"""Reading ICD-10-CM diagnosis codes for the screening rules.
+
+A code is compared by its category (the three characters before the dot)
+and, where the episode matters, by its subcategory. Only the codes named
+here are read; everything else is simply "another diagnosis".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from remit.core.screening.intake import Diagnosis, DiagnosisStatus
+
+CURRENT: frozenset[DiagnosisStatus] = frozenset({"active"})
+CURRENT_OR_REMITTED: frozenset[DiagnosisStatus] = frozenset({"active", "in_remission"})
+ANY_STATUS: frozenset[DiagnosisStatus] = frozenset({"active", "in_remission", "resolved"})
+
+PSYCHOTIC_DISORDERS = tuple(f"F{n}" for n in range(20, 30))  # F20-F29
+# F10-F19 less F17: nicotine dependence is a substance use disorder in ICD-10-CM, but no source in the
+# clinical reference ties it to ketamine's abuse risk, and flagging every smoker would bury the signal.
+SUBSTANCE_USE_DISORDERS = tuple(f"F{n}" for n in range(10, 20) if n != 17)
+# F16 hallucinogen-related disorders include phencyclidine/ketamine; F19 other or multiple substances.
+KETAMINE_RELATED_SUBSTANCE_USE = ("F16", "F19")
+ALCOHOL_RELATED = ("F10",)
+
+# Bipolar codes whose current episode is manic, hypomanic, mixed, or has psychotic features:
+# F30 manic episode; F31.0 hypomanic; F31.1x manic; F31.2 manic with psychotic features;
+# F31.5 depressed with psychotic features; F31.6x mixed.
+MANIA_OR_PSYCHOSIS_PREFIXES = ("F30", "F31.0", "F31.1", "F31.2", "F31.5", "F31.6")
+# Bipolar codes that do not say what the current episode is: F31 alone, F31.8x (incl. bipolar II), F31.9.
+BIPOLAR_EPISODE_UNSTATED = ("F31.8", "F31.9")
+DEPRESSION_WITH_PSYCHOTIC_FEATURES = ("F32.3", "F33.3")
+
+
+def category(code: str) -> str:
+    return code.split(".", 1)[0]
+
+
+def _matches(code: str, prefixes: Iterable[str]) -> bool:
+    return any(code.startswith(prefix) if "." in prefix else category(code) == prefix for prefix in prefixes)
+
+
+def has(
+    diagnoses: tuple[Diagnosis, ...] | None, prefixes: Iterable[str], statuses: frozenset[DiagnosisStatus]
+) -> bool:
+    """True when a diagnosis with one of these categories/prefixes and statuses is recorded."""
+    wanted = tuple(prefixes)
+    return diagnoses is not None and any(
+        d.status in statuses and _matches(d.code, wanted) for d in diagnoses
+    )
+
+
+def bipolar_episode_unstated(diagnoses: tuple[Diagnosis, ...] | None) -> bool:
+    """A current bipolar diagnosis whose code leaves the current episode unsaid."""
+    return diagnoses is not None and any(
+        d.status == "active" and (d.code == "F31" or _matches(d.code, BIPOLAR_EPISODE_UNSTATED))
+        for d in diagnoses
+    )

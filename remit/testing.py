@@ -1,0 +1,146 @@
+"""Personas and the permission matrix every staff view's tests inherit.
+
+A persona is a staff member of one role in clinic A; ``other_clinic`` is a
+prescriber in clinic B; ``anonymous`` is nobody.  A view's test class names
+its URL and the capability it needs, and inherits one test per persona:
+allowed → 200 (or the expected status), forbidden → 403, anonymous → sign-in
+page, and for patient views, another clinic's staff → 404 so that a patient's
+existence is not leaked.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import time
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import pytest
+from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from remit.accounts import roles as R
+from remit.accounts.models import Clinic, User
+
+PASSWORD = "correct horse battery staple 42"
+PERSONA_ROLES = [R.PRESCRIBER, R.NURSE, R.TMS_TECHNICIAN, R.FRONT_DESK, R.CLINIC_ADMIN]
+
+
+def totp_secret(device: TOTPDevice) -> str:
+    """The base32 secret an authenticator app (or pyotp) takes."""
+    return base64.b32encode(binascii.unhexlify(device.key)).decode()
+
+
+def make_user(username: str, roles: list[str], clinics: list[Clinic], *, mfa: bool = True) -> User:
+    user = User.objects.create_user(
+        username=username,
+        password=PASSWORD,
+        first_name=username.replace("_", " ").title(),
+        last_name="Persona",
+        roles=roles,
+    )
+    user.clinics.set(clinics)
+    if mfa:
+        TOTPDevice.objects.create(user=user, name="authenticator", confirmed=True)
+    return user
+
+
+def login(client: Client, user: User) -> Client:
+    """Sign a test client in with both factors, as the sign-in pages would."""
+    client.force_login(user)
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="authenticator", confirmed=True)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session["last_activity"] = time.time()
+    session["reauth_at"] = time.time()
+    session.save()
+    return client
+
+
+@dataclass
+class World:
+    clinic: Clinic
+    other_clinic: Clinic
+    users: dict[str, User]
+
+    def client(self, persona: str) -> Client:
+        client = Client()
+        if persona == "anonymous":
+            return client
+        return login(client, self.users[persona])
+
+
+def build_world() -> World:
+    clinic = Clinic.objects.create(name="Clinic A", slug="clinic-a")
+    other = Clinic.objects.create(name="Clinic B", slug="clinic-b")
+    users = {role: make_user(role, [role], [clinic]) for role in PERSONA_ROLES}
+    users["other_clinic"] = make_user("other_clinic", [R.PRESCRIBER, R.CLINIC_ADMIN], [other])
+    return World(clinic, other, users)
+
+
+def make_patient(clinic: Clinic, **fields: Any) -> Any:
+    from remit.patients.models import Patient
+
+    n = Patient.objects.count() + 1
+    values: dict[str, Any] = {
+        "mrn": f"MRN{n:05d}",
+        "given_name": "Testa",
+        "family_name": f"Synthetic{n}",
+        "date_of_birth": date(1980, 5, 17),
+        "sex_at_birth": "female",
+    }
+    values.update(fields)
+    return Patient.objects.create(clinic=clinic, **values)
+
+
+class PermissionMatrix:
+    """Inherit, set ``capability`` (or ``allowed_roles``) and define ``url(world, patient)``.
+
+    ``patient_scoped = True`` adds the other-clinic 404 test.  ``ok_status``
+    is what an allowed GET returns (200 for pages; a redirect for actions).
+    """
+
+    capability: str | None = None
+    allowed_roles: frozenset[str] | None = None
+    patient_scoped = True
+    ok_status = 200
+
+    def url(self, world: World, patient: Any) -> str:
+        raise AssertionError("a matrix test class must define url()")
+
+    def request(self, client: Client, url: str) -> Any:
+        return client.get(url)
+
+    def roles_allowed(self) -> frozenset[str]:
+        if self.allowed_roles is not None:
+            return self.allowed_roles
+        if self.capability is None:
+            return frozenset(PERSONA_ROLES)
+        return R.roles_with(self.capability)
+
+    @pytest.mark.parametrize("persona", PERSONA_ROLES)
+    def test_matrix_role(self, world: World, persona: str) -> None:
+        patient = make_patient(world.clinic)
+        response = self.request(world.client(persona), self.url(world, patient))
+        if persona in self.roles_allowed():
+            assert response.status_code == self.ok_status, (persona, response.status_code)
+        else:
+            assert response.status_code == 403, (persona, response.status_code)
+
+    def test_matrix_anonymous_is_sent_to_sign_in(self, world: World) -> None:
+        patient = make_patient(world.clinic)
+        response = self.request(world.client("anonymous"), self.url(world, patient))
+        assert response.status_code == 302
+        assert "/accounts/login/" in response["Location"]
+
+    def test_matrix_other_clinic_gets_not_found(self, world: World) -> None:
+        if not self.patient_scoped:
+            return
+        patient = make_patient(world.clinic)
+        response = self.request(world.client("other_clinic"), self.url(world, patient))
+        assert response.status_code == 404

@@ -1,0 +1,35 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest
+from django.urls import NoReverseMatch, reverse
+
+# (label, url name, capability needed or None for any signed-in staff member)
+NAVIGATION: list[tuple[str, str, str | None]] = [
+    ("Today", "web:today", None),
+    ("Patients", "patients:list", "patient.view"),
+    ("Alerts", "alerts:inbox", "clinical.view"),
+    ("Reports", "reports:outcomes", "reports.view"),
+    ("Audit", "audit:report", "audit.view"),
+    ("Users", "accounts:users", "users.manage"),
+]
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    user = request.user
+    items = []
+    if user.is_authenticated:
+        for label, name, capability in NAVIGATION:
+            if capability is not None and not user.can(capability):  # type: ignore[union-attr]
+                continue
+            try:
+                url = reverse(name)
+            except NoReverseMatch:
+                continue  # that part of Remit is not installed in this build
+            items.append({"label": label, "url": url, "active": request.path.startswith(url) and url != "/"})
+    return {
+        "nav_items": items,
+        "idle_timeout_seconds": settings.REMIT_IDLE_TIMEOUT_MINUTES * 60,
+    }

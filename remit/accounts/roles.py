@@ -31,6 +31,7 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "clinical.view": CLINICAL_ROLES,
     "clinical.edit": frozenset({PRESCRIBER, NURSE}),
     "clinical.weight": CLINICAL_ROLES,
+    "reports.view": frozenset({PRESCRIBER, CLINIC_ADMIN}),
     "audit.view": frozenset({CLINIC_ADMIN}),
     "users.manage": frozenset({CLINIC_ADMIN}),
 }

@@ -90,7 +90,9 @@ def to_json(outcome: CourseOutcome) -> dict[str, Any]:
     """The command's JSON document: exactly the keys of the issue-6 contract."""
     baseline = outcome.baseline
     return {
-        "baseline": None if baseline is None else {"date": baseline.date.isoformat(), "total": baseline.total},
+        "baseline": None
+        if baseline is None
+        else {"date": baseline.date.isoformat(), "total": baseline.total},
         "points": [
             {
                 "date": p.date.isoformat(),
@@ -118,7 +120,9 @@ def _flag(value: bool | None) -> str:
 
 def _text(outcome: CourseOutcome) -> str:
     b = outcome.baseline
-    lines = [f"instrument {outcome.instrument}; baseline " + ("none" if b is None else f"{b.total} on {b.date}")]
+    lines = [
+        f"instrument {outcome.instrument}; baseline " + ("none" if b is None else f"{b.total} on {b.date}")
+    ]
     for p in outcome.points:
         pct = "n/a" if p.pct_change is None else f"{p.pct_change:+.0%}"
         lines.append(

@@ -27,9 +27,7 @@ Z95 = 1.959963984540054  # standard normal 97.5th percentile
 KM_WEEKS = (4, 8, 12, 26)
 KM_DAYS = tuple(7 * week for week in KM_WEEKS)  # 28, 56, 84, 182: the "still free at" figures
 WILSON_SOURCE = "Wilson score interval (Wilson 1927)"
-SPEARMAN_CI_SOURCE = (
-    "Fisher z with SE sqrt((1 + rho^2/2)/(n - 3)): Bonett & Wright 2000, Psychometrika 65:23"
-)
+SPEARMAN_CI_SOURCE = "Fisher z with SE sqrt((1 + rho^2/2)/(n - 3)): Bonett & Wright 2000, Psychometrika 65:23"
 KM_SOURCE = "Kaplan-Meier via scipy.stats.ecdf on CensoredData; exponential Greenwood ('log-log') bands"
 
 
@@ -55,7 +53,10 @@ def wilson_interval(k: int, n: int, z: float = Z95) -> tuple[float, float]:
     denom = 1 + z * z / n
     centre = (p + z * z / (2 * n)) / denom
     half = z / denom * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
-    return max(0.0, centre - half), min(1.0, centre + half)
+    # At k = 0 and k = n the bound is exactly 0 or 1; rounding would leave a hair above or below.
+    low = 0.0 if k == 0 else max(0.0, centre - half)
+    high = 1.0 if k == n else min(1.0, centre + half)
+    return low, high
 
 
 def rate(k: int, n: int, min_n: int = DEFAULT_MIN_N) -> Rate:
@@ -172,7 +173,9 @@ def course_counts(
     completed = sum(1 for s in statuses if s == "completed")
     discontinued = sum(1 for s in statuses if s == "discontinued")
     reasons = Counter(
-        (r or "not recorded") for s, r in zip(statuses, discontinue_reasons, strict=True) if s == "discontinued"
+        (r or "not recorded")
+        for s, r in zip(statuses, discontinue_reasons, strict=True)
+        if s == "discontinued"
     )
     return CourseCounts(
         started=len(statuses),

@@ -151,7 +151,9 @@ def nonresponse_at_checkpoint(
     )
 
 
-def relapse_after_series(outcome: CourseOutcome, settings: DecisionSettings = DEFAULT_SETTINGS) -> Finding | None:
+def relapse_after_series(
+    outcome: CourseOutcome, settings: DecisionSettings = DEFAULT_SETTINGS
+) -> Finding | None:
     """A relapse after a completed series: propose a booster (a draft maintenance course to confirm)."""
     if outcome.series_end is None:
         return None
@@ -359,7 +361,9 @@ def opioid_antagonist_during_course(
             continue
         overlaps = (course_end is None or start <= course_end) and (stop is None or stop >= course_start)
         if overlaps:
-            hits.append({"name": name, "start": start.isoformat(), "started_during_course": start >= course_start})
+            hits.append(
+                {"name": name, "start": start.isoformat(), "started_during_course": start >= course_start}
+            )
     if not hits:
         return None
     return Finding(

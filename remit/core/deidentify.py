@@ -44,10 +44,16 @@ class Identifier:
 
 _IDENTIFIERS = (
     Identifier("A", "Names"),
-    Identifier("B", "Geographic subdivisions smaller than a state, including street address, city, county, "
-               "precinct, ZIP code (except the first 3 digits where the area holds more than 20,000 people)"),
-    Identifier("C", "All elements of dates (except year) directly related to the individual, and all ages "
-               "over 89 and date elements indicating such age (may be grouped as 90 or older)"),
+    Identifier(
+        "B",
+        "Geographic subdivisions smaller than a state, including street address, city, county, "
+        "precinct, ZIP code (except the first 3 digits where the area holds more than 20,000 people)",
+    ),
+    Identifier(
+        "C",
+        "All elements of dates (except year) directly related to the individual, and all ages "
+        "over 89 and date elements indicating such age (may be grouped as 90 or older)",
+    ),
     Identifier("D", "Telephone numbers"),
     Identifier("E", "Fax numbers"),
     Identifier("F", "Email addresses"),
@@ -72,8 +78,25 @@ def safe_harbor_identifiers() -> tuple[Identifier, ...]:
 
 
 RESTRICTED_ZIP3: frozenset[str] = frozenset(
-    {"036", "059", "063", "102", "203", "556", "692", "790", "821", "823", "830", "831", "878", "879",
-     "884", "890", "893"}
+    {
+        "036",
+        "059",
+        "063",
+        "102",
+        "203",
+        "556",
+        "692",
+        "790",
+        "821",
+        "823",
+        "830",
+        "831",
+        "878",
+        "879",
+        "884",
+        "890",
+        "893",
+    }
 )
 """3-digit ZIP areas with 20,000 people or fewer, per the HHS de-identification guidance (2000 Census).
 The rule refers to current Census data: update this list when HHS publishes a newer one."""
@@ -128,8 +151,8 @@ def truncate_zip(zip_code: str, field: str = "zip") -> str:
     return "000" if zip3 in RESTRICTED_ZIP3 else zip3
 
 
-def scrub_free_text(text: str) -> None:
-    """Always None: free text is dropped from exports, never scrubbed.
+def scrub_free_text(text: str) -> str | None:
+    """What of a free-text field may be exported: always None, free text is dropped, never scrubbed.
 
     Notes, reasons and comments can hold any of the 18 identifiers in any spelling (a relative's
     name, a street, an employer, "the nurse from my church"). No scrubber finds them all, and one

@@ -156,7 +156,11 @@ def ketamine_dose(
 # --- esketamine -----------------------------------------------------------------------------
 
 EsketaminePhase = Literal["induction", "maintenance_weekly", "maintenance_individualized"]
-ESKETAMINE_PHASES: tuple[EsketaminePhase, ...] = ("induction", "maintenance_weekly", "maintenance_individualized")
+ESKETAMINE_PHASES: tuple[EsketaminePhase, ...] = (
+    "induction",
+    "maintenance_weekly",
+    "maintenance_individualized",
+)
 EsketamineIndication = Literal["trd", "mdd_suicidal"]
 
 
@@ -219,7 +223,8 @@ def esketamine_allowed_doses(
 
     TRD under 65: day 1 56 mg; then 56 or 84 mg in every phase [V, label].
     65 and over: start 28 mg [V2, MIMS HK]; later doses 28, 56 or 84 mg
-    [V2: geriatric titration as summarised for the label; confirm against the PI].
+    [UNVERIFIED: not in the clinical reference; recalled from the US label's
+    geriatric titration; confirm against the current PI].
     MDD with acute suicidal ideation: 84 mg twice weekly for 4 weeks, reducible
     to 56 mg; the label gives no maintenance phase for it [V].
     """
@@ -277,7 +282,9 @@ def tms_machine_output(motor_threshold_pct_mso: Number, intensity_pct_mt: Number
     intensity = _positive("intensity_pct_mt", intensity_pct_mt)
     output = (threshold * intensity / 100).quantize(MSO_QUANTUM, rounding=ROUND_HALF_UP)
     if output == 0:
-        raise DoseError("intensity_pct_mt", f"{intensity}% of {threshold}% MSO rounds to 0% of machine output")
+        raise DoseError(
+            "intensity_pct_mt", f"{intensity}% of {threshold}% MSO rounds to 0% of machine output"
+        )
     if output > 100:
         raise DoseError(
             "intensity_pct_mt",

@@ -92,7 +92,9 @@ DEFAULT_INSTRUMENT_RULES: Mapping[str, InstrumentRule] = {
 }
 
 RESPONSE_SOURCE = "Response = >= 50% drop from baseline: Trivedi 2006 (STAR*D); McInnes 2022; Williams 2018"
-PARTIAL_RESPONSE_SOURCE = "Partial response 25-50% drop: common convention, [UNVERIFIED] as a standard (clinical-reference §2)"
+PARTIAL_RESPONSE_SOURCE = (
+    "Partial response 25-50% drop: common convention, [UNVERIFIED] as a standard (clinical-reference §2)"
+)
 RELAPSE_SOURCE = (
     "Remit's own default: after response or remission, no benefit on 2 consecutive assessments "
     "at least 5 days apart. SUSTAIN-1 (Daly 2019) definitions were not found (clinical-reference §8); "
@@ -309,10 +311,13 @@ def evaluate_course(
     session_dates = sorted(_check_date(d, f"sessions[{i}]") for i, d in enumerate(sessions))
     checked: list[tuple[dt.date, int]] = []
     for i, item in enumerate(assessments):
-        if not isinstance(item, tuple) or len(item) != 2:
+        if not isinstance(item, tuple | list) or len(item) != 2:
             raise OutcomeInputError(f"assessments[{i}]", "must be a (date, total) pair")
         checked.append(
-            (_check_date(item[0], f"assessments[{i}].date"), _check_total(item[1], f"assessments[{i}].total", rule))
+            (
+                _check_date(item[0], f"assessments[{i}].date"),
+                _check_total(item[1], f"assessments[{i}].total", rule),
+            )
         )
     checked.sort(key=lambda a: a[0])  # stable: same-day assessments keep their given order
     first = session_dates[0]

@@ -22,12 +22,12 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     items = []
     if user.is_authenticated:
         for label, name, capability in NAVIGATION:
-            if capability is not None and not user.can(capability):  # type: ignore[union-attr]
-                continue
             try:
                 url = reverse(name)
             except NoReverseMatch:
                 continue  # that part of Remit is not installed in this build
+            if capability is not None and not user.can(capability):  # type: ignore[union-attr]
+                continue
             items.append({"label": label, "url": url, "active": request.path.startswith(url) and url != "/"})
     return {
         "nav_items": items,

@@ -22,11 +22,15 @@ def shared_dir() -> Path:
 def load_shared_json(relative: str) -> Any:
     folder = shared_dir()
     if not folder.is_dir():
-        pytest.skip(f"shared folder {folder} is absent (set REMIT_SHARED_DIR to the folder holding fhir-samples)")
+        pytest.skip(
+            f"shared folder {folder} is absent (set REMIT_SHARED_DIR to the folder holding fhir-samples)"
+        )
     return json.loads((folder / relative).read_text(encoding="utf-8"))
 
 
-def spread(instrument: Instrument, total: int, item_ids: tuple[str, ...] | None = None) -> dict[str, int | None]:
+def spread(
+    instrument: Instrument, total: int, item_ids: tuple[str, ...] | None = None
+) -> dict[str, int | None]:
     """Answers for a plain-sum instrument whose total is ``total``, filling items in order."""
     ids = item_ids if item_ids is not None else tuple(item.id for item in instrument.items if item.scored)
     answers: dict[str, int | None] = {}

@@ -141,7 +141,9 @@ def test_item_and_answer_codes_match_the_us_core_questionnaire() -> None:
         assert fhir_codes == [option.loinc for option in item.options]
         for option in fhir_item["answerOption"]:
             ordinals = [
-                ext["valueDecimal"] for ext in option.get("extension", []) if ext["url"].endswith("ordinalValue")
+                ext["valueDecimal"]
+                for ext in option.get("extension", [])
+                if ext["url"].endswith("ordinalValue")
             ]
             ours = next(o for o in item.options if o.loinc == option["valueCoding"]["code"])
             assert ordinals in ([], [ours.value])

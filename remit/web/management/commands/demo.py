@@ -1,0 +1,143 @@
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
+
+from remit.generator import synthetic
+from remit.generator.load import DemoAccount, demo_accounts, load_plan
+from remit.patients.models import Patient
+
+DEMO_PATIENTS = 200
+ACCOUNTS_FILE = "demo-accounts.json"
+
+
+def _port(value: str) -> int:
+    try:
+        port = int(value)
+    except ValueError:
+        raise CommandError(f"--port: {value!r} is not a number")
+    if not 1 <= port <= 65535:
+        raise CommandError(f"--port: {port} is not between 1 and 65535")
+    return port
+
+
+class Command(BaseCommand):
+    help = (
+        "Run the demo: migrate, collect static files, load the synthetic clinic (200 patients, "
+        "seed 2026) if the database has no patients, print every demo account and write them to "
+        "var/demo-accounts.json, then serve with gunicorn on HOST:PORT (default 127.0.0.1:8000) "
+        "until Ctrl-C."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--host", default=os.environ.get("HOST") or "127.0.0.1")
+        parser.add_argument("--port", default=os.environ.get("PORT") or "8000")
+        parser.add_argument("--no-serve", action="store_true", help="set up and print the accounts, then stop")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        host = options["host"]
+        port = _port(str(options["port"]))
+        quiet = {"verbosity": 0, "interactive": False}
+        self.stdout.write("Applying migrations…")
+        call_command("migrate", **quiet)
+        self.stdout.write("Collecting static files…")
+        call_command("collectstatic", **quiet)
+        if not Patient.objects.exists():
+            self.stdout.write(f"Loading the synthetic clinic ({DEMO_PATIENTS} patients, seed {synthetic.DEMO_SEED})…")
+            plan = synthetic.build_plan(synthetic.DEMO_SEED, patients=DEMO_PATIENTS, as_of=timezone.localdate())
+            result = load_plan(plan)
+            self.stdout.write(f"Loaded {result.patients} patients in {result.seconds:.1f} s.")
+        else:
+            self.stdout.write("The database already has patients; nothing generated.")
+
+        accounts = demo_accounts()
+        path = self.write_accounts(accounts)
+        self.print_accounts(accounts, path, host, port)
+        if options["no_serve"]:
+            return
+        self.serve(host, port)
+
+    def write_accounts(self, accounts: list[DemoAccount]) -> Path:
+        var = Path(settings.VAR_DIR)
+        var.mkdir(parents=True, exist_ok=True)
+        path = var / ACCOUNTS_FILE
+        tmp = path.with_suffix(".json.tmp")
+        tmp.write_text(json.dumps([a.as_json() for a in accounts], indent=2) + "\n")
+        tmp.chmod(0o600)
+        tmp.replace(path)
+        return path
+
+    def print_accounts(self, accounts: list[DemoAccount], path: Path, host: str, port: int) -> None:
+        out = self.stdout.write
+        if not accounts:
+            out(
+                "\nNo demo accounts: the database has patients but no staff made by `remit generate`. "
+                "Create staff with `remit createsuperuser` or run `remit generate`."
+            )
+            return
+        header = ("username", "password", "TOTP secret", "roles", "clinic(s)")
+        rows = [
+            (
+                a.username,
+                a.password + ("" if a.password_current else " *"),
+                a.totp_secret or "(none: enrol at sign-in)",
+                ", ".join(a.roles),
+                "; ".join(a.clinics),
+            )
+            for a in accounts
+        ]
+        widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
+
+        def line(cells: tuple[str, ...]) -> str:
+            return "  ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True)).rstrip()
+
+        shown = "localhost" if host in ("0.0.0.0", "::") else host  # noqa: S104
+        url = f"http://[{shown}]:{port}/" if ":" in shown else f"http://{shown}:{port}/"
+        out("")
+        out("Demo accounts — synthetic data only; these credentials are derived from a public seed.")
+        out(line(header))
+        out(line(tuple("-" * w for w in widths)))
+        for row in rows:
+            out(line(row))
+        if not all(a.password_current for a in accounts):
+            out("* this password was changed after the demo was generated; the one shown is stale.")
+        out("")
+        out(f"Sign in: open {url} , enter a username and password, then the 6-digit code from any")
+        out("authenticator app set up with the account's TOTP secret, or from:")
+        out(f"  {sys.executable} -c \"import pyotp; print(pyotp.TOTP('SECRET').now())\"")
+        out(f"The accounts are also in {path}.")
+        out("")
+
+    def serve(self, host: str, port: int) -> None:
+        bind = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+        if (
+            "REMIT_ALLOWED_HOSTS" not in os.environ
+            and host not in settings.ALLOWED_HOSTS
+            and host not in ("0.0.0.0", "::")  # noqa: S104
+        ):
+            os.environ["REMIT_ALLOWED_HOSTS"] = ",".join([*settings.ALLOWED_HOSTS, host])
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "remit.settings")
+        argv = [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "remit.wsgi:application",
+            "--bind",
+            bind,
+            "--workers",
+            "2",
+            "--access-logfile",
+            "-",
+        ]
+        self.stdout.write(f"Serving on {bind} (Ctrl-C to stop)…")
+        self.stdout.flush()
+        sys.stderr.flush()
+        os.execv(sys.executable, argv)  # replaces this process: Ctrl-C goes straight to gunicorn

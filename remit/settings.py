@@ -61,6 +61,12 @@ INSTALLED_APPS = [
     "remit.accounts",
     "remit.audit",
     "remit.patients",
+    "remit.alerts",
+    "remit.measures",
+    "remit.screening",
+    "remit.treatment",
+    "remit.reports",
+    "remit.fhir",
     "remit.web",
 ]
 

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from remit.api import api
 from remit.web import views as web_views
 
 urlpatterns = [
@@ -8,6 +9,14 @@ urlpatterns = [
     path("accounts/", include("remit.accounts.urls")),
     path("patients/", include("remit.patients.urls")),
     path("audit/", include("remit.audit.urls")),
+    path("alerts/", include("remit.alerts.urls")),
+    path("measures/", include("remit.measures.urls")),
+    path("p/", include("remit.measures.portal_urls")),
+    path("screening/", include("remit.screening.urls")),
+    path("treatment/", include("remit.treatment.urls")),
+    path("reports/", include("remit.reports.urls")),
+    path("fhir/r4/", include("remit.fhir.urls")),
+    path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
     path("healthz", web_views.healthz, name="healthz"),
 ]

@@ -1,0 +1,19 @@
+"""The JSON API under /api/v1/ (django-ninja); each app adds its router here.
+
+Staff use it with their signed-in session (CSRF enforced); OpenAPI at
+/api/v1/openapi.json.
+"""
+
+from __future__ import annotations
+
+from ninja import NinjaAPI
+from ninja.security import django_auth
+
+api = NinjaAPI(
+    title="Remit API",
+    version="1",
+    description="Remit's JSON API. Every call is allowed by role and audited.",
+    auth=django_auth,
+    csrf=True,
+    urls_namespace="api",
+)

@@ -1,6 +1,6 @@
 """The JSON API under /api/v1/ (django-ninja); each app adds its router here.
 
-Staff use it with their signed-in session (CSRF enforced); OpenAPI at
+Staff use it with their signed-in session (django_auth checks CSRF); OpenAPI at
 /api/v1/openapi.json.
 """
 
@@ -14,6 +14,5 @@ api = NinjaAPI(
     version="1",
     description="Remit's JSON API. Every call is allowed by role and audited.",
     auth=django_auth,
-    csrf=True,
     urls_namespace="api",
 )

@@ -21,6 +21,9 @@ PSYCHOTIC_DISORDERS = tuple(f"F{n}" for n in range(20, 30))  # F20-F29
 SUBSTANCE_USE_DISORDERS = tuple(f"F{n}" for n in range(10, 20) if n != 17)
 # F16 hallucinogen-related disorders include phencyclidine/ketamine; F19 other or multiple substances.
 KETAMINE_RELATED_SUBSTANCE_USE = ("F16", "F19")
+OTHER_SUBSTANCE_USE_DISORDERS = tuple(
+    c for c in SUBSTANCE_USE_DISORDERS if c not in KETAMINE_RELATED_SUBSTANCE_USE
+)
 ALCOHOL_RELATED = ("F10",)
 
 # Bipolar codes whose current episode is manic, hypomanic, mixed, or has psychotic features:
@@ -45,9 +48,7 @@ def has(
 ) -> bool:
     """True when a diagnosis with one of these categories/prefixes and statuses is recorded."""
     wanted = tuple(prefixes)
-    return diagnoses is not None and any(
-        d.status in statuses and _matches(d.code, wanted) for d in diagnoses
-    )
+    return diagnoses is not None and any(d.status in statuses and _matches(d.code, wanted) for d in diagnoses)
 
 
 def bipolar_episode_unstated(diagnoses: tuple[Diagnosis, ...] | None) -> bool:

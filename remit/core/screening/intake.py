@@ -18,7 +18,7 @@ from functools import cache
 from importlib import resources
 from typing import Any, Literal, cast
 
-import jsonschema  # type: ignore[import-untyped]  # jsonschema ships no type information
+import jsonschema
 
 Sex = Literal["female", "male", "other"]
 DiagnosisStatus = Literal["active", "in_remission", "resolved"]
@@ -135,14 +135,16 @@ def _schema_error(error: Any) -> IntakeError:
     if error.validator == "required" and isinstance(instance, dict):
         absent = [key for key in error.schema["required"] if key not in instance]
         key = _child(where, absent[0])
-        return IntakeError(key, f"{key}: is required")
+        return IntakeError(key, f"{key}: required key is missing")
     if error.validator == "pattern" and where.endswith(".code"):
         return IntakeError(where, f"{where}: {instance!r} is not an ICD-10-CM code such as F33.2")
     return IntakeError(where, f"{where}: {error.message}")
 
 
 def _check_schema(doc: object) -> None:
-    errors = sorted(_validator().iter_errors(doc), key=lambda e: (list(map(str, e.absolute_path)), e.validator))
+    errors = sorted(
+        _validator().iter_errors(doc), key=lambda e: (list(map(str, e.absolute_path)), e.validator)
+    )
     if errors:
         # Unknown keys and missing required keys are named exactly; otherwise the first error by path.
         raise _schema_error(errors[0])

@@ -1,0 +1,105 @@
+"""Evaluate an intake against the rule catalogue: one decision per modality, with reasons and gaps.
+
+Precedence, per modality:
+1. any absolute rule fired            -> contraindicated (a known contraindication stands,
+                                         even when other facts are missing; those are still listed)
+2. any needed fact unknown            -> incomplete (unknown never reads as eligible)
+3. any relative rule fired            -> caution (a prescriber must review)
+4. otherwise                          -> eligible
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Literal, TypedDict
+
+from remit.core.screening.facts import is_known
+from remit.core.screening.intake import Intake
+from remit.core.screening.rule import MODALITIES, Level, Modality, Rule
+from remit.core.screening.rules import RULES
+from remit.core.screening.settings import DEFAULT_SETTINGS, ScreeningSettings
+
+Decision = Literal["eligible", "caution", "contraindicated", "incomplete"]
+
+_LEVEL_ORDER: dict[Level, int] = {"absolute": 0, "relative": 1}
+
+
+class ReasonDict(TypedDict):
+    rule: str
+    level: Level
+    message: str
+    source: str
+
+
+class ModalityDict(TypedDict):
+    decision: Decision
+    reasons: list[ReasonDict]
+    missing: list[str]
+
+
+@dataclass(frozen=True)
+class Reason:
+    rule: str
+    level: Level
+    message: str
+    source: str
+
+    def to_dict(self) -> ReasonDict:
+        return {"rule": self.rule, "level": self.level, "message": self.message, "source": self.source}
+
+
+@dataclass(frozen=True)
+class ModalityResult:
+    """``reasons``: absolute first, then relative, each by rule id. ``missing``: sorted fact names."""
+
+    decision: Decision
+    reasons: tuple[Reason, ...]
+    missing: tuple[str, ...]
+
+    def to_dict(self) -> ModalityDict:
+        return {
+            "decision": self.decision,
+            "reasons": [reason.to_dict() for reason in self.reasons],
+            "missing": list(self.missing),
+        }
+
+
+def _decide(reasons: Iterable[Reason], missing: Iterable[str]) -> Decision:
+    levels = {reason.level for reason in reasons}
+    if "absolute" in levels:
+        return "contraindicated"
+    if any(True for _ in missing):
+        return "incomplete"
+    if "relative" in levels:
+        return "caution"
+    return "eligible"
+
+
+def evaluate_modality(
+    intake: Intake, modality: Modality, settings: ScreeningSettings, rules: Iterable[Rule] = RULES
+) -> ModalityResult:
+    reasons: list[Reason] = []
+    missing: set[str] = set()
+    for rule in rules:
+        if modality not in rule.modalities or rule.id in settings.disabled_rules:
+            continue
+        level = settings.level_of(rule)
+        if rule.condition(intake, settings):
+            reasons.append(Reason(rule=rule.id, level=level, message=rule.message, source=rule.source))
+        if rule.needs_apply(intake):
+            missing.update(fact for fact in rule.needs if not is_known(intake, fact))
+    reasons.sort(key=lambda r: (_LEVEL_ORDER[r.level], r.rule))
+    return ModalityResult(
+        decision=_decide(reasons, missing), reasons=tuple(reasons), missing=tuple(sorted(missing))
+    )
+
+
+def evaluate(intake: Intake, settings: ScreeningSettings = DEFAULT_SETTINGS) -> dict[str, ModalityResult]:
+    """The decision for each of the four modalities, in the order ketamine_iv, ketamine_im, esketamine, tms."""
+    return {modality: evaluate_modality(intake, modality, settings) for modality in MODALITIES}
+
+
+def to_dict(results: Mapping[str, ModalityResult]) -> dict[str, ModalityDict]:
+    """``{"<modality>": {"decision", "reasons": [{"rule","level","message","source"}], "missing": [...]}}``."""
+    return {modality: result.to_dict() for modality, result in results.items()}

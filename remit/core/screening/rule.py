@@ -1,0 +1,76 @@
+"""What a screening rule is: a record of data, one condition, and where it comes from."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal
+
+from remit.core.screening.facts import KNOWN
+from remit.core.screening.intake import Intake
+
+if TYPE_CHECKING:
+    from remit.core.screening.settings import ScreeningSettings
+
+Modality = Literal["ketamine_iv", "ketamine_im", "esketamine", "tms"]
+MODALITIES: tuple[Modality, ...] = ("ketamine_iv", "ketamine_im", "esketamine", "tms")
+RACEMIC_KETAMINE: frozenset[Modality] = frozenset({"ketamine_iv", "ketamine_im"})
+ALL_KETAMINE: frozenset[Modality] = RACEMIC_KETAMINE | {"esketamine"}
+ESKETAMINE: frozenset[Modality] = frozenset({"esketamine"})
+TMS: frozenset[Modality] = frozenset({"tms"})
+EVERY_MODALITY: frozenset[Modality] = frozenset(MODALITIES)
+
+Level = Literal["absolute", "relative"]
+LEVELS: tuple[Level, ...] = ("absolute", "relative")
+
+Condition = Callable[[Intake, "ScreeningSettings"], bool]
+
+_RULE_ID = re.compile(r"^[a-z][a-z0-9]*(_[a-z0-9]+)*$")
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One contraindication (``absolute``) or caution (``relative``) for some modalities.
+
+    ``condition`` returns True only on positive evidence: it reads unknown
+    facts (None) as "no evidence", so a rule can fire on what is known even
+    when other facts are missing, and a known contraindication stands.
+    ``needs`` names the facts (see ``facts.KNOWN``) without which the rule
+    cannot rule the patient *out*: if any is unknown and the rule did not
+    fire, its modalities are ``incomplete``. ``needed_when``, if given,
+    limits when the needs apply (pregnancy is not asked of men).
+    ``label_mandated`` marks an absolute rule that clinic settings may not
+    switch off or downgrade (a drug label's contraindication, or Remit's
+    own scope); a prescriber can still override it for one patient.
+    """
+
+    id: str
+    modalities: frozenset[Modality]
+    level: Level
+    needs: tuple[str, ...]
+    condition: Condition
+    message: str
+    source: str
+    label_mandated: bool = False
+    needed_when: Callable[[Intake], bool] | None = None
+
+    def __post_init__(self) -> None:
+        if not _RULE_ID.match(self.id):
+            raise ValueError(f"rule id {self.id!r} is not snake_case")
+        if not self.modalities or not self.modalities <= EVERY_MODALITY:
+            raise ValueError(f"rule {self.id}: modalities must be a non-empty subset of {MODALITIES}")
+        if self.level not in LEVELS:
+            raise ValueError(f"rule {self.id}: level {self.level!r} is not one of {LEVELS}")
+        unknown = [fact for fact in self.needs if fact not in KNOWN]
+        if unknown:
+            raise ValueError(f"rule {self.id}: needs unknown facts {unknown}")
+        if not self.needs:
+            raise ValueError(f"rule {self.id}: needs at least one fact")
+        if self.label_mandated and self.level != "absolute":
+            raise ValueError(f"rule {self.id}: only an absolute rule can be label-mandated")
+        if not self.message.strip() or not self.source.strip():
+            raise ValueError(f"rule {self.id}: message and source are required")
+
+    def needs_apply(self, intake: Intake) -> bool:
+        return self.needed_when is None or self.needed_when(intake)

@@ -1,0 +1,168 @@
+"""Loading instruments and wording from FHIR Questionnaires: validate, store, audit, in one transaction."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from django.db import transaction
+
+from remit.accounts.models import Clinic
+from remit.audit import actions as audit
+from remit.core.instruments import INSTRUMENTS
+from remit.fhir.models import ImportedInstrument, InstrumentWording
+from remit.fhir.questionnaires import (
+    InstrumentMatch,
+    instrument_to_json,
+    match_instrument,
+    questionnaire_to_instrument,
+    wording_from_questionnaire,
+)
+
+ACTOR_LABEL = "remit instruments import"
+
+Outcome = Literal["wording_attached", "instrument_registered", "matched_builtin"]
+
+
+class ImportRefused(ValueError):
+    """The import was not allowed (licence not confirmed, code taken, ...); nothing was stored."""
+
+
+@dataclass
+class QuestionnaireImport:
+    """What an import did, for the command's summary."""
+
+    outcome: Outcome
+    instrument_code: str
+    match: InstrumentMatch | None = None
+    stored_id: int | None = None
+    wording_items: int = 0
+    items: int = 0
+    notes: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        summary: dict[str, Any] = {
+            "outcome": self.outcome,
+            "instrument": self.instrument_code,
+            "stored_id": self.stored_id,
+            "items": self.items,
+            "wording_items": self.wording_items,
+            "notes": self.notes,
+        }
+        if self.match is not None:
+            summary.update(
+                matched_by=self.match.matched_by,
+                item_map=self.match.item_map,
+                total_link_id=self.match.total_link_id,
+                unmapped_items=list(self.match.unmapped_items),
+                unrecognised_link_ids=list(self.match.unrecognised_link_ids),
+            )
+        return summary
+
+
+def import_questionnaire(
+    *,
+    clinic: Clinic,
+    questionnaire: dict[str, Any],
+    source: str,
+    licence_confirmed_by: str = "",
+    code: str | None = None,
+    actor: Any = None,
+    actor_label: str = ACTOR_LABEL,
+) -> QuestionnaireImport:
+    """Attach wording to the built-in instrument a Questionnaire matches, or register it as a new one.
+
+    A licensed built-in's wording is stored only when ``licence_confirmed_by``
+    names who confirmed the clinic's licence (else ImportRefused). A built-in
+    whose wording ships with Remit needs nothing stored. Raises
+    QuestionnaireError for a Questionnaire Remit cannot read.
+    """
+    match = match_instrument(questionnaire)
+    source = source[:500]
+    if match is not None:
+        instrument = INSTRUMENTS[match.code]
+        mapped = len(match.item_map)
+        if not instrument.wording_licensed:
+            return QuestionnaireImport(
+                outcome="matched_builtin",
+                instrument_code=instrument.code,
+                match=match,
+                items=mapped,
+                notes=[
+                    f"{instrument.name} is built in and its wording ships with Remit; nothing was stored."
+                ],
+            )
+        if not licence_confirmed_by.strip():
+            raise ImportRefused(
+                f"{instrument.name} matches the built-in {instrument.code!r}, whose wording is licensed. "
+                "Attach it only if the clinic holds a licence: rerun with --licence-confirmed-by NAME "
+                "(who confirmed the licence). Nothing was stored."
+            )
+        wording = wording_from_questionnaire(questionnaire, match)
+        if not wording:
+            raise ImportRefused(
+                f"the Questionnaire has no item text for {instrument.code}; nothing was stored"
+            )
+        with transaction.atomic():
+            row = InstrumentWording.objects.create(
+                clinic=clinic,
+                instrument_code=instrument.code,
+                wording=wording,
+                source=source,
+                licence_confirmed_by=licence_confirmed_by.strip()[:200],
+            )
+            audit.record(
+                audit.CREATE,
+                actor=actor,
+                actor_label=actor_label,
+                obj=row,
+                clinic_id=clinic.pk,
+                detail={
+                    "instrument": instrument.code,
+                    "items": sorted(wording),
+                    "source": source,
+                    "licence_confirmed_by": row.licence_confirmed_by,
+                },
+            )
+        notes = []
+        if match.unmapped_items:
+            notes.append(f"no wording found for {', '.join(match.unmapped_items)}")
+        return QuestionnaireImport(
+            outcome="wording_attached",
+            instrument_code=instrument.code,
+            match=match,
+            stored_id=row.pk,
+            items=mapped,
+            wording_items=len(wording),
+            notes=notes,
+        )
+
+    taken = set(INSTRUMENTS) | set(
+        ImportedInstrument.objects.filter(clinic=clinic).values_list("code", flat=True)
+    )
+    new = questionnaire_to_instrument(questionnaire, code=code, existing_codes=taken)
+    with transaction.atomic():
+        row = ImportedInstrument.objects.create(
+            clinic=clinic,
+            code=new.code,
+            definition=instrument_to_json(new),
+            source_questionnaire=questionnaire,
+            source_url=str(questionnaire.get("url") or "")[:500],
+        )
+        audit.record(
+            audit.CREATE,
+            actor=actor,
+            actor_label=actor_label,
+            obj=row,
+            clinic_id=clinic.pk,
+            detail={"instrument": new.code, "items": len(new.items), "source": source},
+        )
+    return QuestionnaireImport(
+        outcome="instrument_registered",
+        instrument_code=new.code,
+        stored_id=row.pk,
+        items=len(new.items),
+        notes=[
+            f"scored items: {sum(1 for item in new.items if item.scored)}; total {new.total_min}-{new.total_max}"
+        ],
+    )

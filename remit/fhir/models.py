@@ -1,0 +1,67 @@
+"""Instruments and wording a clinic loads from FHIR Questionnaires."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+from django.utils import timezone
+
+from remit.accounts.models import Clinic
+from remit.core.instruments import Instrument
+
+
+class InstrumentWording(models.Model):
+    """Item wording for a built-in instrument, loaded by a clinic that holds its licence.
+
+    Never edited or deleted: a new load adds a row and the latest one is used.
+    """
+
+    clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="instrument_wordings")
+    instrument_code = models.CharField(max_length=40)
+    wording = models.JSONField(help_text="Remit item id -> item text")
+    source = models.CharField(max_length=500, help_text="The file or Questionnaire URL it came from")
+    licence_confirmed_by = models.CharField(max_length=200)
+    loaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-loaded_at", "-id"]
+        indexes = [models.Index(fields=["clinic", "instrument_code", "-loaded_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.instrument_code} wording for {self.clinic_id} ({self.loaded_at:%Y-%m-%d})"
+
+    @classmethod
+    def current(cls, clinic: Clinic | int, instrument_code: str) -> dict[str, str] | None:
+        """The clinic's latest wording for an instrument, or None."""
+        clinic_id = getattr(clinic, "pk", clinic)
+        row = cls.objects.filter(clinic_id=clinic_id, instrument_code=instrument_code).first()
+        return dict(row.wording) if row else None
+
+
+class ImportedInstrument(models.Model):
+    """An instrument a clinic imported from an SDC Questionnaire (sum scoring, no bands)."""
+
+    clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="imported_instruments")
+    code = models.CharField(max_length=40)
+    definition = models.JSONField(help_text="questionnaires.instrument_to_json of the Instrument")
+    source_questionnaire = models.JSONField()
+    source_url = models.CharField(max_length=500, blank=True)
+    imported_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["code", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["clinic", "code"], name="unique_imported_instrument_code_per_clinic"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} (imported by {self.clinic_id})"
+
+    def instrument(self) -> Instrument:
+        from remit.fhir.questionnaires import instrument_from_json
+
+        definition: dict[str, Any] = self.definition
+        return instrument_from_json(definition)

@@ -1,5 +1,6 @@
 import os
 import shutil
+import tempfile
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
@@ -39,6 +40,12 @@ def browser_type_launch_args(browser_type_launch_args):
     return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Argon2 is deliberately slow; tests that check hashing ask for it themselves."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def world(db):
     from remit.testing import build_world
@@ -51,3 +58,21 @@ def csrf_client():
     from django.test import Client
 
     return Client(enforce_csrf_checks=True)
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """SQLite tests use a throwaway file, not Django's shared-cache in-memory database.
+
+    Shared-cache memory databases fail a second writer at once ("database table
+    is locked") instead of queueing it as BEGIN IMMEDIATE does on a real file, so
+    tests that write from two threads at once (double submits, workers) need
+    the file.  Tests inside a rolled-back transaction cost the same either way.
+    """
+    from django.conf import settings
+
+    db = settings.DATABASES["default"]
+    if db["ENGINE"] == "django.db.backends.sqlite3" and not db.get("TEST", {}).get("NAME"):
+        db.setdefault("TEST", {})["NAME"] = os.path.join(
+            tempfile.mkdtemp(prefix="remit-test-"), "test.sqlite3"
+        )

@@ -40,7 +40,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--host", default=os.environ.get("HOST") or "127.0.0.1")
         parser.add_argument("--port", default=os.environ.get("PORT") or "8000")
-        parser.add_argument("--no-serve", action="store_true", help="set up and print the accounts, then stop")
+        parser.add_argument(
+            "--no-serve", action="store_true", help="set up and print the accounts, then stop"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         host = options["host"]
@@ -51,8 +53,12 @@ class Command(BaseCommand):
         self.stdout.write("Collecting static files…")
         call_command("collectstatic", **quiet)
         if not Patient.objects.exists():
-            self.stdout.write(f"Loading the synthetic clinic ({DEMO_PATIENTS} patients, seed {synthetic.DEMO_SEED})…")
-            plan = synthetic.build_plan(synthetic.DEMO_SEED, patients=DEMO_PATIENTS, as_of=timezone.localdate())
+            self.stdout.write(
+                f"Loading the synthetic clinic ({DEMO_PATIENTS} patients, seed {synthetic.DEMO_SEED})…"
+            )
+            plan = synthetic.build_plan(
+                synthetic.DEMO_SEED, patients=DEMO_PATIENTS, as_of=timezone.localdate()
+            )
             result = load_plan(plan)
             self.stdout.write(f"Loaded {result.patients} patients in {result.seconds:.1f} s.")
         else:
@@ -140,4 +146,5 @@ class Command(BaseCommand):
         self.stdout.write(f"Serving on {bind} (Ctrl-C to stop)…")
         self.stdout.flush()
         sys.stderr.flush()
-        os.execv(sys.executable, argv)  # replaces this process: Ctrl-C goes straight to gunicorn
+        # Replace this process, so Ctrl-C goes straight to gunicorn.
+        os.execv(sys.executable, argv)  # noqa: S606

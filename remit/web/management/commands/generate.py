@@ -32,8 +32,12 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--patients", type=int, default=200, help="how many patients to add (default 200)")
-        parser.add_argument("--seed", type=int, default=synthetic.DEMO_SEED, help="random seed (default 2026)")
+        parser.add_argument(
+            "--patients", type=int, default=200, help="how many patients to add (default 200)"
+        )
+        parser.add_argument(
+            "--seed", type=int, default=synthetic.DEMO_SEED, help="random seed (default 2026)"
+        )
         parser.add_argument(
             "--clinics",
             type=int,

@@ -1,0 +1,322 @@
+"""Writing a synthetic plan to the database, and reading the demo accounts back.
+
+The loader adds; it never replaces.  Clinics are found or created by slug;
+staff whose username already exists are left as they are (their password
+and devices untouched); patients are always added, their MRNs continuing
+each clinic's sequence (``RKT-000201`` after ``RKT-000200``), so running it
+twice gives twice the patients and no collision.
+
+Rows go in with ``bulk_create`` in batches, inside one transaction, with ONE
+audit event for the whole run (action ``create``, actor "remit generate",
+detail ``{"generator": seed, "patients": N}``) rather than one per
+synthetic row.  ``remit demo`` reads the seeds back from those events to
+re-derive the demo passwords.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib.auth import password_validation
+from django.db import transaction
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from remit.accounts.models import Clinic, User
+from remit.audit import actions as audit
+from remit.audit.models import AuditEvent
+from remit.generator import synthetic as S
+from remit.patients.models import (
+    Allergy,
+    AntidepressantTrial,
+    Diagnosis,
+    Medication,
+    Patient,
+    WeightEntry,
+)
+
+ACTOR_LABEL = "remit generate"
+DEVICE_NAME = "authenticator"
+FLAG_FIELDS = {
+    "benzodiazepine": "is_benzodiazepine",
+    "maoi": "is_maoi",
+    "psychostimulant": "is_psychostimulant",
+    "opioid": "is_opioid",
+    "opioid_antagonist": "is_opioid_antagonist",
+}
+
+
+@dataclass
+class LoadResult:
+    seed: int
+    as_of: str
+    patients: int = 0
+    clinics: list[dict[str, Any]] = field(default_factory=list)
+    staff_created: list[str] = field(default_factory=list)
+    staff_existing: list[str] = field(default_factory=list)
+    # plan index -> database id, for later steps (courses, sessions) to attach to
+    patient_ids: dict[int, int] = field(default_factory=dict)
+    seconds: float = 0.0
+
+    def summary(self) -> dict[str, Any]:
+        return {
+            "seed": self.seed,
+            "as_of": self.as_of,
+            "patients": self.patients,
+            "clinics": self.clinics,
+            "staff_created": self.staff_created,
+            "staff_existing": self.staff_existing,
+            "seconds": round(self.seconds, 2),
+        }
+
+
+def load_plan(plan: S.Plan, *, batch_size: int = 1000) -> LoadResult:
+    """Write ``plan`` in one transaction and record one audit event."""
+    started = time.monotonic()
+    result = LoadResult(seed=plan.seed, as_of=plan.as_of.isoformat())
+    with transaction.atomic():
+        clinics = _clinics(plan.clinics)
+        _staff(plan.staff, clinics, result)
+        _patients(plan, clinics, result, batch_size)
+        audit.record(
+            audit.CREATE,
+            actor_label=ACTOR_LABEL,
+            object_type="patients.patient",
+            detail={"generator": plan.seed, "patients": len(plan.patients)},
+        )
+    result.seconds = time.monotonic() - started
+    return result
+
+
+def _clinics(plans: Sequence[S.ClinicPlan]) -> dict[str, Clinic]:
+    out = {}
+    for c in plans:
+        out[c.slug], _ = Clinic.objects.get_or_create(slug=c.slug, defaults={"name": c.name})
+    return out
+
+
+def _staff(plans: Sequence[S.StaffPlan], clinics: dict[str, Clinic], result: LoadResult) -> None:
+    existing = set(
+        User.objects.filter(username__in=[s.username for s in plans]).values_list("username", flat=True)
+    )
+    for s in plans:
+        if s.username in existing:
+            result.staff_existing.append(s.username)
+            continue
+        user = User(
+            username=s.username,
+            first_name=s.first_name,
+            last_name=s.last_name,
+            email=s.email,
+            roles=list(s.roles),
+        )
+        password_validation.validate_password(s.password, user)
+        user.set_password(s.password)
+        user.save()
+        user.clinics.set([clinics[slug] for slug in s.clinics])
+        TOTPDevice.objects.create(user=user, name=DEVICE_NAME, key=s.totp_key, confirmed=True)
+        result.staff_created.append(s.username)
+
+
+def _mrn_offset(clinic: Clinic, prefix: str) -> int:
+    pattern = re.compile(rf"^{re.escape(prefix)}-(\d+)$")
+    numbers = [
+        int(m.group(1))
+        for mrn in Patient.objects.filter(clinic=clinic, mrn__startswith=f"{prefix}-").values_list(
+            "mrn", flat=True
+        )
+        if (m := pattern.match(mrn))
+    ]
+    return max(numbers, default=0)
+
+
+def _batches(items: Sequence[Any], size: int) -> Iterable[Sequence[Any]]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
+
+
+def _patients(plan: S.Plan, clinics: dict[str, Clinic], result: LoadResult, batch_size: int) -> None:
+    by_clinic = {c.slug: c for c in plan.clinics}
+    offsets = {slug: _mrn_offset(clinics[slug], by_clinic[slug].mrn_prefix) for slug in clinics}
+    counts = dict.fromkeys(clinics, 0)
+    for batch in _batches(plan.patients, batch_size):
+        rows = []
+        for p in batch:
+            mrn = S.format_mrn(by_clinic[p.clinic].mrn_prefix, offsets[p.clinic] + p.number)
+            rows.append(
+                Patient(
+                    clinic=clinics[p.clinic],
+                    mrn=mrn,
+                    given_name=p.given_name,
+                    family_name=p.family_name,
+                    date_of_birth=p.date_of_birth,
+                    sex_at_birth=p.sex_at_birth,
+                    gender_identity=p.gender_identity,
+                    phone=p.phone,
+                    email=p.email,
+                    preferred_contact=p.preferred_contact,
+                    consent_sms=p.consent_sms,
+                    consent_email=p.consent_email,
+                    emergency_contact_name=p.emergency_contact_name,
+                    emergency_contact_phone=p.emergency_contact_phone,
+                    postal_code=p.postal_code,
+                )
+            )
+        Patient.objects.bulk_create(rows)
+        ids = _ids_for(rows)
+        for p, row in zip(batch, rows, strict=True):
+            result.patient_ids[p.index] = ids[(row.clinic_id, row.mrn)]
+            counts[p.clinic] += 1
+        _children(batch, result.patient_ids, batch_size)
+    result.patients = len(plan.patients)
+    result.clinics = [
+        {"slug": c.slug, "name": clinics[c.slug].name, "patients": counts[c.slug]} for c in plan.clinics
+    ]
+
+
+def _ids_for(rows: list[Patient]) -> dict[tuple[int, str], int]:
+    """Database ids of freshly bulk-created rows (PostgreSQL and SQLite return them; others may not)."""
+    if all(r.pk is not None for r in rows):
+        return {(r.clinic_id, r.mrn): r.pk for r in rows}
+    out: dict[tuple[int, str], int] = {}
+    for clinic_id in {r.clinic_id for r in rows}:
+        mrns = [r.mrn for r in rows if r.clinic_id == clinic_id]
+        for mrn, pk in Patient.objects.filter(clinic_id=clinic_id, mrn__in=mrns).values_list("mrn", "id"):
+            out[(clinic_id, mrn)] = pk
+    return out
+
+
+def _children(batch: Sequence[S.PatientPlan], ids: dict[int, int], batch_size: int) -> None:
+    diagnoses, trials, meds, weights, allergies = [], [], [], [], []
+    for p in batch:
+        pid = ids[p.index]
+        diagnoses += [
+            Diagnosis(
+                patient_id=pid,
+                code=d.code,
+                description=d.description,
+                status=d.status,
+                onset_date=d.onset_date,
+            )
+            for d in p.diagnoses
+        ]
+        trials += [
+            AntidepressantTrial(
+                patient_id=pid,
+                drug=t.drug,
+                max_daily_dose_mg=t.max_daily_dose_mg,
+                weeks=t.weeks,
+                adequate=t.adequate,
+                outcome=t.outcome,
+                started_on=t.started_on,
+            )
+            for t in p.trials
+        ]
+        meds += [
+            Medication(
+                patient_id=pid,
+                name=m.name,
+                daily_dose_mg=m.daily_dose_mg,
+                started_on=m.started_on,
+                **{FLAG_FIELDS[f]: True for f in m.flags},
+            )
+            for m in p.medications
+        ]
+        weights += [
+            WeightEntry(patient_id=pid, measured_on=w.measured_on, weight_kg=w.weight_kg) for w in p.weights
+        ]
+        allergies += [
+            Allergy(patient_id=pid, substance=a.substance, reaction=a.reaction) for a in p.allergies
+        ]
+    for model, rows in (
+        (Diagnosis, diagnoses),
+        (AntidepressantTrial, trials),
+        (Medication, meds),
+        (WeightEntry, weights),
+        (Allergy, allergies),
+    ):
+        model.objects.bulk_create(rows, batch_size=batch_size)
+
+
+# ---------------------------------------------------------------------------
+# Demo accounts
+
+
+@dataclass
+class DemoAccount:
+    username: str
+    password: str
+    roles: list[str]
+    clinics: list[str]
+    totp_secret: str | None
+    # False when the stored password no longer matches any seed's (changed since).
+    password_current: bool = True
+
+    @property
+    def clinic(self) -> str:
+        return self.clinics[0] if self.clinics else ""
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "username": self.username,
+            "password": self.password,
+            "roles": self.roles,
+            "clinic": self.clinic,
+            "clinics": self.clinics,
+            "totp_secret": self.totp_secret,
+        }
+
+
+def generator_seeds() -> list[int]:
+    """Seeds of every ``remit generate`` run recorded in the audit trail, oldest first."""
+    seeds: list[int] = []
+    rows = AuditEvent.objects.filter(action=audit.CREATE, actor_label=ACTOR_LABEL, actor__isnull=True)
+    for detail in rows.order_by("seq").values_list("detail", flat=True):
+        seed = detail.get("generator") if isinstance(detail, dict) else None
+        if isinstance(seed, int) and seed not in seeds:
+            seeds.append(seed)
+    return seeds
+
+
+def demo_accounts(default_seed: int = S.DEMO_SEED) -> list[DemoAccount]:
+    """The generated staff accounts that exist, with the credentials to sign in as them.
+
+    Passwords are re-derived from the seeds recorded in the audit trail (the
+    first whose password still checks wins); TOTP secrets are read from the
+    user's confirmed device, so a re-enrolled device shows its new secret.
+    """
+    seeds = generator_seeds() or [default_seed]
+    slugs = {s.slug for s in S.CLINIC_SPECS}
+    count = max(2, Clinic.objects.filter(slug__in=slugs).count())
+    names = [s.username for s in S.staff_plans(seeds[0], S.clinic_plans(count))]
+    users = {u.username: u for u in User.objects.filter(username__in=names).prefetch_related("clinics")}
+    devices: dict[int, TOTPDevice] = {}
+    for device in TOTPDevice.objects.filter(user__in=users.values(), confirmed=True).order_by("-id"):
+        devices[device.user_id] = device  # the oldest confirmed device wins
+    accounts = []
+    for name in names:
+        user = users.get(name)
+        if user is None:
+            continue
+        password, current = S.staff_password(seeds[0], name), False
+        for seed in seeds:
+            candidate = S.staff_password(seed, name)
+            if user.check_password(candidate):
+                password, current = candidate, True
+                break
+        device = devices.get(user.pk)
+        clinics = sorted(user.clinics.all(), key=lambda c: c.pk)
+        accounts.append(
+            DemoAccount(
+                username=name,
+                password=password,
+                roles=list(user.roles or []),
+                clinics=[c.name for c in clinics],
+                totp_secret=S.totp_secret_from_hex(device.key) if device is not None else None,
+                password_current=current,
+            )
+        )
+    return accounts

@@ -1,4 +1,14 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from remit.screening import views
 
 app_name = "screening"
-urlpatterns: list = []
+urlpatterns = [
+    path("settings/", views.settings_page, name="settings"),
+    path("patient/<int:pk>/", views.patient_screenings, name="patient"),
+    path("patient/<int:pk>/intake/", views.intake, name="intake"),
+    path("patient/<int:pk>/send-questions/", views.send_questions, name="send_questions"),
+    path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/sign/", views.sign, name="sign"),
+    path("<int:pk>/void/", views.void, name="void"),
+]

@@ -1,0 +1,117 @@
+"""The alert inbox: open alerts of the user's clinics, most severe first then oldest, paginated, audited."""
+
+from __future__ import annotations
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from remit.alerts.models import Alert
+from remit.audit.models import AuditEvent
+from remit.testing import PermissionMatrix, make_patient
+
+from .conftest import make_alert
+
+INBOX = reverse("alerts:inbox")
+
+
+class TestPermissions(PermissionMatrix):
+    capability = "clinical.view"
+    patient_scoped = False
+
+    def url(self, world, patient):
+        make_alert(patient)
+        return INBOX
+
+
+def listed(response) -> list[Alert]:
+    return [alert for alert, _ in response.context["rows"]]
+
+
+def test_it_orders_high_before_medium_before_low_then_oldest_first(world):
+    patient = make_patient(world.clinic)
+    low_old = make_alert(patient, "low", minutes_ago=300)
+    medium_new = make_alert(patient, "medium", minutes_ago=1)
+    high_new = make_alert(patient, "high", minutes_ago=2)
+    medium_old = make_alert(patient, "medium", minutes_ago=60)
+    high_old = make_alert(patient, "high", minutes_ago=90)
+    response = world.client("nurse").get(INBOX)
+    assert listed(response) == [high_old, high_new, medium_old, medium_new, low_old]
+
+
+def test_it_shows_only_the_users_clinics(world):
+    ours = make_alert(make_patient(world.clinic))
+    theirs = make_alert(make_patient(world.other_clinic))
+    assert listed(world.client("prescriber").get(INBOX)) == [ours]
+    assert listed(world.client("other_clinic").get(INBOX)) == [theirs]
+
+
+def test_it_hides_acknowledged_alerts_except_in_the_history(world):
+    patient = make_patient(world.clinic)
+    still_open = make_alert(patient)
+    done = make_alert(
+        patient,
+        status="acknowledged",
+        acknowledged_by=world.users["prescriber"],
+        acknowledged_at=timezone.now(),
+        acknowledgement_note="Called the patient; safety plan reviewed.",
+    )
+    client = world.client("nurse")
+    assert listed(client.get(INBOX)) == [still_open]
+    history = client.get(INBOX, {"show": "acknowledged"})
+    assert listed(history) == [done]
+    assert b"Acknowledged alerts" in history.content
+
+
+def test_it_shows_patient_link_kind_reason_and_age(world):
+    patient = make_patient(world.clinic, family_name="Quinlan", given_name="Ada")
+    make_alert(patient, "high", minutes_ago=12, reason="PHQ-9 item 9 answered 2.")
+    response = world.client("nurse").get(INBOX)
+    html = response.content.decode()
+    assert reverse("patients:detail", args=[patient.pk]) in html
+    assert "Quinlan, Ada" in html
+    assert "Suicidal ideation reported" in html
+    assert "PHQ-9 item 9 answered 2." in html
+    assert "12\xa0minutes ago" in html
+
+
+def test_it_writes_one_view_audit_row(world):
+    make_alert(make_patient(world.clinic))
+    client = world.client("nurse")
+    before = AuditEvent.objects.count()
+    client.get(INBOX)
+    rows = list(AuditEvent.objects.order_by("seq"))[before:]
+    assert [(r.action, r.object_type, r.actor_label) for r in rows] == [("view", "alerts.inbox", "nurse")]
+    assert rows[0].detail["results"] == 1
+
+
+def test_it_paginates_25_per_page(world):
+    patient = make_patient(world.clinic)
+    for n in range(30):
+        make_alert(patient, minutes_ago=100 - n)
+    client = world.client("nurse")
+    first = client.get(INBOX)
+    assert len(listed(first)) == 25
+    second = client.get(INBOX, {"page": 2})
+    assert len(listed(second)) == 5
+
+
+def test_its_query_count_does_not_grow_with_the_alerts(world, django_assert_max_num_queries):
+    client = world.client("nurse")
+    client.get(INBOX)  # warm the session
+
+    def count_queries() -> int:
+        with CaptureQueriesContext(connection) as context:
+            assert client.get(INBOX).status_code == 200
+        return len(context.captured_queries)
+
+    for _ in range(3):
+        make_alert(make_patient(world.clinic), "high")
+    few = count_queries()
+    for n in range(27):
+        make_alert(make_patient(world.clinic), ["high", "medium", "low"][n % 3])
+    many = count_queries()
+    assert few == many
+    with django_assert_max_num_queries(few):
+        client.get(INBOX)

@@ -1,0 +1,203 @@
+"""The alert inbox, an alert's page with the acknowledgement form, and the clinic's escalation list.
+
+Thin views: forms parse, ``remit.alerts.actions`` validates, writes and
+audits.  Alerts are looked up through ``Alert.objects.visible_to(user)``, so
+another clinic's alert is a 404.  The inbox writes one audit ``view`` row; an
+alert's page writes one for its patient; a rejected submission writes none.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from remit.accounts.decorators import recent_auth_required, staff_required
+from remit.accounts.models import Clinic
+from remit.alerts import actions
+from remit.alerts.forms import AcknowledgeForm, EscalationContactForm
+from remit.alerts.models import Alert, EscalationContact
+from remit.audit import actions as audit
+
+PAGE_SIZE = 25
+
+
+def patient_url(patient_id: int) -> str:
+    """The patient's chart, when the registry's pages are installed; else no link."""
+    try:
+        return reverse("patients:detail", args=[patient_id])
+    except NoReverseMatch:
+        return ""
+
+
+def _apply_validation_error(form: forms.BaseForm, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def _visible_alert(request: HttpRequest, pk: int) -> Alert:
+    alerts = Alert.objects.visible_to(request.user).select_related("patient", "clinic", "acknowledged_by")
+    return get_object_or_404(alerts, pk=pk)
+
+
+# --- inbox ------------------------------------------------------------------
+
+
+@staff_required("clinical.view")
+@require_GET
+def inbox(request: HttpRequest) -> HttpResponse:
+    show = "acknowledged" if request.GET.get("show") == "acknowledged" else "open"
+    alerts = Alert.objects.visible_to(request.user).select_related("patient", "clinic", "acknowledged_by")
+    if show == "open":
+        alerts = alerts.open().most_severe_first()
+    else:
+        alerts = alerts.acknowledged().order_by("-acknowledged_at", "-id")
+    page = Paginator(alerts, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = [(alert, patient_url(alert.patient_id)) for alert in page.object_list]
+    audit.record(
+        audit.VIEW,
+        request=request,
+        object_type="alerts.inbox",
+        detail={"show": show, "page": page.number, "results": page.paginator.count},
+    )
+    return render(
+        request,
+        "alerts/inbox.html",
+        {
+            "show": show,
+            "page": page,
+            "rows": rows,
+            "many_clinics": len(request.user.clinic_ids()) > 1,  # type: ignore[union-attr]
+            "query": "show=acknowledged" if show == "acknowledged" else "",
+        },
+    )
+
+
+@staff_required("clinical.view")
+@require_GET
+def open_count(request: HttpRequest) -> HttpResponse:
+    """A fragment for the navigation (htmx): how many open alerts the user's clinics have. No patient data."""
+    count = Alert.objects.visible_to(request.user).open().count()
+    high = Alert.objects.visible_to(request.user).open().filter(severity="high").exists() if count else False
+    return render(request, "alerts/_count.html", {"count": count, "high": high})
+
+
+# --- one alert --------------------------------------------------------------
+
+
+def _render_detail(
+    request: HttpRequest, alert: Alert, form: AcknowledgeForm, status: int = 200
+) -> HttpResponse:
+    return render(
+        request,
+        "alerts/detail.html",
+        {
+            "alert": alert,
+            "patient": alert.patient,
+            "patient_url": patient_url(alert.patient_id),
+            "detail_items": sorted((alert.detail or {}).items()) if isinstance(alert.detail, dict) else [],
+            "form": form,
+        },
+        status=status,
+    )
+
+
+@staff_required("clinical.view")
+@require_GET
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    alert = _visible_alert(request, pk)
+    audit.record(audit.VIEW, request=request, obj=alert, patient=alert.patient)
+    return _render_detail(request, alert, AcknowledgeForm())
+
+
+@staff_required("clinical.view")
+@require_POST
+def acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
+    alert = _visible_alert(request, pk)
+    form = AcknowledgeForm(request.POST)
+    if form.is_valid():
+        try:
+            actions.acknowledge_alert(
+                alert, actor=request.user, note=form.cleaned_data["note"], request=request
+            )  # type: ignore[arg-type]
+        except ValidationError as error:
+            _apply_validation_error(form, error)
+        else:
+            messages.success(request, f"Alert acknowledged: {alert.kind_label}.")
+            return redirect("alerts:inbox")
+    return _render_detail(request, alert, form)
+
+
+# --- escalation list --------------------------------------------------------
+
+
+def _managed_clinics(request: HttpRequest) -> list[Clinic]:
+    return list(Clinic.objects.filter(pk__in=request.user.clinic_ids()).order_by("name"))  # type: ignore[union-attr]
+
+
+@staff_required("users.manage")
+@recent_auth_required
+@require_http_methods(["GET", "POST"])
+def escalation(request: HttpRequest) -> HttpResponse:
+    clinics = _managed_clinics(request)
+    form = EscalationContactForm(request.POST or None, clinics=clinics)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            actions.add_escalation_contact(
+                actor=request.user,  # type: ignore[arg-type]
+                clinic=data["clinic"],
+                user=data["user"],
+                order=data["order"],
+                notify_by_email=data["notify_by_email"],
+                notify_by_sms=data["notify_by_sms"],
+                request=request,
+            )
+        except ValidationError as error:
+            _apply_validation_error(form, error)
+        else:
+            messages.success(request, "Added to the escalation list.")
+            return redirect("alerts:escalation")
+    contacts = (
+        EscalationContact.objects.filter(clinic__in=clinics)
+        .select_related("user", "clinic")
+        .order_by("clinic__name", "order", "id")
+    )
+    lists: dict[int, dict[str, Any]] = {c.pk: {"clinic": c, "contacts": []} for c in clinics}
+    for contact in contacts:
+        lists[contact.clinic_id]["contacts"].append(contact)
+    return render(
+        request,
+        "alerts/escalation.html",
+        {
+            "form": form,
+            "lists": list(lists.values()),
+            "many_clinics": len(clinics) > 1,
+            "settings_minutes": f"{settings.REMIT_ALERT_ESCALATION_MINUTES} minutes",
+        },
+    )
+
+
+@staff_required("users.manage")
+@recent_auth_required
+@require_POST
+def escalation_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    contact = get_object_or_404(
+        EscalationContact.objects.select_related("user"),
+        pk=pk,
+        clinic_id__in=request.user.clinic_ids(),  # type: ignore[union-attr]
+    )
+    actions.remove_escalation_contact(contact, actor=request.user, request=request)  # type: ignore[arg-type]
+    messages.success(request, "Removed from the escalation list.")
+    return redirect("alerts:escalation")

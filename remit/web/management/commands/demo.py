@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
 import sys
 from pathlib import Path
 from typing import Any
@@ -143,7 +144,11 @@ class Command(BaseCommand):
             "--access-logfile",
             "-",
         ]
-        self.stdout.write(f"Serving on {bind} (Ctrl-C to stop)…")
+        os.environ.setdefault("REMIT_PORTAL_BASE_URL", f"http://{bind}")
+        # The worker sends questionnaire invitations and reminders and escalates alerts. It shares
+        # the terminal's process group, so the same Ctrl-C stops it with the server.
+        subprocess.Popen([sys.executable, "-m", "remit.cli", "worker", "--interval", "30"])  # noqa: S603
+        self.stdout.write(f"Serving on {bind} with a background worker (Ctrl-C to stop both)…")
         self.stdout.flush()
         sys.stderr.flush()
         # Replace this process, so Ctrl-C goes straight to gunicorn.

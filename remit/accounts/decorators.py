@@ -34,6 +34,11 @@ def staff_required(capability: str | None = None) -> Callable[[View], View]:
                 return redirect_to_login(request.get_full_path())
             if not user.is_active:
                 raise PermissionDenied("This account is deactivated.")
+            # Pages under /accounts/ are outside RequireMFAMiddleware's reach: check here too.
+            is_verified = getattr(user, "is_verified", None)
+            if settings.REMIT_MFA_REQUIRED and callable(is_verified) and not is_verified():
+                query = urlencode({"next": request.get_full_path()})
+                return HttpResponseRedirect(f"{reverse('accounts:mfa')}?{query}")
             if capability is not None and not user.can(capability):  # type: ignore[union-attr]
                 raise PermissionDenied(f"Your role does not allow this ({capability}).")
             return view(request, *args, **kwargs)
@@ -55,7 +60,13 @@ def recent_auth_required(view: View) -> View:
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         at = request.session.get(REAUTH_SESSION_KEY)
         if at is None or time.time() - float(at) > settings.REMIT_REAUTH_MINUTES * 60:
-            query = urlencode({"next": request.get_full_path()})
+            # After re-authenticating, a form's POST address cannot be revisited with GET: go back to the page.
+            target = (
+                request.get_full_path()
+                if request.method in ("GET", "HEAD")
+                else request.headers.get("Referer", "")
+            )
+            query = urlencode({"next": target})
             return HttpResponseRedirect(f"{reverse('accounts:reauth')}?{query}")
         return view(request, *args, **kwargs)
 

@@ -1,26 +1,560 @@
-# Placeholder views replaced by the accounts work in progress.
-from django.contrib.auth import views as auth_views
-from django.http import HttpResponse
+"""Sign-in (password, then a second factor), account settings and user administration.
 
-login_view = auth_views.LoginView.as_view(template_name="accounts/login.html")
-logout_view = auth_views.LogoutView.as_view()
+Sign-in is two steps.  A correct password does not sign anyone in by itself:
+it leaves a short-lived *pending* marker in the session, and Django's
+``login`` runs only once the second factor is verified (or, where MFA is not
+required and the user has no device, at once).  A session that is
+authenticated but unverified anyway (an older session, a reset device) is
+sent here by ``RequireMFAMiddleware`` and handled the same way.
+"""
+
+from __future__ import annotations
+
+import base64
+import time
+from typing import Any
+from urllib.parse import urlencode
+
+import qrcode
+import qrcode.image.svg
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import authenticate, update_session_auth_hash
+from django.contrib.auth import login as auth_login
+from django.contrib.auth import logout as auth_logout
+from django.contrib.auth.forms import PasswordChangeForm
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_protect
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_otp import login as otp_login
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from remit.accounts import actions
+from remit.accounts.decorators import mark_recent_auth, recent_auth_required, staff_required
+from remit.accounts.forms import (
+    DeactivateForm,
+    EnrolForm,
+    ReauthForm,
+    SignInForm,
+    UserCreateForm,
+    UserEditForm,
+    VerifyForm,
+)
+from remit.accounts.models import User
+from remit.audit import actions as audit
+
+PENDING_KEY = "remit_pending_sign_in"
+ENROL_KEY = "remit_enrol_device"
+# A password proven this long ago still lets the second step finish.
+PENDING_SECONDS = 10 * 60
+# Wrong codes in one sign-in before the password must be entered again
+# (each device also throttles on its own).
+MFA_ATTEMPTS = 5
 
 
-def mfa(request):  # noqa: ANN001, ANN201
-    return HttpResponse("mfa")
+# ---------------------------------------------------------------- helpers
 
 
-def keepalive(request):  # noqa: ANN001, ANN201
-    return HttpResponse("ok")
+def safe_next(request: HttpRequest, default: str = settings.LOGIN_REDIRECT_URL) -> str:
+    candidate = request.POST.get("next") or request.GET.get("next") or ""
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return reverse(default)
 
 
-def reauth(request):  # noqa: ANN001, ANN201
-    return HttpResponse("reauth")
+def _with_next(name: str, next_url: str) -> str:
+    return f"{reverse(name)}?{urlencode({'next': next_url})}"
 
 
-def account_settings(request):  # noqa: ANN001, ANN201
-    return HttpResponse("settings")
+def _fully_signed_in(request: HttpRequest) -> bool:
+    user = request.user
+    if not user.is_authenticated:
+        return False
+    return bool(user.is_verified()) or not settings.REMIT_MFA_REQUIRED  # type: ignore[union-attr]
 
 
-def users(request):  # noqa: ANN001, ANN201
-    return HttpResponse("users")
+def _confirmed_totp(user: User) -> list[TOTPDevice]:
+    return list(TOTPDevice.objects.filter(user=user, confirmed=True))
+
+
+def _pending_user(request: HttpRequest) -> User | None:
+    pending = request.session.get(PENDING_KEY)
+    if not pending:
+        return None
+    if time.time() - float(pending.get("at", 0)) > PENDING_SECONDS:
+        request.session.pop(PENDING_KEY, None)
+        return None
+    return User.objects.filter(pk=pending.get("user_id"), is_active=True).first()
+
+
+def _complete_sign_in(request: HttpRequest, user: User, device: Any, method: str) -> None:
+    pending = request.session.get(PENDING_KEY) or {}
+    if not request.user.is_authenticated or request.user.pk != user.pk:
+        backend = pending.get("backend") or settings.AUTHENTICATION_BACKENDS[-1]
+        auth_login(request, user, backend=backend)
+    else:
+        request.session.cycle_key()
+    request.session.pop(PENDING_KEY, None)
+    request.session.pop(ENROL_KEY, None)
+    if device is not None:
+        otp_login(request, device)
+    request.session["last_activity"] = time.time()
+    mark_recent_auth(request)
+    audit.record(audit.LOGIN_SUCCESS, actor=user, request=request, detail={"second_factor": method})
+
+
+def _count_mfa_failure(request: HttpRequest) -> bool:
+    """Count a wrong code; True when this sign-in has had too many and must start again."""
+    pending = request.session.get(PENDING_KEY)
+    key = "failures"
+    if pending is not None:
+        pending[key] = int(pending.get(key, 0)) + 1
+        request.session[PENDING_KEY] = pending
+        return pending[key] >= MFA_ATTEMPTS
+    count = int(request.session.get("remit_mfa_failures", 0)) + 1
+    request.session["remit_mfa_failures"] = count
+    return count >= MFA_ATTEMPTS
+
+
+def _start_over(request: HttpRequest, next_url: str) -> HttpResponse:
+    if request.user.is_authenticated:
+        auth_logout(request)
+    else:
+        request.session.flush()
+    messages.error(request, "Too many wrong codes. Sign in again.")
+    return redirect(_with_next("accounts:login", next_url))
+
+
+def qr_svg(data: str) -> str:
+    """An inline <svg> QR code: drawn here, no external service sees the secret."""
+    image = qrcode.make(data, image_factory=qrcode.image.svg.SvgPathImage, border=2)
+    return image.to_string(encoding="unicode")  # type: ignore[no-any-return]
+
+
+def _grouped(secret: str) -> str:
+    return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
+
+
+def _render_codes(request: HttpRequest, codes: list[str], next_url: str, *, enrolled: bool) -> HttpResponse:
+    return render(
+        request, "accounts/recovery_codes.html", {"codes": codes, "next": next_url, "enrolled": enrolled}
+    )
+
+
+# ---------------------------------------------------------------- sign-in
+
+
+@sensitive_post_parameters("password")
+@csrf_protect
+@never_cache
+@require_http_methods(["GET", "POST"])
+def login_view(request: HttpRequest) -> HttpResponse:
+    next_url = safe_next(request)
+    if _fully_signed_in(request):
+        return redirect(next_url)
+    form = SignInForm(request, data=request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        user = form.get_user()
+        if _confirmed_totp(user) or settings.REMIT_MFA_REQUIRED:
+            if request.user.is_authenticated:
+                auth_logout(request)
+            request.session[PENDING_KEY] = {
+                "user_id": user.pk,
+                "backend": getattr(user, "backend", ""),
+                "at": time.time(),
+                "failures": 0,
+            }
+            return redirect(_with_next("accounts:mfa", next_url))
+        _complete_sign_in(request, user, None, "none")
+        return redirect(next_url)
+    idle = request.GET.get("idle") == "1"
+    return render(request, "accounts/login.html", {"form": form, "next": next_url, "idle": idle})
+
+
+@csrf_protect
+@never_cache
+@require_http_methods(["GET", "POST"])
+def mfa(request: HttpRequest) -> HttpResponse:
+    """Verify a second factor, or enrol one when the user has none yet."""
+    next_url = safe_next(request)
+    if _fully_signed_in(request) and request.user.is_verified():  # type: ignore[union-attr]
+        return redirect(next_url)
+    user: User | None = request.user if request.user.is_authenticated else _pending_user(request)  # type: ignore[assignment]
+    if user is None:
+        messages.info(request, "Sign in to continue.")
+        return redirect(_with_next("accounts:login", next_url))
+    devices = _confirmed_totp(user)
+    if devices:
+        return _verify(request, user, devices, next_url)
+    return _enrol(request, user, next_url)
+
+
+def _verify(request: HttpRequest, user: User, devices: list[TOTPDevice], next_url: str) -> HttpResponse:
+    form = VerifyForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        code = form.cleaned_data["code"]
+        verified: Any = None
+        throttled = False
+        kind = "totp" if form.is_totp else "recovery_code"
+        with transaction.atomic():
+            if kind == "totp":
+                candidates: list[Any] = list(
+                    TOTPDevice.objects.select_for_update().filter(user=user, confirmed=True)
+                )
+            else:
+                candidates = list(StaticDevice.objects.select_for_update().filter(user=user, confirmed=True))
+            for device in candidates:
+                allowed, _ = device.verify_is_allowed()
+                if not allowed:
+                    throttled = True
+                    continue
+                if device.verify_token(code):
+                    verified = device
+                    break
+        if verified is not None:
+            if kind == "recovery_code":
+                left = StaticToken.objects.filter(device__user=user).count()
+                audit.record(
+                    audit.RECOVERY_CODE_USED,
+                    actor=user,
+                    request=request,
+                    obj=user,
+                    detail={"remaining": left},
+                )
+                if left <= 3:
+                    messages.warning(
+                        request,
+                        f"You have {left} recovery code(s) left. Make new ones from your account page.",
+                    )
+            request.session.pop("remit_mfa_failures", None)
+            _complete_sign_in(request, user, verified, kind)
+            return redirect(next_url)
+        audit.record(audit.MFA_VERIFY_FAILURE, actor=user, request=request, obj=user, detail={"kind": kind})
+        if _count_mfa_failure(request):
+            return _start_over(request, next_url)
+        if throttled:
+            form.add_error(
+                "code", "Too many wrong codes in a row: wait a few seconds, then try the newest code."
+            )
+        else:
+            form.add_error("code", "That code is not right. Try the newest code from your app.")
+    return render(request, "accounts/mfa_verify.html", {"form": form, "next": next_url, "person": user})
+
+
+def _enrol(request: HttpRequest, user: User, next_url: str) -> HttpResponse:
+    device_id = request.session.get(ENROL_KEY)
+    device = (
+        TOTPDevice.objects.filter(pk=device_id, user=user, confirmed=False).first() if device_id else None
+    )
+    form = EnrolForm(request.POST if request.method == "POST" else None)
+    if device is None:
+        device = actions.start_totp_enrolment(user)
+        request.session[ENROL_KEY] = device.pk
+        if request.method == "POST":
+            form = EnrolForm()
+            messages.warning(
+                request, "That set-up expired. Scan this new code, then enter the code it shows."
+            )
+    elif request.method == "POST" and form.is_valid():
+        if device.verify_token(form.cleaned_data["code"]):
+            actions.confirm_totp_device(user=user, device=device, request=request)
+            codes = actions.generate_recovery_codes(user=user, request=request)
+            _complete_sign_in(request, user, device, "enrolment")
+            return _render_codes(request, codes, next_url, enrolled=True)
+        audit.record(
+            audit.MFA_VERIFY_FAILURE, actor=user, request=request, obj=user, detail={"kind": "enrolment"}
+        )
+        if _count_mfa_failure(request):
+            return _start_over(request, next_url)
+        form.add_error("code", "That code is not right. Check the app shows Remit and enter its newest code.")
+    secret = base64.b32encode(device.bin_key).decode()
+    return render(
+        request,
+        "accounts/mfa_enrol.html",
+        {
+            "form": form,
+            "next": next_url,
+            "person": user,
+            "qr": mark_safe(qr_svg(device.config_url)),  # noqa: S308 (generated here from our own data)
+            "secret": _grouped(secret),
+        },
+    )
+
+
+@require_POST
+def logout_view(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        audit.record(audit.LOGOUT, request=request)
+        auth_logout(request)
+    else:
+        request.session.flush()
+    messages.info(request, "You have signed out.")
+    return redirect(settings.LOGOUT_REDIRECT_URL)
+
+
+@require_GET
+def keepalive(request: HttpRequest) -> HttpResponse:
+    """The idle warning's "stay signed in": counts as activity (no background header)."""
+    if _fully_signed_in(request) and request.user.is_active:
+        return HttpResponse(status=204)
+    return HttpResponse(status=401)
+
+
+@sensitive_post_parameters("password")
+@staff_required()
+@require_http_methods(["GET", "POST"])
+def reauth(request: HttpRequest) -> HttpResponse:
+    next_url = safe_next(request, default="accounts:settings")
+    user: User = request.user  # type: ignore[assignment]
+    devices = _confirmed_totp(user)
+    form = ReauthForm(request.POST if request.method == "POST" else None, needs_code=bool(devices))
+    if request.method == "POST" and form.is_valid():
+        checked = authenticate(request, username=user.get_username(), password=form.cleaned_data["password"])
+        if getattr(request, "axes_locked_out", False):
+            # Too many wrong passwords: the session ends and axes shows its lockout page.
+            auth_logout(request)
+            return HttpResponse(status=403)
+        if checked is None or checked.pk != user.pk:
+            form.add_error("password", "That password is not right.")
+        elif devices:
+            ok = False
+            with transaction.atomic():
+                for device in TOTPDevice.objects.select_for_update().filter(user=user, confirmed=True):
+                    if device.verify_token(form.cleaned_data["code"]):
+                        ok = True
+                        break
+            if not ok:
+                audit.record(audit.MFA_VERIFY_FAILURE, request=request, obj=user, detail={"kind": "reauth"})
+                form.add_error("code", "That code is not right. Wait for the next code and try again.")
+        if not form.errors:
+            mark_recent_auth(request)
+            audit.record(audit.REAUTH, request=request, obj=user)
+            return redirect(next_url)
+    return render(request, "accounts/reauth.html", {"form": form, "next": next_url})
+
+
+# ---------------------------------------------------------------- own account
+
+
+@staff_required()
+@require_GET
+def account_settings(request: HttpRequest) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    context = {
+        "clinics": list(user.clinics.all()),
+        "has_totp": TOTPDevice.objects.filter(user=user, confirmed=True).exists(),
+        "recovery_left": StaticToken.objects.filter(device__user=user, device__confirmed=True).count(),
+        "mfa_required": settings.REMIT_MFA_REQUIRED,
+    }
+    return render(request, "accounts/settings.html", context)
+
+
+@sensitive_post_parameters("old_password", "new_password1", "new_password2")
+@staff_required()
+@require_http_methods(["GET", "POST"])
+def password_change(request: HttpRequest) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    form = PasswordChangeForm(user, request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        actions.change_password(user=user, new_password=form.cleaned_data["new_password1"], request=request)
+        update_session_auth_hash(request, user)
+        messages.success(request, "Your password was changed.")
+        return redirect("accounts:settings")
+    return render(request, "accounts/password_change.html", {"form": form})
+
+
+@staff_required()
+@recent_auth_required
+@require_http_methods(["GET", "POST"])
+def recovery_codes(request: HttpRequest) -> HttpResponse:
+    """Make a new set of recovery codes (the old ones stop working); shown once."""
+    user: User = request.user  # type: ignore[assignment]
+    if not TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+        messages.warning(request, "Set up an authenticator app first.")
+        return redirect("accounts:settings")
+    if request.method == "POST":
+        codes = actions.generate_recovery_codes(user=user, request=request)
+        return _render_codes(request, codes, reverse("accounts:settings"), enrolled=False)
+    return render(request, "accounts/recovery_codes_confirm.html", {})
+
+
+# ---------------------------------------------------------------- user administration
+
+
+def managed_users(admin: User) -> QuerySet[User]:
+    """Users who share at least one clinic with this administrator."""
+    return User.objects.filter(clinics__in=admin.clinic_ids()).distinct()
+
+
+def _managed_user(request: HttpRequest, pk: int) -> User:
+    return get_object_or_404(managed_users(request.user), pk=pk)  # type: ignore[arg-type]
+
+
+@staff_required("users.manage")
+@recent_auth_required
+@require_GET
+def users(request: HttpRequest) -> HttpResponse:
+    admin: User = request.user  # type: ignore[assignment]
+    query = request.GET.get("q", "").strip()
+    rows = (
+        managed_users(admin)
+        .annotate(has_totp=Exists(TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)))
+        .prefetch_related("clinics")
+        .order_by("-is_active", "last_name", "first_name", "username")
+    )
+    if query:
+        rows = rows.filter(
+            Q(username__icontains=query) | Q(first_name__icontains=query) | Q(last_name__icontains=query)
+        )
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    return render(request, "accounts/users/list.html", {"page": page, "q": query})
+
+
+@sensitive_post_parameters("password1", "password2")
+@staff_required("users.manage")
+@recent_auth_required
+@require_http_methods(["GET", "POST"])
+def user_create(request: HttpRequest) -> HttpResponse:
+    admin: User = request.user  # type: ignore[assignment]
+    form = UserCreateForm(request.POST if request.method == "POST" else None, admin=admin)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            user = actions.create_user(
+                actor=admin,
+                username=data["username"],
+                password=data["password1"],
+                roles=data["roles"],
+                clinics=list(data["clinics"]),
+                first_name=data["first_name"],
+                last_name=data["last_name"],
+                email=data["email"],
+                request=request,
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(
+                request,
+                f"{user.get_full_name() or user.username} can now sign in and will set up two-step sign-in.",
+            )
+            return redirect("accounts:user_edit", pk=user.pk)
+    return render(request, "accounts/users/create.html", {"form": form})
+
+
+def _add_errors(form: Any, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def _edit_page(
+    request: HttpRequest, target: User, form: Any = None, deactivate_form: Any = None
+) -> HttpResponse:
+    admin: User = request.user  # type: ignore[assignment]
+    context = {
+        "target": target,
+        "form": form or UserEditForm(admin=admin, target=target),
+        "deactivate_form": deactivate_form or DeactivateForm(),
+        "has_totp": TOTPDevice.objects.filter(user=target, confirmed=True).exists(),
+        "clinics": list(target.clinics.all()),
+        "is_self": target.pk == admin.pk,
+    }
+    return render(request, "accounts/users/edit.html", context)
+
+
+@staff_required("users.manage")
+@recent_auth_required
+@require_http_methods(["GET", "POST"])
+def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    admin: User = request.user  # type: ignore[assignment]
+    target = _managed_user(request, pk)
+    if request.method != "POST":
+        return _edit_page(request, target)
+    form = UserEditForm(request.POST, admin=admin, target=target)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            actions.update_user(
+                actor=admin,
+                user=target,
+                roles=data["roles"],
+                clinics=form.all_clinic_ids(),
+                first_name=data["first_name"],
+                last_name=data["last_name"],
+                email=data["email"],
+                request=request,
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, "Saved.")
+            return redirect("accounts:user_edit", pk=target.pk)
+    return _edit_page(request, target, form=form)
+
+
+@staff_required("users.manage")
+@recent_auth_required
+@require_POST
+def user_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
+    admin: User = request.user  # type: ignore[assignment]
+    target = _managed_user(request, pk)
+    form = DeactivateForm(request.POST)
+    if form.is_valid():
+        try:
+            actions.deactivate_user(
+                actor=admin, user=target, reason=form.cleaned_data["reason"], request=request
+            )
+        except ValidationError as error:
+            if hasattr(error, "error_dict"):
+                _add_errors(form, error)
+            else:
+                for text in error.messages:
+                    messages.error(request, text)
+        else:
+            messages.success(request, "The account is deactivated. Its history stays in the audit trail.")
+            return redirect("accounts:user_edit", pk=target.pk)
+    return _edit_page(request, target, deactivate_form=form)
+
+
+@staff_required("users.manage")
+@recent_auth_required
+@require_POST
+def user_reactivate(request: HttpRequest, pk: int) -> HttpResponse:
+    target = _managed_user(request, pk)
+    actions.reactivate_user(actor=request.user, user=target, request=request)  # type: ignore[arg-type]
+    messages.success(request, "The account is active again.")
+    return redirect("accounts:user_edit", pk=target.pk)
+
+
+@staff_required("users.manage")
+@recent_auth_required
+@require_POST
+def user_reset_mfa(request: HttpRequest, pk: int) -> HttpResponse:
+    target = _managed_user(request, pk)
+    actions.reset_mfa(actor=request.user, user=target, request=request)  # type: ignore[arg-type]
+    messages.success(request, "Two-step sign-in was reset: they will set it up again at their next sign-in.")
+    return redirect("accounts:user_edit", pk=target.pk)
+
+
+def admin_login(request: HttpRequest, extra_context: Any = None) -> HttpResponse:
+    """The Django admin signs in through Remit's own pages (password and second factor)."""
+    if request.user.is_authenticated and _fully_signed_in(request):
+        raise PermissionDenied("The admin site is for system administrators only.")
+    next_url = request.GET.get("next") or reverse("admin:index")
+    return HttpResponseRedirect(_with_next("accounts:login", next_url))

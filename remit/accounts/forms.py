@@ -1,0 +1,207 @@
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django import forms
+from django.contrib.auth import password_validation
+from django.contrib.auth.forms import AuthenticationForm
+
+from remit.accounts import roles as R
+from remit.accounts.models import Clinic, User
+
+CODE_RE = re.compile(r"^\d{6,8}$")
+
+
+def normalise_code(raw: str) -> str:
+    """Codes are read forgivingly: spaces and hyphens dropped, letters lowered."""
+    return re.sub(r"[\s-]", "", raw or "").lower()
+
+
+class SignInForm(AuthenticationForm):
+    """Django's form: ``authenticate(request, ...)`` so django-axes counts every failure."""
+
+    error_messages = {
+        "invalid_login": "That username and password do not match an active account.",
+        "inactive": "That username and password do not match an active account.",
+    }
+
+    def __init__(self, request: Any = None, *args: Any, **kwargs: Any) -> None:
+        super().__init__(request, *args, **kwargs)
+        self.fields["username"].widget.attrs.update({"autocomplete": "username", "autocapitalize": "none"})
+        self.fields["password"].widget.attrs.update({"autocomplete": "current-password"})
+
+
+class VerifyForm(forms.Form):
+    code = forms.CharField(
+        label="Code",
+        max_length=40,
+        help_text="The 6-digit code from your authenticator app, or one of your recovery codes.",
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "autocapitalize": "none", "autofocus": True}
+        ),
+    )
+
+    def clean_code(self) -> str:
+        return normalise_code(self.cleaned_data["code"])
+
+    @property
+    def is_totp(self) -> bool:
+        return bool(CODE_RE.match(self.cleaned_data.get("code", "")))
+
+
+class EnrolForm(forms.Form):
+    code = forms.CharField(
+        label="Code from your authenticator app",
+        max_length=12,
+        help_text="Six digits; it changes every 30 seconds.",
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "one-time-code",
+                "inputmode": "numeric",
+                "pattern": "[0-9 ]*",
+                "autofocus": True,
+            }
+        ),
+    )
+
+    def clean_code(self) -> str:
+        code = normalise_code(self.cleaned_data["code"])
+        if not CODE_RE.match(code):
+            raise forms.ValidationError("Enter the 6-digit code your authenticator app shows.")
+        return code
+
+
+class ReauthForm(forms.Form):
+    password = forms.CharField(
+        label="Password", strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+    )
+
+    def __init__(self, *args: Any, needs_code: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if needs_code:
+            self.fields["code"] = forms.CharField(
+                label="Code from your authenticator app",
+                max_length=12,
+                widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+            )
+
+    def clean_code(self) -> str:
+        return normalise_code(self.cleaned_data["code"])
+
+
+class DeactivateForm(forms.Form):
+    reason = forms.CharField(label="Reason", max_length=300, help_text="Kept in the audit trail.")
+
+
+ROLE_CHOICES = list(R.ROLES.items())
+
+
+class _StaffFieldsForm(forms.Form):
+    first_name = forms.CharField(label="First name", max_length=150)
+    last_name = forms.CharField(label="Last name", max_length=150)
+    email = forms.EmailField(label="Email", required=False)
+    roles = forms.MultipleChoiceField(
+        label="Roles", choices=ROLE_CHOICES, widget=forms.CheckboxSelectMultiple, required=True
+    )
+    clinics = forms.ModelMultipleChoiceField(
+        label="Clinics",
+        queryset=Clinic.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "invalid_choice": "You can only grant clinics you belong to.",
+            "invalid_pk_value": "You can only grant clinics you belong to.",
+            "required": "Choose at least one clinic.",
+        },
+    )
+
+    def __init__(self, *args: Any, admin: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.admin = admin
+        self.fields["clinics"].queryset = Clinic.objects.filter(pk__in=admin.clinic_ids())  # type: ignore[attr-defined]
+
+
+class UserCreateForm(_StaffFieldsForm):
+    username = forms.CharField(
+        label="Username",
+        max_length=150,
+        validators=[User.username_validator],
+        help_text="Letters, digits and @/./+/-/_ only.",
+        widget=forms.TextInput(attrs={"autocapitalize": "none", "autocomplete": "off"}),
+    )
+    password1 = forms.CharField(
+        label="Initial password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=password_validation.password_validators_help_text_html(),
+    )
+    password2 = forms.CharField(
+        label="Initial password (again)",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    field_order = [
+        "username",
+        "first_name",
+        "last_name",
+        "email",
+        "roles",
+        "clinics",
+        "password1",
+        "password2",
+    ]
+
+    def clean_username(self) -> str:
+        username = self.cleaned_data["username"]
+        if User.objects.filter(username__iexact=username).exists():
+            raise forms.ValidationError("A user with that username already exists.")
+        return username
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        p1, p2 = data.get("password1"), data.get("password2")
+        if p1 and p2 and p1 != p2:
+            self.add_error("password2", "The two passwords differ.")
+        elif p1:
+            candidate = User(
+                username=data.get("username", ""),
+                first_name=data.get("first_name", ""),
+                last_name=data.get("last_name", ""),
+                email=data.get("email", ""),
+            )
+            try:
+                password_validation.validate_password(p1, user=candidate)
+            except forms.ValidationError as error:
+                self.add_error("password1", error)
+        return data
+
+
+class UserEditForm(_StaffFieldsForm):
+    def __init__(self, *args: Any, admin: User, target: User, **kwargs: Any) -> None:
+        super().__init__(*args, admin=admin, **kwargs)
+        self.target = target
+        if not self.is_bound:
+            self.initial.update(
+                {
+                    "first_name": target.first_name,
+                    "last_name": target.last_name,
+                    "email": target.email,
+                    "roles": list(target.roles or []),
+                    "clinics": [c for c in target.clinic_ids() if c in admin.clinic_ids()],
+                }
+            )
+
+    def clean_roles(self) -> list[str]:
+        roles: list[str] = self.cleaned_data["roles"]
+        if self.target.pk == self.admin.pk and R.CLINIC_ADMIN not in roles:
+            raise forms.ValidationError(
+                "You cannot remove your own clinic administrator role; ask another administrator."
+            )
+        return roles
+
+    def all_clinic_ids(self) -> list[int]:
+        """The clinics chosen here plus those the admin cannot see, which are kept as they were."""
+        own = set(self.admin.clinic_ids())
+        outside = {c for c in self.target.clinic_ids() if c not in own}
+        return sorted(outside | {c.pk for c in self.cleaned_data["clinics"]})

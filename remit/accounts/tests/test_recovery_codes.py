@@ -1,0 +1,39 @@
+from __future__ import annotations
+
+from django.urls import reverse
+
+from remit.accounts import actions
+from remit.accounts.tests.helpers import events, password_step
+from remit.audit import actions as audit
+
+
+def test_a_recovery_code_signs_in_once_only(client, world):
+    nurse = world.users["nurse"]
+    codes = actions.generate_recovery_codes(user=nurse)
+    assert len(codes) == 10 and len(set(codes)) == 10
+
+    password_step(client, "nurse")
+    response = client.post(reverse("accounts:mfa"), {"code": codes[0].upper()})
+    assert response.status_code == 302
+    assert client.get(reverse("web:today")).status_code == 200
+    used = events(audit.RECOVERY_CODE_USED)
+    assert len(used) == 1 and used[0].detail == {"remaining": 9}
+    assert events(audit.LOGIN_SUCCESS)[-1].detail == {"second_factor": "recovery_code"}
+
+    client.post(reverse("accounts:logout"))
+    password_step(client, "nurse")
+    again = client.post(reverse("accounts:mfa"), {"code": codes[0]})
+    assert again.status_code == 200
+    assert b"not right" in again.content
+    assert events(audit.MFA_VERIFY_FAILURE)[-1].detail == {"kind": "recovery_code"}
+
+
+def test_new_codes_replace_the_old_ones(world):
+    nurse = world.users["nurse"]
+    old = actions.generate_recovery_codes(user=nurse)
+    new = actions.generate_recovery_codes(user=nurse)
+    from django_otp.plugins.otp_static.models import StaticToken
+
+    stored = set(StaticToken.objects.filter(device__user=nurse).values_list("token", flat=True))
+    assert stored == set(new)
+    assert not stored & set(old) or set(old) == set(new)

@@ -16,3 +16,7 @@ api = NinjaAPI(
     auth=django_auth,
     urls_namespace="api",
 )
+
+from remit.measures.api import router as measures_router  # noqa: E402
+
+api.add_router("/measures/", measures_router)

@@ -195,6 +195,9 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+# The project's own static files (remit.css, remit.js, vendored htmx) live in
+# remit/static, which is not an app's folder, so the finders need telling.
+STATICFILES_DIRS = [BASE_DIR / "remit" / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
@@ -217,9 +220,27 @@ EMAIL_HOST_PASSWORD = envstr("REMIT_EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = envbool("REMIT_EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = envstr("REMIT_FROM_EMAIL", "Remit <no-reply@remit.invalid>")
 
+# Alerts: a high-severity alert not acknowledged within this many minutes goes
+# to the next person on the clinic's escalation list (remit.alerts).
+REMIT_ALERT_ESCALATION_MINUTES = envint("REMIT_ALERT_ESCALATION_MINUTES", 15, minimum=1, maximum=1440)
+# Outbound text messages (remit.notify): console, file (VAR_DIR/sms.log), memory
+# (tests), or the dotted path of a class with send(to, body).
+REMIT_SMS_BACKEND = envstr("REMIT_SMS_BACKEND", "file")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": envstr("REMIT_LOG_LEVEL", "WARNING")},
 }
+
+# Patient portal (measures): invitation links expire after this many hours;
+# at most this many reminders are sent per questionnaire (one a day).
+# REMIT_PORTAL_BASE_URL is the address patients open, e.g. https://remit.example.org; links sent by the
+# worker have no request to read it from (empty: the sending page's own address, else 127.0.0.1:8000).
+REMIT_PORTAL_LINK_HOURS = envint("REMIT_PORTAL_LINK_HOURS", 72, minimum=1, maximum=24 * 14)
+REMIT_PORTAL_MAX_REMINDERS = envint("REMIT_PORTAL_MAX_REMINDERS", 2, minimum=0, maximum=10)
+REMIT_PORTAL_BASE_URL = envstr("REMIT_PORTAL_BASE_URL", "").rstrip("/")
+
+# Clinic outcome report (remit.reports): a rate over fewer courses than this says "too few to report".
+REMIT_REPORT_MIN_N = envint("REMIT_REPORT_MIN_N", 10, minimum=1, maximum=10000)

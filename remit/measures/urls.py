@@ -1,4 +1,11 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from remit.measures import views
 
 app_name = "measures"
-urlpatterns: list = []
+urlpatterns = [
+    path("patients/<int:pk>/", views.patient_measures, name="patient"),
+    path("patients/<int:pk>/rate/<slug:code>/", views.rate, name="rate"),
+    path("patients/<int:pk>/send/", views.send_questionnaire, name="send"),
+    path("patients/<int:pk>/assessments/<int:assessment_pk>/void/", views.void, name="void"),
+]

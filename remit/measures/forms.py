@@ -1,0 +1,129 @@
+"""Forms for the portal's date-of-birth check and the staff pages.
+
+Item answers are not Django choice fields: they are read as text and checked
+by the scoring engine (``remit.core.instruments``), so the range in every
+message is the instrument's own.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+
+from remit.core.instruments import INSTRUMENTS, Instrument
+from remit.measures.models import PortalLink
+
+PATIENT_REPORTED = tuple(
+    code for code, instrument in INSTRUMENTS.items() if instrument.respondent == "patient"
+)
+
+
+class DateOfBirthForm(forms.Form):
+    """Three boxes (month, day, year): easy on a phone, no date picker or script needed."""
+
+    month = forms.IntegerField(
+        label="Month",
+        min_value=1,
+        max_value=12,
+        widget=forms.TextInput(
+            attrs={
+                "inputmode": "numeric",
+                "pattern": "[0-9]*",
+                "maxlength": "2",
+                "autocomplete": "bday-month",
+            }
+        ),
+    )
+    day = forms.IntegerField(
+        label="Day",
+        min_value=1,
+        max_value=31,
+        widget=forms.TextInput(
+            attrs={"inputmode": "numeric", "pattern": "[0-9]*", "maxlength": "2", "autocomplete": "bday-day"}
+        ),
+    )
+    year = forms.IntegerField(
+        label="Year",
+        min_value=1900,
+        max_value=2100,
+        widget=forms.TextInput(
+            attrs={"inputmode": "numeric", "pattern": "[0-9]*", "maxlength": "4", "autocomplete": "bday-year"}
+        ),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if all(data.get(name) is not None for name in ("year", "month", "day")):
+            try:
+                data["date_of_birth"] = dt.date(data["year"], data["month"], data["day"])
+            except ValueError:
+                raise forms.ValidationError("That is not a real date. Please check the day and month.")
+        return data
+
+
+class SendQuestionnaireForm(forms.Form):
+    instruments = forms.MultipleChoiceField(
+        label="Questionnaires",
+        choices=[(code, INSTRUMENTS[code].name) for code in PATIENT_REPORTED],
+        widget=forms.CheckboxSelectMultiple,
+        initial=["phq9"],
+    )
+    channel = forms.ChoiceField(label="Send by", choices=PortalLink.CHANNELS, widget=forms.RadioSelect)
+    reason = forms.CharField(label="Reason (for the chart; not sent)", max_length=300, required=False)
+
+    def __init__(self, *args: Any, channels: list[str] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if channels:
+            self.fields["channel"].initial = channels[0]
+
+
+class VoidAssessmentForm(forms.Form):
+    reason = forms.CharField(
+        label="Reason for voiding", max_length=500, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+def answer_choices(instrument: Instrument, item_id: str) -> list[tuple[int, str]]:
+    item = instrument.item(item_id)
+    return [(option.value, option.label) for option in item.options]
+
+
+class RateForm(forms.Form):
+    """One field per item of a clinician-rated instrument; values checked by the engine, not here."""
+
+    session_id = forms.CharField(label="Session", max_length=60, required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, instrument: Instrument, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.instrument = instrument
+        for item in instrument.items:
+            choices = [("", "— not rated —")] + [
+                (str(option.value), f"{option.value} · {option.label}") for option in item.options
+            ]
+            self.fields[item.id] = forms.CharField(
+                label=f"{item.id.upper()} {item.label}",
+                required=False,
+                widget=forms.Select(choices=choices),
+                help_text=(item.text or "") + f" Range {item.min_value}–{item.max_value}.",
+            )
+        if instrument.code == "auditc":
+            self.fields["sex"] = forms.ChoiceField(
+                label="Sex for the cut-off",
+                required=False,
+                choices=[("", "Unknown"), ("female", "Female"), ("male", "Male")],
+            )
+
+    def raw_answers(self) -> dict[str, object]:
+        """Answers as typed: whole numbers where they parse, the text otherwise (the engine names it)."""
+        answers: dict[str, object] = {}
+        for item in self.instrument.items:
+            raw = (self.data.get(item.id) or "").strip()
+            if raw == "":
+                continue
+            try:
+                answers[item.id] = int(raw)
+            except ValueError:
+                answers[item.id] = raw
+        return answers

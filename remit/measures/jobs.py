@@ -1,0 +1,121 @@
+"""The worker's measures jobs: send due invitations, remind, mark missed.
+
+Several workers may run at once (see ``remit.jobs``): each request is claimed
+with ``select_for_update(skip_locked=True)`` in its own transaction, the
+condition that made it due is part of the locked query, and the state change
+that marks it done (status ``sent``, ``reminders_sent`` + 1, ``missed``) is
+written in the same transaction as the send.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from remit.audit import actions as audit
+from remit.jobs import job
+from remit.measures import actions
+from remit.measures.models import MeasurementRequest
+
+logger = logging.getLogger("remit.measures")
+
+BATCH = 50
+# A request the worker could not send (no consented contact, gateway down) is tried again after this.
+RETRY_AFTER = timedelta(hours=1)
+REMINDER_EVERY = timedelta(days=1)
+
+
+def due_invitations(now: datetime) -> QuerySet[MeasurementRequest]:
+    return MeasurementRequest.objects.filter(
+        status=MeasurementRequest.PENDING, due_date__lte=timezone.localdate(now), closes_at__gt=now
+    ).filter(Q(last_attempt_at__isnull=True) | Q(last_attempt_at__lte=now - RETRY_AFTER))
+
+
+def due_reminders(now: datetime) -> QuerySet[MeasurementRequest]:
+    return MeasurementRequest.objects.filter(
+        status=MeasurementRequest.SENT,
+        reminders_sent__lt=settings.REMIT_PORTAL_MAX_REMINDERS,
+        last_sent_at__lte=now - REMINDER_EVERY,
+        closes_at__gt=now,
+    ).filter(Q(last_attempt_at__isnull=True) | Q(last_attempt_at__lte=now - RETRY_AFTER))
+
+
+def claim_one(queryset: QuerySet[MeasurementRequest]) -> MeasurementRequest | None:
+    """Lock the first due row no other worker holds (call inside ``transaction.atomic``)."""
+    return (
+        queryset.select_for_update(skip_locked=True, of=("self",))
+        .select_related("patient")
+        .order_by("due_date", "id")
+        .first()
+    )
+
+
+def _send_each(queryset: Callable[[], QuerySet[MeasurementRequest]], now: datetime, *, reminder: bool) -> int:
+    sent = 0
+    for _ in range(BATCH):
+        with transaction.atomic():
+            measurement = claim_one(queryset())
+            if measurement is None:
+                break
+            channels = actions.consented_channels(measurement.patient)
+            if reminder and measurement.last_channel in channels:
+                channels.remove(measurement.last_channel)
+                channels.insert(0, measurement.last_channel)
+            if not channels:
+                actions.note_send_failure(
+                    measurement, "The patient consents to no channel we have a contact for.", now
+                )
+                continue
+            try:
+                actions.send_invitation(measurement, channels[0], reminder=reminder, now=now)
+            except Exception as error:  # one bad row must not stop the batch; it is retried later
+                logger.exception("measurement request %s: sending failed", measurement.pk)
+                actions.note_send_failure(measurement, f"Sending failed: {error}", now)
+                continue
+            sent += 1
+    return sent
+
+
+@job("measures.send_due_invitations", every_seconds=60)
+def send_due_invitations(now: datetime) -> int:
+    """Pending requests due today (or earlier, still open) → the invitation by the preferred consented channel."""
+    return _send_each(lambda: due_invitations(now), now, reminder=False)
+
+
+@job("measures.send_reminders", every_seconds=300)
+def send_reminders(now: datetime) -> int:
+    """Sent but unanswered for a day → a reminder with a new link, up to REMIT_PORTAL_MAX_REMINDERS."""
+    return _send_each(lambda: due_reminders(now), now, reminder=True)
+
+
+@job("measures.mark_missed", every_seconds=300)
+def mark_missed(now: datetime) -> int:
+    """Open requests whose window has closed → ``missed`` (their links stop working)."""
+    marked = 0
+    while True:
+        with transaction.atomic():
+            batch = list(
+                MeasurementRequest.objects.select_for_update(skip_locked=True, of=("self",))
+                .select_related("patient")
+                .filter(status__in=MeasurementRequest.OPEN, closes_at__lte=now)
+                .order_by("id")[:BATCH]
+            )
+            for measurement in batch:
+                measurement.status = MeasurementRequest.MISSED
+                measurement.save(update_fields=["status"])
+                audit.record(
+                    audit.UPDATE,
+                    actor_label=actions.WORKER_LABEL,
+                    obj=measurement,
+                    patient=measurement.patient,
+                    detail={"status": "missed", "closes_at": measurement.closes_at.isoformat()},
+                )
+            marked += len(batch)
+        if len(batch) < BATCH:
+            return marked

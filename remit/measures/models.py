@@ -1,0 +1,150 @@
+"""Questionnaire answers (assessments), what is due when (measurement requests), and portal links.
+
+Assessments are charted facts: never deleted, voided with a reason.  A
+measurement request is one visit's worth of questionnaires (several
+instruments bundled) that the patient answers through a single-use portal
+link; the worker sends, reminds and marks it missed.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from remit.patients.models import Patient, Voidable
+
+
+class MeasurementRequest(models.Model):
+    PENDING = "pending"
+    SENT = "sent"
+    COMPLETED = "completed"
+    MISSED = "missed"
+    CANCELLED = "cancelled"
+    STATUS = [
+        (PENDING, "Pending"),
+        (SENT, "Sent"),
+        (COMPLETED, "Completed"),
+        (MISSED, "Missed"),
+        (CANCELLED, "Cancelled"),
+    ]
+    OPEN = (PENDING, SENT)
+
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="measurement_requests")
+    instruments = models.JSONField(default=list, help_text="Instrument codes asked in this visit, in order")
+    due_date = models.DateField()
+    window_days = models.PositiveSmallIntegerField(default=0)
+    # End of the window: the request counts as missed once this has passed.
+    closes_at = models.DateTimeField()
+    kind = models.CharField(
+        max_length=20, blank=True, help_text="Schedule rule (pre_session, post_dose, …) or one_off"
+    )
+    reason = models.CharField(max_length=300, blank=True)
+    status = models.CharField(max_length=12, choices=STATUS, default=PENDING)
+    reminders_sent = models.PositiveSmallIntegerField(default=0)
+    last_sent_at = models.DateTimeField(null=True, blank=True)
+    last_channel = models.CharField(max_length=8, blank=True)
+    # The worker's last attempt, so a request it cannot send (no consented contact) is retried daily, not every minute.
+    last_attempt_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(max_length=300, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    # Links to the treatment app's course and session, as plain strings until that app exists.
+    course_type = models.CharField(max_length=60, blank=True)
+    course_id = models.CharField(max_length=60, blank=True)
+    session_type = models.CharField(max_length=60, blank=True)
+    session_id = models.CharField(max_length=60, blank=True)
+    session_number = models.PositiveIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["due_date", "id"]
+        indexes = [
+            models.Index(fields=["status", "due_date"]),
+            models.Index(fields=["patient", "due_date"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{', '.join(self.instruments)} due {self.due_date} ({self.status})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN
+
+
+class Assessment(Voidable):
+    PATIENT = "patient"
+    CLINICIAN = "clinician"
+    RESPONDENT = [(PATIENT, "Patient"), (CLINICIAN, "Clinician")]
+
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="assessments")
+    instrument = models.CharField(max_length=30, db_index=True)
+    instrument_version = models.CharField(max_length=20)
+    answers = models.JSONField(default=dict, help_text="Stored answers keyed by item id (None = unanswered)")
+    total = models.IntegerField(null=True, blank=True)
+    max_total = models.IntegerField(null=True, blank=True)
+    band = models.CharField(max_length=30, blank=True)
+    flags = models.JSONField(default=list, blank=True)
+    valid = models.BooleanField(default=True)
+    missing = models.JSONField(default=list, blank=True)
+    respondent = models.CharField(max_length=10, choices=RESPONDENT)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    session_type = models.CharField(max_length=60, blank=True)
+    session_id = models.CharField(max_length=60, blank=True)
+    request = models.ForeignKey(
+        MeasurementRequest, null=True, blank=True, on_delete=models.PROTECT, related_name="assessments"
+    )
+    taken_at = models.DateTimeField(default=timezone.now)
+    sex = models.CharField(
+        max_length=10, blank=True, help_text="Sex used for sex-specific cut-offs (AUDIT-C)"
+    )
+
+    class Meta:
+        ordering = ["-taken_at", "-id"]
+        indexes = [models.Index(fields=["patient", "instrument", "taken_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.instrument} {self.total} ({self.taken_at:%Y-%m-%d})"
+
+
+class PortalLink(models.Model):
+    EMAIL = "email"
+    SMS = "sms"
+    CHANNELS = [(EMAIL, "Email"), (SMS, "Text message")]
+
+    request = models.ForeignKey(MeasurementRequest, on_delete=models.PROTECT, related_name="links")
+    # sha256 hex of the token; the token itself is only in the URL that was sent.
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    dob_failures = models.PositiveSmallIntegerField(default=0)
+    locked_at = models.DateTimeField(null=True, blank=True)
+    channel = models.CharField(max_length=8, choices=CHANNELS)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"portal link {self.pk} ({self.channel})"
+
+    def state(self, now: object = None) -> str:
+        """``open``, ``used``, ``locked`` or ``expired`` (in that order of precedence for a closed link)."""
+        now = now or timezone.now()
+        if self.used_at is not None or self.request.status == MeasurementRequest.COMPLETED:
+            return "used"
+        if self.locked_at is not None:
+            return "locked"
+        if self.expires_at <= now or self.request.status in (
+            MeasurementRequest.MISSED,
+            MeasurementRequest.CANCELLED,
+        ):  # type: ignore[operator]
+            return "expired"
+        return "open"

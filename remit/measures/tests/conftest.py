@@ -1,0 +1,95 @@
+"""Helpers shared by the measures tests: requests, links, a verified portal client, answers."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from remit import notify
+from remit.measures import actions
+from remit.measures.models import MeasurementRequest, PortalLink
+from remit.testing import make_patient
+
+DOB = date(1980, 5, 17)
+
+PHQ9_CALM = {f"q{i}": 0 for i in range(1, 10)} | {"q10": 0}
+PHQ9_ITEM9 = {f"q{i}": 1 for i in range(1, 9)} | {"q9": 1, "q10": 1}
+GAD7 = {f"q{i}": 1 for i in range(1, 8)}
+
+
+@pytest.fixture(autouse=True)
+def sms_memory(settings):
+    """Text messages go to ``remit.notify.sms_outbox``; links point at the test server's name."""
+    settings.REMIT_SMS_BACKEND = "memory"
+    settings.REMIT_PORTAL_BASE_URL = "http://testserver"
+    notify.sms_outbox.clear()
+    yield notify.sms_outbox
+    notify.sms_outbox.clear()
+
+
+def portal_patient(clinic: Any, **fields: Any) -> Any:
+    values = {
+        "date_of_birth": DOB,
+        "phone": "+15550100",
+        "email": "patient@example.invalid",
+        "consent_sms": True,
+        "consent_email": True,
+        "preferred_contact": "sms",
+        "given_name": "Quintessa",
+        "family_name": "Zebulon",
+    }
+    values.update(fields)
+    return make_patient(clinic, **values)
+
+
+def make_request(patient: Any, instruments: list[str] | None = None, **fields: Any) -> MeasurementRequest:
+    return actions.create_request(patient=patient, instruments=instruments or ["phq9"], **fields)
+
+
+def make_link(patient: Any, instruments: list[str] | None = None, **fields: Any) -> tuple[PortalLink, str]:
+    measurement = make_request(patient, instruments, **fields)
+    return actions.create_link(measurement, PortalLink.SMS)
+
+
+def open_url(token: str) -> str:
+    return reverse("portal:open", kwargs={"token": token})
+
+
+def step_url(token: str, step: int) -> str:
+    return reverse("portal:step", kwargs={"token": token, "step": step})
+
+
+def done_url(token: str) -> str:
+    return reverse("portal:done", kwargs={"token": token})
+
+
+def dob_post(dob: date = DOB) -> dict[str, str]:
+    return {"month": str(dob.month), "day": str(dob.day), "year": str(dob.year)}
+
+
+def verified_client(token: str, client: Client | None = None) -> Client:
+    client = client or Client()
+    response = client.post(open_url(token), dob_post())
+    assert response.status_code == 302, response.content.decode()[:500]
+    return client
+
+
+def answer_post(answers: dict[str, int | None], shown: list[str] | None = None) -> dict[str, str]:
+    data = {key: "" if value is None else str(value) for key, value in answers.items()}
+    data["shown"] = ",".join(shown if shown is not None else list(answers))
+    return data
+
+
+@pytest.fixture
+def clinic_patient(world):
+    return portal_patient(world.clinic)
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """The personas' passwords are never checked here; Argon2 only slows the world fixture down."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

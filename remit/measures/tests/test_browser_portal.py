@@ -1,0 +1,83 @@
+"""In a 375 px browser: a patient answers PHQ-9 with item 9 = 1 and sees crisis resources; a clinician
+acknowledges the alert at the top of the inbox; the link no longer opens."""
+
+from __future__ import annotations
+
+import pytest
+from django.conf import settings as django_settings
+from django.test import Client
+
+from remit.alerts.models import Alert
+from remit.measures import actions
+from remit.measures.models import Assessment
+from remit.measures.tests.conftest import DOB, make_request, portal_patient
+from remit.testing import login
+
+pytestmark = pytest.mark.browser
+
+
+def test_a_patient_reports_suicidal_ideation_and_a_clinician_acknowledges_the_alert(
+    world, live_server, page, settings, sms_memory
+):
+    settings.REMIT_PORTAL_BASE_URL = live_server.url
+    patient = portal_patient(world.clinic)
+    link = actions.send_invitation(make_request(patient, ["phq9"]), "sms")
+    url = sms_memory[0].body.rsplit(" ", 1)[1]
+    assert url == link.url and url.startswith(live_server.url)
+
+    page.set_viewport_size({"width": 375, "height": 740})
+    page.goto(url)
+    page.get_by_label("Month").fill(str(DOB.month))
+    page.get_by_label("Day").fill(str(DOB.day))
+    page.get_by_label("Year").fill(str(DOB.year))
+    page.get_by_role("button", name="Continue").click()
+
+    page.get_by_text("Questionnaire 1 of 1").wait_for()
+    for item in range(1, 9):
+        page.locator(f"label[for=q{item}-0]").click()
+    page.locator("label[for=q9-1]").click()  # "Several days"
+    page.locator("label[for=q10-1]").click()
+    assert page.locator("#q9-1").is_checked()
+    # Nothing overflows sideways at 375 px.
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    page.screenshot(path="/tmp/portal-questions.png", full_page=True)
+    page.get_by_role("button", name="Submit answers").click()
+
+    crisis = page.locator(".crisis")
+    crisis.wait_for()
+    text = crisis.inner_text()
+    for expected in ("If you are in danger now, call 911.", "988", "call or text", "988lifeline.org"):
+        assert expected in text
+    assert crisis.bounding_box()["y"] < 200  # at the top of the page
+    page.screenshot(path="/tmp/portal-crisis.png", full_page=True)
+    assert Assessment.objects.get().flags == ["suicidal_ideation"]
+
+    # A nurse signs in (session copied from the test client) and opens the inbox.
+    client = login(Client(), world.users["nurse"])
+    page.context.clear_cookies()
+    page.context.add_cookies(
+        [
+            {
+                "name": django_settings.SESSION_COOKIE_NAME,
+                "value": client.cookies[django_settings.SESSION_COOKIE_NAME].value,
+                "url": live_server.url,
+            }
+        ]
+    )
+    page.set_viewport_size({"width": 1200, "height": 900})
+    page.goto(f"{live_server.url}/alerts/")
+    first_row = page.locator("tbody tr").first
+    assert "Suicidal ideation" in first_row.inner_text() or "suicidal" in first_row.inner_text().lower()
+    assert patient.family_name in first_row.inner_text()
+    first_row.locator("a[href^='/alerts/']").first.click()
+    page.get_by_label("Note").fill("Called the patient; safety plan reviewed; seen tomorrow.")
+    page.get_by_role("button", name="Acknowledge alert").click()
+    page.wait_for_load_state()
+    alert = Alert.objects.get()
+    assert alert.status == "acknowledged" and alert.acknowledged_by == world.users["nurse"]
+
+    # The invitation no longer opens.
+    page.context.clear_cookies()
+    page.goto(url)
+    assert "already been answered" in page.content()
+    assert "Little interest" not in page.content()

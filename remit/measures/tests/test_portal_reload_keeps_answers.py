@@ -1,0 +1,50 @@
+"""Answers are kept in the session per link: a reload or going back loses nothing."""
+
+from __future__ import annotations
+
+from remit.measures.tests.conftest import (
+    GAD7,
+    PHQ9_CALM,
+    answer_post,
+    make_link,
+    open_url,
+    step_url,
+    verified_client,
+)
+
+
+def test_going_back_shows_the_answers_already_given(clinic_patient):
+    link, token = make_link(clinic_patient, ["phq9", "gad7"])
+    client = verified_client(token)
+    client.post(step_url(token, 1), answer_post(PHQ9_CALM | {"q3": 2}))
+    html = client.get(step_url(token, 1)).content.decode()
+    assert 'id="q3-2" name="q3" value="2" checked' in html
+    assert 'id="q1-0" name="q1" value="0" checked' in html
+
+
+def test_reopening_the_link_resumes_at_the_first_unfinished_questionnaire(clinic_patient):
+    link, token = make_link(clinic_patient, ["phq9", "gad7"])
+    client = verified_client(token)
+    client.post(step_url(token, 1), answer_post(PHQ9_CALM))
+    response = client.get(open_url(token))
+    assert response["Location"] == step_url(token, 2)
+
+
+def test_a_page_with_a_missing_answer_keeps_the_others(clinic_patient):
+    link, token = make_link(clinic_patient, ["gad7"])
+    client = verified_client(token)
+    response = client.post(step_url(token, 1), answer_post(GAD7 | {"q4": None}))
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "Question 4: Please answer this question." in html
+    assert 'id="q5-1" name="q5" value="1" checked' in html
+    # And after a reload too.
+    assert 'id="q5-1" name="q5" value="1" checked' in client.get(step_url(token, 1)).content.decode()
+
+
+def test_another_browser_does_not_see_the_answers(clinic_patient):
+    link, token = make_link(clinic_patient, ["phq9", "gad7"])
+    client = verified_client(token)
+    client.post(step_url(token, 1), answer_post(PHQ9_CALM | {"q3": 2}))
+    other = verified_client(token)
+    assert " checked>" not in other.get(step_url(token, 1)).content.decode()

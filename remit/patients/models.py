@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from remit.accounts.models import Clinic
 
-ICD10CM = re.compile(r"^[A-TV-Z][0-9][0-9AB](\.[0-9A-TV-Z]{1,4})?$")
+ICD10CM = re.compile(r"^[A-Z][0-9][0-9AB](\.[0-9A-TV-Z]{1,4})?$")
 
 
 def validate_icd10cm(value: str) -> None:
@@ -113,6 +113,9 @@ class WeightEntry(Voidable):
     class Meta:
         ordering = ["-measured_on", "-id"]
 
+    def __str__(self) -> str:
+        return f"{self.weight_kg} kg on {self.measured_on}"
+
 
 class Diagnosis(Voidable):
     STATUS = [("active", "Active"), ("in_remission", "In remission"), ("resolved", "Resolved")]
@@ -127,6 +130,9 @@ class Diagnosis(Voidable):
     class Meta:
         ordering = ["code", "id"]
         verbose_name_plural = "diagnoses"
+
+    def __str__(self) -> str:
+        return f"{self.code} ({self.get_status_display()})"
 
 
 class AntidepressantTrial(Voidable):
@@ -150,6 +156,9 @@ class AntidepressantTrial(Voidable):
     class Meta:
         ordering = ["started_on", "id"]
 
+    def __str__(self) -> str:
+        return f"{self.drug} {self.max_daily_dose_mg} mg/day for {self.weeks} weeks"
+
     @property
     def failed_adequate(self) -> bool:
         return self.adequate and self.outcome in {"no_response", "partial"}
@@ -172,6 +181,9 @@ class Medication(Voidable):
     class Meta:
         ordering = ["name", "id"]
 
+    def __str__(self) -> str:
+        return self.name
+
     def flags(self) -> list[str]:
         names = [
             ("is_benzodiazepine", "benzodiazepine"),
@@ -191,3 +203,6 @@ class Allergy(Voidable):
     class Meta:
         ordering = ["substance", "id"]
         verbose_name_plural = "allergies"
+
+    def __str__(self) -> str:
+        return self.substance

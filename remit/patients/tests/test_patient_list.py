@@ -1,0 +1,165 @@
+"""The patient list: search by name, MRN and date of birth, only the user's clinics, paginated, audited."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from remit.accounts.models import Clinic
+from remit.audit.models import AuditEvent
+from remit.testing import PermissionMatrix, login, make_patient, make_user
+
+LIST = reverse("patients:list")
+
+
+class TestPermissions(PermissionMatrix):
+    capability = "patient.view"
+    patient_scoped = False
+
+    def url(self, world, patient):
+        return LIST
+
+
+def names(response):
+    return [p.family_name for p, _ in response.context["rows"]]
+
+
+def test_it_never_lists_another_clinics_patients(world):
+    make_patient(world.clinic, family_name="Ours")
+    make_patient(world.other_clinic, family_name="Theirs")
+    assert names(world.client("front_desk").get(LIST)) == ["Ours"]
+    assert names(world.client("other_clinic").get(LIST)) == ["Theirs"]
+    assert names(world.client("front_desk").get(LIST, {"name": "Theirs"})) == []
+
+
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        ({"name": "ali"}, ["Alingham", "Bali"]),  # prefix or contains, given or family
+        ({"name": "ALINGHAM"}, ["Alingham"]),  # case-insensitive
+        ({"name": "cora"}, ["Bali"]),  # given name
+        ({"name": "cora bali"}, ["Bali"]),  # every word must match
+        ({"mrn": "X12"}, ["Alingham", "Bali"]),  # MRN prefix
+        ({"mrn": "X123"}, ["Alingham"]),  # MRN exact
+        ({"mrn": "12"}, []),  # MRN is a prefix, not contains
+        ({"dob": "1990-02-03"}, ["Bali"]),  # date of birth
+        ({"name": "ali", "dob": "1970-01-01"}, ["Alingham"]),  # filters combine
+    ],
+)
+def test_it_searches_by_name_mrn_and_date_of_birth(world, query, expected):
+    make_patient(
+        world.clinic, given_name="Ann", family_name="Alingham", mrn="X123", date_of_birth=date(1970, 1, 1)
+    )
+    make_patient(
+        world.clinic, given_name="Cora", family_name="Bali", mrn="X129", date_of_birth=date(1990, 2, 3)
+    )
+    make_patient(
+        world.clinic, given_name="Dov", family_name="Carter", mrn="Y555", date_of_birth=date(1985, 6, 7)
+    )
+    assert names(world.client("front_desk").get(LIST, query)) == expected
+
+
+def test_it_orders_by_family_name(world):
+    for family in ["Moss", "Abbot", "Zed", "Kay"]:
+        make_patient(world.clinic, family_name=family)
+    assert names(world.client("nurse").get(LIST)) == ["Abbot", "Kay", "Moss", "Zed"]
+
+
+def test_it_hides_voided_patients_unless_asked(world):
+    make_patient(world.clinic, family_name="Kept")
+    make_patient(world.clinic, family_name="Gone", voided_at=timezone.now(), void_reason="duplicate")
+    client = world.client("nurse")
+    assert names(client.get(LIST)) == ["Kept"]
+    assert names(client.get(LIST, {"name": "o"})) == []  # "Gone" is hidden from a search too
+    assert names(client.get(LIST, {"show_voided": "on"})) == ["Gone", "Kept"]
+
+
+def test_it_paginates_25_per_page(world):
+    for n in range(30):
+        make_patient(world.clinic, family_name=f"Family{n:02d}")
+    client = world.client("nurse")
+    first = client.get(LIST)
+    assert len(first.context["rows"]) == 25
+    assert first.context["page"].paginator.num_pages == 2
+    second = client.get(LIST, {"page": 2})
+    assert names(second) == [f"Family{n:02d}" for n in range(25, 30)]
+    assert "page=2" in first.content.decode()
+
+
+def test_the_page_links_keep_the_search(world):
+    for n in range(30):
+        make_patient(world.clinic, family_name=f"Smith{n:02d}")
+    html = world.client("nurse").get(LIST, {"name": "smith"}).content.decode()
+    assert "?name=smith&amp;page=2" in html
+
+
+def test_a_search_writes_one_search_row_with_the_terms(world):
+    make_patient(world.clinic, family_name="Alingham")
+    before = AuditEvent.objects.count()
+    world.client("front_desk").get(LIST, {"name": "ali", "dob": "1980-05-17"})
+    rows = list(AuditEvent.objects.filter(seq__gt=before))
+    assert len(rows) == 1
+    assert rows[0].action == "search"
+    assert rows[0].actor_id == world.users["front_desk"].pk
+    assert rows[0].detail == {"name": "ali", "dob": "1980-05-17", "page": 1, "results": 1}
+
+
+def test_a_plain_listing_writes_one_view_row_with_the_page_number(world):
+    for n in range(30):
+        make_patient(world.clinic)
+    before = AuditEvent.objects.count()
+    world.client("front_desk").get(LIST, {"page": 2})
+    rows = list(AuditEvent.objects.filter(seq__gt=before))
+    assert [(r.action, r.object_type, r.detail["page"]) for r in rows] == [("view", "patients.list", 2)]
+
+
+def test_a_bad_date_of_birth_names_the_field(world):
+    response = world.client("front_desk").get(LIST, {"dob": "1980-13-45"})
+    assert response.status_code == 200
+    assert "dob" in response.context["form"].errors
+    assert "Date of birth: Enter a valid date." in response.content.decode()
+
+
+def test_it_offers_a_clinic_column_and_filter_to_staff_of_several_clinics(world):
+    third = Clinic.objects.create(name="Clinic C", slug="clinic-c")
+    roaming = make_user("roaming", ["nurse"], [world.clinic, third])
+    make_patient(world.clinic, family_name="Alpha")
+    make_patient(third, family_name="Gamma")
+    make_patient(world.other_clinic, family_name="Beta")
+    from django.test import Client
+
+    client = login(Client(), roaming)
+    response = client.get(LIST)
+    assert names(response) == ["Alpha", "Gamma"]
+    html = response.content.decode()
+    assert "Clinic C" in html and 'name="clinic"' in html
+    assert names(client.get(LIST, {"clinic": third.pk})) == ["Gamma"]
+    # Another clinic's id is refused, not obeyed.
+    refused = client.get(LIST, {"clinic": world.other_clinic.pk})
+    assert "clinic" in refused.context["form"].errors
+    assert "Beta" not in refused.content.decode()
+
+
+def test_single_clinic_staff_see_no_clinic_column(world):
+    make_patient(world.clinic)
+    html = world.client("nurse").get(LIST).content.decode()
+    assert 'name="clinic"' not in html
+
+
+@pytest.mark.parametrize("query", [{}, {"name": "synthetic"}])
+def test_its_query_count_does_not_grow_with_patients(world, query, django_assert_num_queries):
+    client = world.client("front_desk")
+    for _ in range(10):
+        make_patient(world.clinic)
+    client.get(LIST, query)
+    with CaptureQueriesContext(connection) as few:
+        assert len(client.get(LIST, query).context["rows"]) == 10
+    for _ in range(50):
+        make_patient(world.clinic)
+    with django_assert_num_queries(len(few.captured_queries)):
+        assert len(client.get(LIST, query).context["rows"]) == 25

@@ -45,6 +45,7 @@ from remit.patients.models import (
     Voidable,
     WeightEntry,
 )
+from remit.web.chart_sections import render_sections
 
 PAGE_SIZE = 25
 
@@ -223,6 +224,7 @@ def patient_detail(request: HttpRequest, pk: int) -> HttpResponse:
             allergies=list(patient.allergies.all()),
             active_allergies=sum(1 for a in patient.allergies.all() if not a.is_voided),
         )
+    context["sections"] = render_sections(request, patient)
     audit.record(
         audit.VIEW,
         request=request,

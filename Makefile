@@ -6,6 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
+BENCH_ARGS ?=
 
 .PHONY: install demo test check bench clean
 
@@ -35,7 +36,7 @@ check: install
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
 bench: install
-	$(BIN)/remit bench
+	$(BIN)/remit bench $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) build *.egg-info

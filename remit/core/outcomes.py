@@ -26,6 +26,7 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
+from functools import lru_cache
 from typing import Literal
 
 DurabilityEvent = Literal["retreatment", "relapse", "censored"]
@@ -215,9 +216,16 @@ def improvement(baseline: int, total: int) -> float | None:
     return (baseline - total) / baseline
 
 
+@lru_cache(maxsize=64)
+def _exact(fraction: float) -> Fraction:
+    return Fraction(str(fraction))
+
+
 def _at_least(baseline: int, total: int, fraction: float) -> bool:
-    # Compare exactly: 0.3 * 10 is 3.0000000000000004 in floating point.
-    return Fraction(baseline - total, baseline) >= Fraction(str(fraction))
+    # Compare exactly: 0.3 * 10 is 3.0000000000000004 in floating point. Cross-multiplying keeps it in
+    # integers; the setting's fraction is converted once (reports classify millions of points).
+    exact = _exact(fraction)
+    return (baseline - total) * exact.denominator >= exact.numerator * baseline
 
 
 def classify(

@@ -17,7 +17,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import stats  # type: ignore[import-untyped]  # scipy ships no type information
+from scipy import stats  # scipy ships no type information
 
 from remit.core.outcomes import CourseOutcome, Durability
 

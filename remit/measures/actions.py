@@ -14,13 +14,14 @@ import datetime as dt
 import hashlib
 import secrets
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from types import SimpleNamespace
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -98,7 +99,12 @@ def _session_fields(session: Any) -> tuple[str, str]:
 
 
 def crisis_needed(results: Iterable[Any]) -> bool:
-    """Crisis resources go on the confirmation page: suicidal ideation flagged, or C-SSRS moderate/high."""
+    """Crisis resources are shown: suicidal ideation flagged, or C-SSRS moderate/high.
+
+    The portal asks this of the visit's stored assessments, so the resources
+    appear on the page after the one that flagged and stay on every later
+    page and on the confirmation page.
+    """
     for result in results:
         flags = result.flags
         if "suicidal_ideation" in flags:
@@ -163,6 +169,7 @@ def record_assessment(
     request: Any = None,
     session: Any = None,
     measurement_request: MeasurementRequest | None = None,
+    portal_link: PortalLink | None = None,
     sex: str | None = None,
     taken_at: dt.datetime | None = None,
     actor_label: str = "",
@@ -201,9 +208,21 @@ def record_assessment(
             session_type=session_type,
             session_id=session_id,
             request=measurement_request,
+            portal_link=portal_link,
             taken_at=taken_at or timezone.now(),
             sex=sex or "",
         )
+        detail = {
+            "instrument": result.instrument,
+            "respondent": respondent,
+            "valid": result.valid,
+            "total": result.total,
+            "band": result.band,
+            "flags": list(result.flags),
+            "request_id": getattr(measurement_request, "pk", None),
+        }
+        if portal_link is not None:
+            detail["link_id"] = portal_link.pk
         audit.record(
             audit.CREATE,
             actor=actor,
@@ -211,15 +230,7 @@ def record_assessment(
             request=request,
             obj=assessment,
             patient=patient,
-            detail={
-                "instrument": result.instrument,
-                "respondent": respondent,
-                "valid": result.valid,
-                "total": result.total,
-                "band": result.band,
-                "flags": list(result.flags),
-                "request_id": getattr(measurement_request, "pk", None),
-            },
+            detail=detail,
         )
         staff = actor is not None
         for alert in _alerts_for(assessment, result):
@@ -610,59 +621,182 @@ def verify_date_of_birth(link: PortalLink, dob: dt.date, request: Any = None) ->
     return outcome
 
 
-def submit_visit(
-    link: PortalLink, answers_by_code: Mapping[str, Mapping[str, Any]], request: Any = None
-) -> list[Assessment]:
-    """Store every questionnaire of the visit, use the link and complete the request — exactly once.
+@dataclass(frozen=True)
+class PageOutcome:
+    """What storing one portal page did.
 
-    The link and its request are locked first, so a double tap or two
-    concurrent submissions store one set; the later one gets LinkClosed.
+    ``created`` is False when the page was already stored (a double tap, the
+    back button, a second device): nothing more was written.  ``completed``
+    says the visit was finished in the same transaction; ``unanswered`` lists
+    the visit's instruments still without a stored assessment, in order.
+    """
+
+    assessment: Assessment
+    created: bool
+    completed: bool
+    unanswered: tuple[str, ...]
+
+
+def live_assessments(measurement: MeasurementRequest | int) -> dict[str, Assessment]:
+    """The visit's stored (not voided) assessments, by instrument code."""
+    request_id = getattr(measurement, "pk", measurement)
+    return {
+        a.instrument: a
+        for a in Assessment.objects.filter(request_id=request_id, voided_at__isnull=True).order_by("id")
+    }
+
+
+def _open_locked(link: PortalLink) -> PortalLink:
+    """The link and its request locked for this transaction; LinkClosed unless the link is open."""
+    locked = _lock_link(link.pk)
+    state = locked.state()
+    if state != "open":
+        raise LinkClosed(state)
+    return locked
+
+
+def _store_page(
+    locked: PortalLink, code: str, answers: Mapping[str, Any], shim: Any, now: dt.datetime
+) -> tuple[Assessment, bool]:
+    """Store one questionnaire of the locked link's visit, or return the one already stored.
+
+    The lock makes the lookup decisive; the unique constraint is the backstop
+    (a writer that did not take the lock): the losing insert's savepoint is
+    rolled back and the stored assessment returned instead.
+    """
+    measurement = locked.request
+    if code not in measurement.instruments:
+        raise ValidationError({"instrument": [f"{code!r} is not asked in this visit."]})
+    existing = live_assessments(measurement).get(code)
+    if existing is not None:
+        return existing, False
+    patient = measurement.patient
+    sex = patient.sex_at_birth if patient.sex_at_birth in ("female", "male") else None
+    try:
+        assessment = record_assessment(
+            patient=patient,
+            instrument=code,
+            answers=answers or {},
+            respondent=Assessment.PATIENT,
+            request=shim,
+            actor_label=PORTAL_LABEL,
+            measurement_request=measurement,
+            portal_link=locked,
+            sex=sex if code == "auditc" else None,
+            taken_at=now,
+        )
+    except ValidationError as error:
+        raise ValidationError({code: error.messages}) from None
+    except IntegrityError:
+        existing = live_assessments(measurement).get(code)
+        if existing is None:
+            raise
+        return existing, False
+    return assessment, True
+
+
+def _complete(locked: PortalLink, shim: Any, now: dt.datetime, stored: Mapping[str, Assessment]) -> None:
+    """Use the link (and every other link of the visit) and complete the request."""
+    measurement = locked.request
+    locked.used_at = now
+    locked.save(update_fields=["used_at"])
+    # The visit is answered: every other link sent for it (reminders) stops working too.
+    PortalLink.objects.filter(request=measurement, used_at__isnull=True).update(used_at=now)
+    measurement.status = MeasurementRequest.COMPLETED
+    measurement.completed_at = now
+    measurement.save(update_fields=["status", "completed_at"])
+    audit.record(
+        audit.UPDATE,
+        actor_label=PORTAL_LABEL,
+        request=shim,
+        obj=measurement,
+        patient=measurement.patient,
+        detail={
+            "status": "completed",
+            "link_id": locked.pk,
+            "assessments": [stored[code].pk for code in measurement.instruments],
+        },
+    )
+
+
+def _unanswered(measurement: MeasurementRequest, stored: Mapping[str, Assessment]) -> tuple[str, ...]:
+    return tuple(code for code in measurement.instruments if code not in stored)
+
+
+def submit_page(
+    link: PortalLink,
+    code: str,
+    answers: Mapping[str, Any],
+    request: Any = None,
+    *,
+    finish: bool = False,
+) -> PageOutcome:
+    """Validate, score and store one questionnaire page of a visit — at most once per visit and instrument.
+
+    One transaction with the link and its request locked: the assessment, its
+    audit row and any safety alert (suicidal ideation, C-SSRS moderate/high)
+    are written together, the moment the patient leaves the page.  A page
+    already stored is returned unchanged (``created`` False) and the posted
+    answers are ignored.  With ``finish`` (the last page), the visit is
+    completed in the same transaction once every instrument is stored.
+    Raises LinkClosed for a used, expired or locked link, ValidationError
+    (keyed by the instrument code) for answers the engine refuses.
     """
     shim = portal_request(request)
     with transaction.atomic():
-        locked = _lock_link(link.pk)
-        state = locked.state()
-        if state != "open":
-            raise LinkClosed(state)
-        measurement = locked.request
-        patient = measurement.patient
-        sex = patient.sex_at_birth if patient.sex_at_birth in ("female", "male") else None
+        locked = _open_locked(link)
         now = timezone.now()
-        stored = []
-        for code in measurement.instruments:
-            try:
-                stored.append(
-                    record_assessment(
-                        patient=patient,
-                        instrument=code,
-                        answers=answers_by_code.get(code) or {},
-                        respondent=Assessment.PATIENT,
-                        request=shim,
-                        actor_label=PORTAL_LABEL,
-                        measurement_request=measurement,
-                        sex=sex if code == "auditc" else None,
-                        taken_at=now,
-                    )
-                )
-            except ValidationError as error:
-                raise ValidationError({code: error.messages}) from None
-        locked.used_at = now
-        locked.save(update_fields=["used_at"])
-        # The visit is answered: every other link sent for it (reminders) stops working too.
-        PortalLink.objects.filter(request=measurement, used_at__isnull=True).update(used_at=now)
-        measurement.status = MeasurementRequest.COMPLETED
-        measurement.completed_at = now
-        measurement.save(update_fields=["status", "completed_at"])
-        audit.record(
-            audit.UPDATE,
-            actor_label=PORTAL_LABEL,
-            request=shim,
-            obj=measurement,
-            patient=patient,
-            detail={"status": "completed", "link_id": locked.pk, "assessments": [a.pk for a in stored]},
-        )
+        assessment, created = _store_page(locked, code, answers, shim, now)
+        stored = live_assessments(locked.request)
+        unanswered = _unanswered(locked.request, stored)
+        completed = finish and not unanswered
+        if completed:
+            _complete(locked, shim, now, stored)
+    if completed:
+        link.used_at = now
+    return PageOutcome(assessment, created, completed, unanswered)
+
+
+def complete_visit(link: PortalLink, request: Any = None) -> tuple[str, ...]:
+    """Finish a visit whose pages are all stored; returns the instruments still unanswered (then nothing changes)."""
+    shim = portal_request(request)
+    with transaction.atomic():
+        locked = _open_locked(link)
+        stored = live_assessments(locked.request)
+        unanswered = _unanswered(locked.request, stored)
+        if unanswered:
+            return unanswered
+        now = timezone.now()
+        _complete(locked, shim, now, stored)
     link.used_at = now
-    return stored
+    return ()
+
+
+def submit_visit(
+    link: PortalLink, answers_by_code: Mapping[str, Mapping[str, Any]], request: Any = None
+) -> list[Assessment]:
+    """Store every page of the visit not stored yet, use the link and complete the request — exactly once.
+
+    For callers that hold the whole visit at once (the portal stores page by
+    page with ``submit_page``).  The link and its request are locked first, so
+    a double tap or two concurrent submissions store one set; the later one
+    gets LinkClosed.  An instrument neither stored nor given is refused
+    (ValidationError keyed by its code) and nothing is stored.
+    """
+    shim = portal_request(request)
+    with transaction.atomic():
+        locked = _open_locked(link)
+        now = timezone.now()
+        stored = live_assessments(locked.request)
+        for code in locked.request.instruments:
+            if code in stored:
+                continue
+            if code not in answers_by_code:
+                raise ValidationError({code: ["This questionnaire was not answered."]})
+            stored[code], _created = _store_page(locked, code, answers_by_code[code], shim, now)
+        _complete(locked, shim, now, stored)
+    link.used_at = now
+    return [stored[code] for code in locked.request.instruments]
 
 
 def record_portal_view(link: PortalLink | None, page: str, request: Any = None, **detail: Any) -> None:

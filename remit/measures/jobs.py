@@ -3,7 +3,7 @@
 Several workers may run at once (see ``remit.jobs``): each request is claimed
 with ``select_for_update(skip_locked=True)`` in its own transaction, the
 condition that made it due is part of the locked query, and the state change
-that marks it done (status ``sent``, ``reminders_sent`` + 1, ``missed``) is
+that marks it done (status ``sent``, ``reminders_sent`` + 1, ``missed`` or ``partial``) is
 written in the same transaction as the send.
 """
 
@@ -21,7 +21,7 @@ from django.utils import timezone
 from remit.audit import actions as audit
 from remit.jobs import job
 from remit.measures import actions
-from remit.measures.models import MeasurementRequest
+from remit.measures.models import Assessment, MeasurementRequest
 
 logger = logging.getLogger("remit.measures")
 
@@ -96,7 +96,14 @@ def send_reminders(now: datetime) -> int:
 
 @job("measures.mark_missed", every_seconds=300)
 def mark_missed(now: datetime) -> int:
-    """Open requests whose window has closed → ``missed`` (their links stop working)."""
+    """Open requests whose window has closed → ``missed``, or ``partial`` when some pages were answered.
+
+    The portal stores each questionnaire as the patient leaves its page, so
+    an abandoned visit can hold some assessments: they stay (and any alert
+    they raised stays open); the request becomes ``partial``.  One whose every
+    questionnaire was stored but whose last submit never came is ``completed``.
+    Either way its links stop working.
+    """
     marked = 0
     while True:
         with transaction.atomic():
@@ -106,15 +113,36 @@ def mark_missed(now: datetime) -> int:
                 .filter(status__in=MeasurementRequest.OPEN, closes_at__lte=now)
                 .order_by("id")[:BATCH]
             )
+            answered: dict[int, dict[str, datetime]] = {}
+            for request_id, code, taken_at in Assessment.objects.filter(
+                request_id__in=[m.pk for m in batch], voided_at__isnull=True
+            ).values_list("request_id", "instrument", "taken_at"):
+                answered.setdefault(request_id, {})[code] = taken_at
             for measurement in batch:
-                measurement.status = MeasurementRequest.MISSED
-                measurement.save(update_fields=["status"])
+                stored = answered.get(measurement.pk, {})
+                fields = ["status"]
+                if stored and all(code in stored for code in measurement.instruments):
+                    measurement.status = MeasurementRequest.COMPLETED
+                    measurement.completed_at = max(stored.values())
+                    fields.append("completed_at")
+                elif stored:
+                    measurement.status = MeasurementRequest.PARTIAL
+                else:
+                    measurement.status = MeasurementRequest.MISSED
+                measurement.save(update_fields=fields)
+                detail: dict[str, object] = {
+                    "status": measurement.status,
+                    "closes_at": measurement.closes_at.isoformat(),
+                }
+                if stored:
+                    detail["answered"] = [c for c in measurement.instruments if c in stored]
+                    detail["unanswered"] = [c for c in measurement.instruments if c not in stored]
                 audit.record(
                     audit.UPDATE,
                     actor_label=actions.WORKER_LABEL,
                     obj=measurement,
                     patient=measurement.patient,
-                    detail={"status": "missed", "closes_at": measurement.closes_at.isoformat()},
+                    detail=detail,
                 )
             marked += len(batch)
         if len(batch) < BATCH:

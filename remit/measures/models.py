@@ -4,6 +4,13 @@ Assessments are charted facts: never deleted, voided with a reason.  A
 measurement request is one visit's worth of questionnaires (several
 instruments bundled) that the patient answers through a single-use portal
 link; the worker sends, reminds and marks it missed.
+
+Each questionnaire of a visit is stored as its own assessment the moment the
+patient moves on from its page (``actions.submit_page``), so a safety answer
+on page 1 raises its alert even if page 2 is never sent.  A request holds at
+most one live (not voided) assessment per instrument: a database constraint,
+on top of the row lock the portal takes, makes a double tap or a retry store
+nothing more.
 """
 
 from __future__ import annotations
@@ -16,19 +23,35 @@ from remit.patients.models import Patient, Voidable
 
 
 class MeasurementRequest(models.Model):
+    """One visit's questionnaires.
+
+    Status: ``pending`` (not sent yet) → ``sent`` (a link is out; stays ``sent``
+    while the patient has answered some pages and not others) → one of
+    ``completed`` (every questionnaire answered and the visit submitted),
+    ``partial`` (the window closed with some questionnaires answered: their
+    assessments are kept and charted; the rest were not answered), ``missed``
+    (the window closed with nothing answered) or ``cancelled`` (by staff).
+    The worker's ``mark_missed`` job decides between ``partial`` and
+    ``missed`` from the live assessments stored for the request.
+    """
+
     PENDING = "pending"
     SENT = "sent"
     COMPLETED = "completed"
+    PARTIAL = "partial"
     MISSED = "missed"
     CANCELLED = "cancelled"
     STATUS = [
         (PENDING, "Pending"),
         (SENT, "Sent"),
         (COMPLETED, "Completed"),
+        (PARTIAL, "Partly answered"),
         (MISSED, "Missed"),
         (CANCELLED, "Cancelled"),
     ]
     OPEN = (PENDING, SENT)
+    # Closed without being completed: the link says "expired".
+    CLOSED_UNANSWERED = (PARTIAL, MISSED, CANCELLED)
 
     patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="measurement_requests")
     instruments = models.JSONField(default=list, help_text="Instrument codes asked in this visit, in order")
@@ -98,6 +121,10 @@ class Assessment(Voidable):
     request = models.ForeignKey(
         MeasurementRequest, null=True, blank=True, on_delete=models.PROTECT, related_name="assessments"
     )
+    # The portal link the patient answered through (None when entered by staff or the API).
+    portal_link = models.ForeignKey(
+        "PortalLink", null=True, blank=True, on_delete=models.PROTECT, related_name="assessments"
+    )
     taken_at = models.DateTimeField(default=timezone.now)
     sex = models.CharField(
         max_length=10, blank=True, help_text="Sex used for sex-specific cut-offs (AUDIT-C)"
@@ -106,6 +133,15 @@ class Assessment(Voidable):
     class Meta:
         ordering = ["-taken_at", "-id"]
         indexes = [models.Index(fields=["patient", "instrument", "taken_at"])]
+        constraints = [
+            # One live answer per questionnaire of a visit, whichever of its links (first or reminder)
+            # sent it and however often it was posted.  Voiding one lets the patient answer again.
+            models.UniqueConstraint(
+                fields=["request", "instrument"],
+                condition=models.Q(request__isnull=False, voided_at__isnull=True),
+                name="measures_one_live_assessment_per_request_instrument",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.instrument} {self.total} ({self.taken_at:%Y-%m-%d})"
@@ -142,9 +178,9 @@ class PortalLink(models.Model):
             return "used"
         if self.locked_at is not None:
             return "locked"
-        if self.expires_at <= now or self.request.status in (
-            MeasurementRequest.MISSED,
-            MeasurementRequest.CANCELLED,
-        ):  # type: ignore[operator]
+        if (
+            self.expires_at <= now  # type: ignore[operator]
+            or self.request.status in MeasurementRequest.CLOSED_UNANSWERED
+        ):
             return "expired"
         return "open"

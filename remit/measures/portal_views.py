@@ -3,9 +3,19 @@
 Flow: the link is looked up by the sha256 of its token; a closed link (used,
 expired, locked, unknown) gets a plain page saying so and nothing else.  The
 patient confirms their date of birth (three wrong tries lock the link), then
-answers one questionnaire per page; answers are kept in the session per link
-so a reload or going back loses nothing.  The last page's submit stores the
-whole visit in one transaction with the link locked (``actions.submit_visit``).
+answers one questionnaire per page; answers being typed are kept in the
+session per link so a reload loses nothing.
+
+Each page is validated, scored and stored as its own assessment when the
+patient moves on from it (``actions.submit_page``: one transaction with the
+link locked, any safety alert raised in it), so a patient who answers PHQ-9
+item 9 on page 1 and then closes the phone has still raised the alert.  Once
+a stored page calls for them, crisis resources head every later page and the
+confirmation.  A page already stored is shown read-only ("Already sent to
+your clinic"; the answers themselves only to the browser that sent them);
+posting it again stores nothing and moves on.  The C-SSRS page
+reveals Q3–Q5 on the same page when Q2 is yes, and is stored only when that
+last step is submitted.  The last page's submit also completes the visit.
 
 Nothing here reads ``request.user``: a staff member signed in in the same
 browser changes nothing, and every audit row says "patient portal".  Every
@@ -27,7 +37,7 @@ from remit.core.instruments.cssrs_screen import applicable_items
 from remit.core.instruments.engine import check_answer
 from remit.measures import actions
 from remit.measures.forms import DateOfBirthForm
-from remit.measures.models import Assessment, PortalLink
+from remit.measures.models import Assessment, MeasurementRequest, PortalLink
 
 STEMS = {"phq9": phq9.STEM, "gad7": gad7.STEM, "pcl5": pcl5.STEM}
 
@@ -108,10 +118,10 @@ def _sex(link: PortalLink) -> str | None:
     return sex if sex in ("female", "male") else None
 
 
-def _first_incomplete(link: PortalLink, answers: dict[str, dict[str, int | None]]) -> int | None:
+def _first_unanswered(link: PortalLink, stored: dict[str, Assessment]) -> int | None:
+    """The first step whose questionnaire is not stored yet."""
     for step, code in enumerate(link.request.instruments, start=1):
-        missing = _missing(get_instrument(code), answers.get(code) or {}, _sex(link))
-        if missing is None or missing:
+        if code not in stored:
             return step
     return None
 
@@ -124,7 +134,8 @@ def open_link(request: HttpRequest, token: str) -> HttpResponse:
         return closed
     assert link is not None
     if _verified(request, link):
-        step = _first_incomplete(link, _answers(request, link)) or len(link.request.instruments)
+        stored = actions.live_assessments(link.request_id)
+        step = _first_unanswered(link, stored) or len(link.request.instruments)
         return redirect("portal:step", token=token, step=step)
     form = DateOfBirthForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -168,6 +179,81 @@ def _item_rows(
     return rows
 
 
+def _stored_rows(instrument: Instrument, answers: dict[str, int | None]) -> list[dict[str, Any]]:
+    """The stored answers, read-only: the questions that were asked and the option chosen."""
+    rows = []
+    for number, item_id in enumerate(_shown_items(instrument, answers), start=1):
+        item = instrument.item(item_id)
+        value = answers.get(item_id)
+        option = item.option(value) if value is not None else None
+        rows.append(
+            {
+                "number": number,
+                "text": item.text if instrument.show_wording and item.text else item.label,
+                "answer": option.label if option is not None else "Not answered",
+            }
+        )
+    return rows
+
+
+def _page_sent(request: HttpRequest, link: PortalLink, code: str, *, by_this_browser: bool) -> None:
+    """A stored page's answers live in the database now, not in the session.
+
+    The browser that sent them may see them again read-only; another browser
+    (a second device, a reminder link) is only told the page was sent.
+    """
+    state = _state(request, link)
+    answers = dict(state.get("answers") or {})
+    answers.pop(code, None)
+    sent = list(state.get("sent") or [])
+    if by_this_browser and code not in sent:
+        sent.append(code)
+    _save_state(request, link, {**state, "answers": answers, "sent": sent})
+
+
+def _after_stored_page(request: HttpRequest, link: PortalLink, token: str, step: int) -> HttpResponse:
+    """A stored page was posted again (double tap, back then resubmit): store nothing, move on."""
+    codes = link.request.instruments
+    if step < len(codes):
+        return redirect("portal:step", token=token, step=step + 1)
+    try:
+        unanswered = actions.complete_visit(link, request)
+    except actions.LinkClosed:
+        return redirect("portal:done", token=token)  # the other tap completed it
+    if unanswered:
+        return redirect("portal:step", token=token, step=codes.index(unanswered[0]) + 1)
+    _save_state(request, link, {"verified": True, "answers": {}, "done": True})
+    return redirect("portal:done", token=token)
+
+
+def _render_stored(
+    request: HttpRequest, link: PortalLink, token: str, step: int, assessment: Assessment, crisis: bool
+) -> HttpResponse:
+    codes = link.request.instruments
+    instrument = get_instrument(codes[step - 1])
+    actions.record_portal_view(
+        link, "questions", request, step=step, instrument=instrument.code, stored=True, crisis=crisis
+    )
+    return render(
+        request,
+        "portal/stored.html",
+        {
+            "instrument": instrument,
+            # Only the browser that sent the answers sees them again.
+            "rows": _stored_rows(instrument, dict(assessment.answers))
+            if instrument.code in (_state(request, link).get("sent") or [])
+            else None,
+            "crisis": crisis,
+            "step": step,
+            "steps": len(codes),
+            "last": step == len(codes),
+            "previous": reverse("portal:step", kwargs={"token": token, "step": step - 1})
+            if step > 1
+            else None,
+        },
+    )
+
+
 @require_http_methods(["GET", "POST"])
 def step(request: HttpRequest, token: str, step: int) -> HttpResponse:
     """One questionnaire, all its (applicable) items on one page."""
@@ -184,6 +270,13 @@ def step(request: HttpRequest, token: str, step: int) -> HttpResponse:
     if not 1 <= step <= len(codes):
         return redirect("portal:open", token=token)
     instrument = get_instrument(codes[step - 1])
+    # What the visit has stored so far (one query): read-only pages, and crisis resources once called for.
+    stored = actions.live_assessments(link.request_id)
+    crisis = actions.crisis_needed(stored.values())
+    if instrument.code in stored:
+        if request.method == "POST":
+            return _after_stored_page(request, link, token, step)
+        return _render_stored(request, link, token, step, stored[instrument.code], crisis)
     all_answers = _answers(request, link)
     answers = dict(all_answers.get(instrument.code) or {})
     errors: dict[str, str] = {}
@@ -221,24 +314,30 @@ def step(request: HttpRequest, token: str, step: int) -> HttpResponse:
             else:
                 revealed = True  # the answers called for more questions (C-SSRS): ask them on the same page
         all_answers[instrument.code] = answers
-        _save_state(request, link, {"verified": True, "answers": all_answers})
+        _save_state(request, link, {**_state(request, link), "verified": True, "answers": all_answers})
         if not errors and not revealed:
-            if step < len(codes):
-                return redirect("portal:step", token=token, step=step + 1)
-            incomplete = _first_incomplete(link, all_answers)
-            if incomplete is not None:
-                return redirect("portal:step", token=token, step=incomplete)
+            # Leaving the page: store it now (and any alert with it); the last page also completes the visit.
             try:
-                actions.submit_visit(link, all_answers, request)
+                outcome = actions.submit_page(
+                    link, instrument.code, answers, request, finish=step == len(codes)
+                )
             except actions.LinkClosed:
-                pass  # the other tap stored it; the confirmation below reads what was stored
+                return redirect("portal:done", token=token)  # completed or closed meanwhile
             except ValidationError as error:
                 errors[""] = " ".join(error.messages)
-            if not errors:
-                _save_state(request, link, {"verified": True, "answers": {}, "done": True})
-                return redirect("portal:done", token=token)
+            else:
+                _page_sent(request, link, instrument.code, by_this_browser=outcome.created)
+                if outcome.completed:
+                    _save_state(request, link, {"verified": True, "answers": {}, "done": True})
+                    return redirect("portal:done", token=token)
+                if step < len(codes):
+                    return redirect("portal:step", token=token, step=step + 1)
+                # The last page with an earlier one never sent: go back to it.
+                return redirect("portal:step", token=token, step=codes.index(outcome.unanswered[0]) + 1)
     else:
-        actions.record_portal_view(link, "questions", request, step=step, instrument=instrument.code)
+        actions.record_portal_view(
+            link, "questions", request, step=step, instrument=instrument.code, crisis=crisis
+        )
 
     shown = _shown_items(instrument, answers)
     if request.method == "POST":
@@ -264,6 +363,7 @@ def step(request: HttpRequest, token: str, step: int) -> HttpResponse:
             "errors": errors,
             "general_error": errors.get(""),
             "revealed": revealed,
+            "crisis": crisis,
             "step": step,
             "steps": len(codes),
             "last": step == len(codes),
@@ -295,5 +395,7 @@ def done(request: HttpRequest, token: str) -> HttpResponse:
     if not stored:
         return _closed(request, link, state)
     crisis = actions.crisis_needed(stored)
-    actions.record_portal_view(link, "done", request, crisis=crisis)
-    return render(request, "portal/done.html", {"crisis": crisis})
+    # A visit left part-answered whose link then closed: what was sent reached the clinic; say so plainly.
+    completed = link.request.status == MeasurementRequest.COMPLETED
+    actions.record_portal_view(link, "done", request, crisis=crisis, completed=completed)
+    return render(request, "portal/done.html", {"crisis": crisis, "completed": completed})

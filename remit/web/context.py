@@ -11,9 +11,11 @@ NAVIGATION: list[tuple[str, str, str | None]] = [
     ("Today", "web:today", None),
     ("Patients", "patients:list", "patient.view"),
     ("Alerts", "alerts:inbox", "clinical.view"),
+    ("REMS", "treatment:rems", "clinical.view"),
     ("Reports", "reports:outcomes", "reports.view"),
     ("Audit", "audit:report", "audit.view"),
     ("Users", "accounts:users", "users.manage"),
+    ("On call", "alerts:escalation", "users.manage"),
 ]
 
 

@@ -81,3 +81,42 @@ def test_a_patient_reports_suicidal_ideation_and_a_clinician_acknowledges_the_al
     page.goto(url)
     assert "already been answered" in page.content()
     assert "Little interest" not in page.content()
+
+
+def test_item_9_on_page_1_of_2_shows_the_crisis_card_on_page_2_at_375px(world, live_server, page, settings):
+    """The answer is stored and the alert raised as the patient leaves page 1; page 2 opens with crisis
+    resources at the top, and the patient can still finish."""
+    from remit.measures.tests.conftest import make_link
+
+    settings.REMIT_PORTAL_BASE_URL = live_server.url
+    patient = portal_patient(world.clinic)
+    link, token = make_link(patient, ["phq9", "gad7"])
+    page.set_viewport_size({"width": 375, "height": 740})
+    page.goto(f"{live_server.url}/p/{token}/")
+    page.get_by_label("Month").fill(str(DOB.month))
+    page.get_by_label("Day").fill(str(DOB.day))
+    page.get_by_label("Year").fill(str(DOB.year))
+    page.get_by_role("button", name="Continue").click()
+
+    page.get_by_text("Questionnaire 1 of 2").wait_for()
+    for item in range(1, 9):
+        page.locator(f"label[for=q{item}-0]").click()
+    page.locator("label[for=q9-1]").click()
+    page.get_by_role("button", name="Next").click()
+
+    page.get_by_text("Questionnaire 2 of 2").wait_for()
+    crisis = page.locator(".crisis")
+    assert "988" in crisis.inner_text() and "If you are in danger now, call 911." in crisis.inner_text()
+    assert crisis.bounding_box()["y"] < 200
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    # Stored and alerted already, before page 2 is sent.
+    assert Assessment.objects.get().instrument == "phq9"
+    assert Alert.objects.get().kind == "suicidal_ideation"
+    page.screenshot(path="/tmp/portal-crisis-page-2.png", full_page=True)
+
+    for item in range(1, 8):
+        page.locator(f"label[for=q{item}-0]").click()
+    page.get_by_role("button", name="Submit answers").click()
+    page.get_by_text("Thank you").wait_for()
+    assert page.locator(".crisis").bounding_box()["y"] < 200
+    assert Assessment.objects.count() == 2

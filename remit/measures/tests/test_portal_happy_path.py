@@ -43,7 +43,11 @@ def test_it_stores_every_questionnaire_of_the_visit_and_completes_the_request(cl
     client = verified_client(token)
     response = client.post(step_url(token, 1), answer_post(PHQ9_CALM))
     assert response.status_code == 302 and response["Location"] == step_url(token, 2)
-    assert Assessment.objects.count() == 0  # nothing stored until the visit is submitted
+    # Page 1 is stored as the patient leaves it; the visit stays open until the last page.
+    assert list(Assessment.objects.values_list("instrument", flat=True)) == ["phq9"]
+    assert MeasurementRequest.objects.get().status == "pending"
+    link.refresh_from_db()
+    assert link.used_at is None
     html = client.get(step_url(token, 2)).content.decode()
     assert "Questionnaire 2 of 2" in html and "Submit answers" in html
     response = client.post(step_url(token, 2), answer_post(GAD7))
@@ -55,6 +59,7 @@ def test_it_stores_every_questionnaire_of_the_visit_and_completes_the_request(cl
     assert stored["gad7"].total == 7 and stored["gad7"].band == "mild"
     for a in stored.values():
         assert a.respondent == "patient" and a.entered_by is None and a.request_id == link.request_id
+        assert a.portal_link_id == link.pk
     link.refresh_from_db()
     assert link.used_at is not None
     assert MeasurementRequest.objects.get().status == "completed"

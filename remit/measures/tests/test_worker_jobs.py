@@ -99,6 +99,45 @@ def test_requests_past_their_window_are_marked_missed_and_their_links_close(worl
     assert (old.status, current.status, done.status) == ("missed", "pending", "completed")
 
 
+def test_a_visit_left_part_answered_is_marked_partial_and_keeps_its_assessments(world):
+    from remit.measures import actions
+    from remit.measures.models import Assessment
+    from remit.measures.tests.conftest import PHQ9_CALM
+
+    patient = portal_patient(world.clinic)
+    today = timezone.localdate()
+    measurement = make_request(patient, ["phq9", "gad7"], due_date=today - dt.timedelta(days=3))
+    link, _token = actions.create_link(measurement, "sms")
+    actions.submit_page(link, "phq9", PHQ9_CALM)
+    assert jobs.mark_missed(timezone.now()) == 1
+    measurement.refresh_from_db()
+    assert measurement.status == "partial" and measurement.get_status_display() == "Partly answered"
+    assert Assessment.objects.filter(request=measurement, voided_at__isnull=True).count() == 1
+    link.refresh_from_db()
+    assert link.state() == "expired"
+    from remit.audit.models import AuditEvent
+
+    row = AuditEvent.objects.filter(object_type="measures.measurementrequest").order_by("-seq").first()
+    assert row.detail["status"] == "partial"
+    assert (row.detail["answered"], row.detail["unanswered"]) == (["phq9"], ["gad7"])
+
+
+def test_a_visit_whose_every_page_was_stored_but_not_finished_is_marked_completed(world):
+    from remit.measures import actions
+    from remit.measures.tests.conftest import GAD7, PHQ9_CALM
+
+    patient = portal_patient(world.clinic)
+    measurement = make_request(
+        patient, ["phq9", "gad7"], due_date=timezone.localdate() - dt.timedelta(days=3)
+    )
+    link, _token = actions.create_link(measurement, "sms")
+    actions.submit_page(link, "phq9", PHQ9_CALM)
+    actions.submit_page(link, "gad7", GAD7)  # not the finishing submit
+    assert jobs.mark_missed(timezone.now()) == 1
+    measurement.refresh_from_db()
+    assert measurement.status == "completed" and measurement.completed_at is not None
+
+
 def test_a_claimed_row_is_not_claimed_again_inside_the_same_transaction_order(world):
     """claim_one picks the earliest due row; a row sent meanwhile no longer matches the due query."""
     patient = portal_patient(world.clinic)

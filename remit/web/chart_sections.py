@@ -19,7 +19,7 @@ SECTIONS: list[tuple[str, str]] = [
     ("remit.screening.chart", "screening/_chart_section.html"),
     ("remit.treatment.chart", "treatment/_chart_section.html"),
     ("remit.measures.chart", "measures/_chart_section.html"),
-    ("remit.reports.patient_outcomes", "reports/_patient_outcomes_section.html"),
+    ("remit.reports.views_patient", "reports/_patient_outcomes_section.html"),
 ]
 
 

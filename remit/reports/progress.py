@@ -1,0 +1,217 @@
+"""A patient's progress report as a PDF (matplotlib ``PdfPages``), for a referring clinician or a payer.
+
+Contents: the patient's identity (the recipient needs it), diagnoses,
+treatment-resistance history (failed adequate antidepressant trials), the
+latest signed screening's decisions, and per course the sessions given,
+baseline and current scores, the decisions in words and the trajectory chart.
+
+The caller audits the generation as a disclosure (``views_patient.progress_pdf``).
+"""
+
+from __future__ import annotations
+
+import io
+import textwrap
+from typing import Any
+
+from django.utils import timezone
+
+from remit.patients.models import AntidepressantTrial, Diagnosis, Patient
+from remit.reports.models import outcome_settings_for
+from remit.reports.patient_outcomes import (
+    course_outcomes,
+    decision_lines,
+    load_patient_data,
+    status_words,
+    trajectory_figure,
+)
+from remit.screening.models import MODALITY_LABELS, Screening
+from remit.treatment.models import Course
+
+A4 = (8.27, 11.69)
+MODALITY_NAMES = dict(Course._meta.get_field("modality").choices)  # type: ignore[arg-type]
+
+
+class _Page:
+    """A text page that starts a new page when full."""
+
+    def __init__(self, pdf: Any) -> None:
+        self.pdf = pdf
+        self.fig: Any = None
+        self.y = 0.0
+        self.pages = 0
+
+    def _new(self) -> None:
+        from matplotlib.figure import Figure
+
+        self.flush()
+        self.fig = Figure(figsize=A4)
+        self.y = 0.95
+        self.pages += 1
+
+    def flush(self) -> None:
+        if self.fig is not None:
+            self.pdf.savefig(self.fig)
+            self.fig = None
+
+    def line(
+        self, text: str, *, size: float = 9, bold: bool = False, gap: float = 0.018, indent: float = 0
+    ) -> None:
+        for i, part in enumerate(textwrap.wrap(text, width=int(105 * 9 / size) - int(indent * 100)) or [""]):
+            if self.fig is None or self.y < 0.05:
+                self._new()
+            self.fig.text(
+                0.07 + indent + (0.02 if i else 0),
+                self.y,
+                part,
+                fontsize=size,
+                fontweight="bold" if bold else "normal",
+                va="top",
+            )
+            self.y -= gap * size / 9
+
+    def heading(self, text: str) -> None:
+        self.y -= 0.01
+        self.line(text, size=12, bold=True, gap=0.02)
+
+    def image(self, chart: Any, height: float = 0.26) -> None:
+        """Draw a figure's image into the page (rasterised at 200 dpi)."""
+        if self.fig is None or self.y - height < 0.05:
+            self._new()
+        buffer = io.BytesIO()
+        chart.savefig(buffer, format="png", dpi=200)
+        buffer.seek(0)
+        import matplotlib.image as mpimg
+
+        ax = self.fig.add_axes((0.07, self.y - height, 0.86, height))
+        ax.imshow(mpimg.imread(buffer))
+        ax.set_axis_off()
+        self.y -= height + 0.015
+
+
+Item = tuple[str, Any, dict[str, Any]]
+
+
+def progress_content(patient: Patient) -> list[Item]:
+    """What the report says, in order: ("line" | "heading" | "chart", text or figure, options)."""
+    stored = outcome_settings_for(patient.clinic_id)
+    settings = stored.to_outcome_settings()
+    views = course_outcomes(load_patient_data(patient), settings, stored.primary_instrument)
+    diagnoses = list(Diagnosis.objects.filter(patient=patient, voided_at__isnull=True).order_by("code", "id"))
+    trials = list(
+        AntidepressantTrial.objects.filter(patient=patient, voided_at__isnull=True).order_by(
+            "started_on", "id"
+        )
+    )
+    screening = (
+        Screening.objects.signed()
+        .filter(patient=patient)
+        .select_related("signed_by")
+        .prefetch_related("decisions")
+        .order_by("-signed_at", "-id")
+        .first()
+    )
+    today = timezone.localdate()
+    items: list[Item] = []
+
+    def line(text: str, **options: Any) -> None:
+        items.append(("line", text, options))
+
+    def heading(text: str) -> None:
+        items.append(("heading", text, {}))
+
+    line("Progress report", size=16, bold=True, gap=0.02)
+    line(f"{patient.clinic.name} · prepared {today:%Y-%m-%d}")
+    line(
+        f"Patient: {patient.given_name} {patient.family_name} · MRN {patient.mrn} · "
+        f"born {patient.date_of_birth:%Y-%m-%d} ({patient.age_on(today)} years)",
+        size=10,
+        bold=True,
+    )
+    line("Confidential: contains protected health information. Its release is recorded.", size=8)
+
+    heading("Diagnoses")
+    for d in diagnoses:
+        line(f"{d.code} {d.description} ({d.get_status_display().lower()})", indent=0.02)
+    if not diagnoses:
+        line("None recorded.", indent=0.02)
+
+    heading("Treatment-resistance history")
+    failed = [t for t in trials if t.failed_adequate]
+    line(
+        f"{len(failed)} failed adequate antidepressant trial{'s' if len(failed) != 1 else ''} "
+        f"({len(trials)} trial{'s' if len(trials) != 1 else ''} recorded).",
+        indent=0.02,
+    )
+    for t in failed:
+        started = f", from {t.started_on:%Y-%m}" if t.started_on else ""
+        line(
+            f"{t.drug} up to {t.max_daily_dose_mg.normalize():f} mg/day for {t.weeks} weeks{started}: "
+            f"{t.get_outcome_display().lower()}",
+            indent=0.04,
+        )
+
+    heading("Screening decision")
+    if screening is None:
+        line("No signed screening.", indent=0.02)
+    else:
+        signer = screening.signed_by
+        who = (signer.get_full_name() or signer.get_username()) if signer is not None else "unknown"
+        line(f"Signed {timezone.localdate(screening.signed_at):%Y-%m-%d} by {who}.", indent=0.02)
+        choices = {d.modality: d for d in screening.decisions.all()}
+        for modality, result in (screening.result or {}).items():
+            choice = choices.get(modality)
+            words = f"{MODALITY_LABELS.get(modality, modality)}: evaluated {result.get('decision')}"
+            if choice is not None:
+                words += f"; prescriber: {choice.get_decision_display().lower()}"
+            line(words, indent=0.04)
+
+    heading("Treatment courses")
+    if not views:
+        line("No sessions given yet.", indent=0.02)
+    for view in reversed(views):
+        course = view.course
+        _, status = status_words(view)
+        line(
+            f"{MODALITY_NAMES.get(course.modality, course.modality)}, {course.get_phase_display().lower()} "
+            f"({course.get_status_display().lower()}): {status}",
+            size=10,
+            bold=True,
+        )
+        dates = ", ".join(f"{s.date:%m-%d}" for s in view.sessions)
+        line(
+            f"{view.sessions_given} session{'s' if view.sessions_given != 1 else ''} given, "
+            f"{view.first_session:%Y-%m-%d} to {view.last_session:%Y-%m-%d} ({dates}).",
+            indent=0.02,
+        )
+        for text in decision_lines(view):
+            line(text, indent=0.02)
+        if view.outcome is not None:
+            items.append(("chart", trajectory_figure(view, settings), {}))
+    line(
+        "Response = at least 50% improvement from baseline; remission per instrument threshold "
+        "(PHQ-9 < 5). Thresholds are the clinic's settings.",
+        size=7,
+    )
+    return items
+
+
+def progress_report(patient: Patient) -> bytes:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib.backends.backend_pdf import PdfPages
+
+    items = progress_content(patient)
+    buffer = io.BytesIO()
+    with PdfPages(buffer, metadata={"Title": "Progress report", "Creator": "Remit"}) as pdf:
+        page = _Page(pdf)
+        for kind, value, options in items:
+            if kind == "heading":
+                page.heading(value)
+            elif kind == "chart":
+                page.image(value)
+            else:
+                page.line(value, **options)
+        page.flush()
+    return buffer.getvalue()

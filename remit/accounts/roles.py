@@ -55,6 +55,8 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     # (remit.treatment.actions_sessions.may_sign).
     "sessions.chart": CLINICAL_ROLES,
     "sessions.sign": CLINICAL_ROLES,
+    # Interoperability (issue 7): issue and revoke the FHIR API tokens of the clinic's integrations.
+    "integrations.manage": frozenset({CLINIC_ADMIN}),
 }
 
 

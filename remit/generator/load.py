@@ -19,10 +19,13 @@ import re
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from datetime import time as dtime
 from typing import Any
 
 from django.contrib.auth import password_validation
 from django.db import transaction
+from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from remit.accounts.models import Clinic, User
@@ -59,6 +62,8 @@ class LoadResult:
     staff_existing: list[str] = field(default_factory=list)
     # plan index -> database id, for later steps (courses, sessions) to attach to
     patient_ids: dict[int, int] = field(default_factory=dict)
+    courses: int = 0
+    sessions: int = 0
     seconds: float = 0.0
 
     def summary(self) -> dict[str, Any]:
@@ -69,18 +74,26 @@ class LoadResult:
             "clinics": self.clinics,
             "staff_created": self.staff_created,
             "staff_existing": self.staff_existing,
+            "courses": self.courses,
+            "sessions": self.sessions,
             "seconds": round(self.seconds, 2),
         }
 
 
-def load_plan(plan: S.Plan, *, batch_size: int = 1000) -> LoadResult:
-    """Write ``plan`` in one transaction and record one audit event."""
+def load_plan(plan: S.Plan, *, batch_size: int = 1000, now: datetime | None = None) -> LoadResult:
+    """Write ``plan`` in one transaction and record one audit event.
+
+    ``now`` anchors today's live sessions (checked in, dosing, monitoring...)
+    when ``plan.as_of`` is today; otherwise they are placed around 11:00 on
+    ``as_of``.
+    """
     started = time.monotonic()
     result = LoadResult(seed=plan.seed, as_of=plan.as_of.isoformat())
     with transaction.atomic():
         clinics = _clinics(plan.clinics)
         _staff(plan.staff, clinics, result)
         _patients(plan, clinics, result, batch_size)
+        _courses(plan, clinics, result, batch_size, now or timezone.now())
         audit.record(
             audit.CREATE,
             actor_label=ACTOR_LABEL,
@@ -239,6 +252,207 @@ def _children(batch: Sequence[S.PatientPlan], ids: dict[int, int], batch_size: i
         (Allergy, allergies),
     ):
         model.objects.bulk_create(rows, batch_size=batch_size)
+
+
+# ---------------------------------------------------------------------------
+# Courses and sessions (issue 5)
+
+CONCENTRATION_MG_PER_ML = 10  # the demo clinic's ketamine dilution
+
+
+def _anchor(as_of: date, now: datetime) -> datetime:
+    if timezone.localdate(now) == as_of:
+        return now
+    return timezone.make_aware(datetime.combine(as_of, dtime(11, 0)))
+
+
+def _within_day(at: datetime, day: date) -> datetime:
+    start = timezone.make_aware(datetime.combine(day, dtime(0, 5)))
+    end = timezone.make_aware(datetime.combine(day, dtime(23, 55)))
+    return min(max(at, start), end)
+
+
+def _staff_by_clinic(plan: S.Plan) -> dict[str, dict[str, User]]:
+    """Each clinic's own prescriber, nurse and technician (the generated accounts)."""
+    users = {u.username: u for u in User.objects.filter(username__in=[s.username for s in plan.staff])}
+    out: dict[str, dict[str, User]] = {}
+    for s in plan.staff:
+        if len(s.clinics) != 1 or s.username not in users:
+            continue
+        for role in s.roles:
+            out.setdefault(s.clinics[0], {}).setdefault(role, users[s.username])
+    return out
+
+
+def _courses(
+    plan: S.Plan, clinics: dict[str, Clinic], result: LoadResult, batch_size: int, now: datetime
+) -> None:
+    from remit.treatment.actions_courses import ensure_protocols
+    from remit.treatment.models import Course, MotorThreshold, Protocol, RemsEnrolment, Session, VitalSign
+
+    if not any(p.courses for p in plan.patients):
+        return
+    staff = _staff_by_clinic(plan)
+    protocols: dict[tuple[str, str], Protocol] = {}
+    for slug, clinic in clinics.items():
+        ensure_protocols(clinic, record=False)
+        for row in Protocol.objects.filter(clinic=clinic).order_by("version"):
+            if row.is_active or (slug, row.code) not in protocols:
+                protocols[(slug, row.code)] = row
+    anchor = _anchor(plan.as_of, now)
+
+    course_rows: list[Course] = []
+    pending: list[tuple[Course, S.PatientPlan, S.CourseHistoryPlan]] = []
+    for p in plan.patients:
+        pid = result.patient_ids[p.index]
+        people = staff.get(p.clinic, {})
+        prescriber = people.get("prescriber")
+        if prescriber is None:
+            continue
+        for c in p.courses:
+            row = Course(
+                patient_id=pid,
+                clinic=clinics[p.clinic],
+                modality=c.modality,
+                phase=c.phase,
+                protocol=protocols[(p.clinic, c.protocol)],
+                planned_sessions=len(c.sessions),
+                status=c.status,
+                discontinue_reason=c.discontinue_reason,
+                screening=None,  # generated history: no screening snapshot
+                prescriber=prescriber,
+                created_by=prescriber,
+                start_date=c.start_date,
+                end_date=c.end_date,
+                mg_per_kg=c.mg_per_kg,
+                authorised_sessions=c.authorised_sessions,
+                authorisation_valid_until=c.authorisation_valid_until,
+                authorisation_reference="SYNTHETIC-PA" if c.authorised_sessions else "",
+            )
+            course_rows.append(row)
+            pending.append((row, p, c))
+    Course.objects.bulk_create(course_rows, batch_size=batch_size)
+
+    thresholds: list[MotorThreshold] = []
+    enrolments: list[RemsEnrolment] = []
+    for row, p, c in pending:
+        people = staff[p.clinic]
+        if c.motor_threshold_pct is not None:
+            thresholds.append(
+                MotorThreshold(
+                    patient_id=row.patient_id,
+                    determined_on=c.start_date,
+                    pct_mso=c.motor_threshold_pct,
+                    method="visual",
+                    by=people.get("tms_technician") or people["prescriber"],
+                )
+            )
+        if c.modality == "esketamine":
+            enrolments.append(
+                RemsEnrolment(
+                    patient_id=row.patient_id,
+                    enrolled_on=c.start_date - timedelta(days=3),
+                    reference=f"SYN-REMS-{row.patient_id}",
+                    entered_by=people["prescriber"],
+                )
+            )
+    MotorThreshold.objects.bulk_create(thresholds, batch_size=batch_size)
+    RemsEnrolment.objects.bulk_create(enrolments, batch_size=batch_size)
+    mt_by_patient = {t.patient_id: t for t in thresholds}
+
+    session_rows: list[Session] = []
+    vitals_for: list[tuple[Session, tuple[S.VitalPlan, ...], User]] = []
+    for row, p, c in pending:
+        people = staff[p.clinic]
+        charting = people.get("tms_technician" if c.modality == "tms" else "nurse") or people["prescriber"]
+        mt = mt_by_patient.get(row.patient_id) if c.modality == "tms" else None
+        for s in c.sessions:
+            if s.today_offset is not None:
+                scheduled = _within_day(anchor + timedelta(minutes=s.today_offset), plan.as_of)
+            else:
+                scheduled = timezone.make_aware(datetime.combine(s.day, dtime(0, 0))) + timedelta(
+                    minutes=s.minute_of_day
+                )
+
+            def at(minutes: int | None, base: datetime = scheduled) -> datetime | None:
+                return None if minutes is None else base + timedelta(minutes=minutes)
+
+            dose_ml = rate = None
+            if s.dose_mg is not None and c.modality.startswith("ketamine"):
+                dose_ml = (s.dose_mg / CONCENTRATION_MG_PER_ML).quantize(S.Decimal("0.01"))
+                if c.modality == "ketamine_iv":
+                    rate = (dose_ml * 60 / 40).quantize(S.Decimal("0.1"))
+            dose_start = at(s.dose_at)
+            devices = (
+                [
+                    {"n": n + 1, "mg": 28, "at": (dose_start + timedelta(minutes=5 * n)).isoformat()}
+                    for n in range(s.devices)
+                ]
+                if dose_start is not None and s.devices
+                else []
+            )
+            tms = c.modality == "tms"
+            output = min(100, round(mt.pct_mso * 1.2)) if (tms and mt is not None) else None
+            session = Session(
+                course=row,
+                patient_id=row.patient_id,
+                clinic_id=row.clinic_id,
+                modality=c.modality,
+                number=s.number,
+                scheduled_for=scheduled,
+                room=s.room,
+                status=s.status,
+                checked_in_at=at(s.checked_in_at),
+                dose_started_at=dose_start,
+                dose_ended_at=at(s.end_at),
+                discharged_at=at(s.discharge_at),
+                checklist=(
+                    {"fasting": True, "escort": True, "no_new_medications": True, "questionnaire": True}
+                    if s.checked_in_at is not None and not tms
+                    else {}
+                ),
+                weight_kg=s.weight_kg,
+                mg_per_kg=s.mg_per_kg,
+                dose_mg=s.dose_mg,
+                concentration_mg_per_ml=CONCENTRATION_MG_PER_ML if dose_ml is not None else None,
+                volume_ml=dose_ml,
+                rate_ml_per_h=rate,
+                infusion_minutes=40 if c.modality == "ketamine_iv" and dose_ml is not None else None,
+                lot_number=s.lot_number,
+                devices=devices,
+                motor_threshold=mt if s.checked_in_at is not None else None,
+                tms_pattern="10hz" if tms else "",
+                intensity_pct_mt=120 if tms and s.checked_in_at is not None else None,
+                machine_output_pct=output if s.checked_in_at is not None else None,
+                pulses_planned=3000 if tms and s.checked_in_at is not None else None,
+                pulses_delivered=s.pulses if tms else None,
+                coil_site_method="beam_f3" if tms and s.checked_in_at is not None else "",
+                charted_by=charting if s.checked_in_at is not None else None,
+                signed_by=people["prescriber"] if s.signed else None,
+                signed_at=at(s.discharge_at) if s.signed else None,
+                note="Synthetic session: uneventful." if s.signed else "",
+            )
+            session_rows.append(session)
+            if s.vitals and dose_start is not None:
+                vitals_for.append((session, s.vitals, charting))
+    Session.objects.bulk_create(session_rows, batch_size=batch_size)
+    vitals = [
+        VitalSign(
+            session=session,
+            taken_at=session.dose_started_at + timedelta(minutes=v.minute),
+            systolic=v.systolic,
+            diastolic=v.diastolic,
+            heart_rate=v.heart_rate,
+            spo2=v.spo2,
+            respiratory_rate=v.respiratory_rate,
+            entered_by=by,
+        )
+        for session, plans, by in vitals_for
+        for v in plans
+    ]
+    VitalSign.objects.bulk_create(vitals, batch_size=batch_size)
+    result.courses = len(course_rows)
+    result.sessions = len(session_rows)
 
 
 # ---------------------------------------------------------------------------

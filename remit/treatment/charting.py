@@ -1,0 +1,671 @@
+"""The session page and its charting steps (ketamine IV/IM, esketamine with the REMS, TMS).
+
+Thin views: forms parse, ``remit.treatment.actions_sessions`` validates,
+writes and audits.  Sessions are looked up within the user's clinics (another
+clinic's session is a 404); a TMS technician may open TMS sessions only (403
+otherwise).  The page writes exactly one audit ``view`` row; a refused step
+re-renders the page with the message naming the field and writes nothing.
+
+``now()`` is the one clock charting uses: tests replace it to control time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Max
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from remit.accounts.decorators import staff_required
+from remit.audit import actions as audit
+from remit.core.instruments import get_instrument
+from remit.core.vitals import next_vitals_due
+from remit.measures.forms import RateForm
+from remit.measures.models import Assessment
+from remit.patients.models import Medication, WeightEntry
+from remit.treatment import actions_sessions as A
+from remit.treatment import forms_sessions as F
+from remit.treatment.models import RemsMonitoringForm, Session
+
+
+def now() -> dt.datetime:
+    """The time charting uses (tests monkeypatch this)."""
+    return timezone.now()
+
+
+def _session_for(request: HttpRequest, pk: int) -> Session:
+    sessions = Session.objects.filter(
+        patient__clinic_id__in=request.user.clinic_ids()  # type: ignore[union-attr]
+    ).select_related(
+        "patient",
+        "clinic",
+        "course",
+        "course__protocol",
+        "motor_threshold",
+        "charted_by",
+        "signed_by",
+        "dose_override_by",
+    )
+    session = get_object_or_404(sessions, pk=pk)
+    if not A.may_chart(request.user, session):
+        raise PermissionDenied("A TMS technician charts TMS sessions only.")
+    return session
+
+
+def _apply_error(form: forms.BaseForm, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def _dosing_defaults(session: Session) -> dict[str, Any]:
+    definition = getattr(getattr(session.course, "protocol", None), "definition", None) or {}
+    return definition.get("dosing") or {}
+
+
+def _rate_forms(bound: dict[str, forms.BaseForm]) -> list[tuple[str, Any, forms.BaseForm]]:
+    out = []
+    for code in A.RATED_AT_SESSION:
+        instrument = get_instrument(code)
+        form = bound.get(f"rate_{code}") or RateForm(instrument=instrument, prefix=code)
+        form.fields.pop("session_id", None)
+        out.append((code, instrument, form))
+    return out
+
+
+def _context(
+    request: HttpRequest,
+    session: Session,
+    bound: dict[str, forms.BaseForm] | None = None,
+    preview: Any = None,
+) -> dict[str, Any]:
+    bound = bound or {}
+    at = now()
+    today = timezone.localdate(at)
+    patient = session.patient
+    settings = A.treatment_settings(session.clinic_id)
+    vitals = list(session.vitals.select_related("entered_by"))
+    actions = list(session.actions.select_related("by"))
+    for vital in vitals:
+        vital.action_list = [a for a in actions if a.vital_id == vital.pk]
+    unanswered = A.unanswered_breaches(vitals, actions)
+    events = list(session.adverse_events.select_related("entered_by"))
+    amendments = list(session.amendments.select_related("by"))
+    assessments = list(
+        Assessment.objects.filter(session_type=A.SESSION_TYPE, session_id=str(session.pk))
+        .select_related("entered_by")
+        .order_by("taken_at", "id")
+    )
+    allergies = [a.substance for a in patient.allergies.all() if not a.is_voided]
+    rems_form = RemsMonitoringForm.objects.filter(session=session).first()
+
+    # Vitals due: from the last reading (or the start of monitoring) at the clinic's interval.
+    live = session.discharged_at is None and not session.is_signed
+    last_vital = next((v for v in reversed(vitals) if not v.is_voided), None)
+    base = last_vital.taken_at if last_vital else (A.monitoring_start(session) or session.dose_started_at)
+    vitals_due = next_vitals_due(base, settings.vitals_interval_minutes) if base and live else None
+    if session.modality == "tms":
+        vitals_due = None
+    start = A.monitoring_start(session)
+    clock_since = start or session.checked_in_at
+    met, remaining, until = A.monitoring_check(session, at, settings)
+
+    ctx: dict[str, Any] = {
+        "session": session,
+        "patient": patient,
+        "age": patient.age_on(today),
+        "allergies": allergies,
+        "now": at,
+        "settings": settings,
+        "vitals": vitals,
+        "unanswered": unanswered,
+        "events": events,
+        "amendments": amendments,
+        "assessments": assessments,
+        "rems_form": rems_form,
+        "vitals_due": vitals_due,
+        "vitals_overdue": bool(vitals_due and at > vitals_due),
+        "clock_since": clock_since,
+        "clock_label": "since the first device"
+        if session.modality == "esketamine" and start
+        else ("since dosing started" if start else "since check-in"),
+        "monitoring_met": met,
+        "monitoring_remaining": remaining,
+        "monitoring_until": until,
+        "monitoring_minimum": A.minimum_minutes(session, settings),
+        "total_monitoring": (
+            int((session.discharged_at - start).total_seconds() // 60)
+            if start and session.discharged_at
+            else None
+        ),
+        "checklist_missing": A.checklist_missing(session, today),
+        "checklist_items": [
+            (label, bool((session.checklist or {}).get(name))) for name, label in A.checklist_items(session)
+        ],
+        "pregnancy": A.pregnancy_applicable(patient, today) and session.modality != "tms",
+        "is_ketamine": session.modality in A.KETAMINE,
+        "is_esketamine": session.modality == "esketamine",
+        "is_tms": session.modality == "tms",
+        "is_drug": session.modality in A.DRUG_MODALITIES,
+        "can_sign": A.may_sign(request.user, session),
+        "is_prescriber": request.user.has_role("prescriber"),  # type: ignore[union-attr]
+        "preview": preview,
+        "live": live,
+        "measures_url": reverse("measures:patient", args=[patient.pk]),
+        "criteria": [
+            (name, label, bool((session.discharge or {}).get(name))) for name, label in A.DISCHARGE_CRITERIA
+        ],
+    }
+
+    forms_: dict[str, forms.BaseForm] = {}
+    checklist = session.checklist or {}
+    if session.modality == "tms":
+        forms_["checklist"] = bound.get("checklist") or F.TmsCheckForm(
+            initial={k: checklist.get(k) for k in (*A.TMS_CHECK_FIELDS, "medication_change_detail")}
+        )
+        forms_["seizure_review"] = bound.get("seizure_review") or F.SeizureReviewForm()
+    else:
+        forms_["checklist"] = bound.get("checklist") or F.ChecklistForm(
+            session=session,
+            pregnancy=ctx["pregnancy"],
+            initial={k: v for k, v in checklist.items() if not k.startswith("saved")},
+        )
+    ctx["seizure_reported"] = checklist.get("seizure_since_last") == "yes"
+    ctx["seizure_review"] = checklist.get("seizure_review")
+    forms_["vitals"] = bound.get("vitals") or F.VitalsForm()
+    forms_["vital_action"] = bound.get("vital_action") or F.VitalActionForm()
+    forms_["adverse_event"] = bound.get("adverse_event") or F.AdverseEventForm()
+    forms_["note"] = bound.get("note") or F.NoteForm(initial={"note": session.note})
+    forms_["discharge"] = bound.get("discharge") or F.DischargeForm()
+    forms_["amend"] = bound.get("amend") or F.AmendmentForm()
+    dosing = _dosing_defaults(session)
+
+    if session.modality in A.KETAMINE:
+        latest_weight = (
+            WeightEntry.objects.filter(patient=patient, voided_at__isnull=True)
+            .order_by("-measured_on", "-id")
+            .values_list("weight_kg", flat=True)
+            .first()
+        )
+        forms_["dose"] = bound.get("dose") or F.DoseForm(
+            iv=session.modality == "ketamine_iv",
+            initial={
+                "weight_kg": session.weight_kg or latest_weight,
+                "mg_per_kg": session.mg_per_kg or session.course.mg_per_kg or dosing.get("mg_per_kg"),
+                "concentration_mg_per_ml": session.concentration_mg_per_ml,
+                "infusion_minutes": session.infusion_minutes or dosing.get("infusion_minutes"),
+            },
+        )
+    if session.modality in A.DRUG_MODALITIES:
+        ctx["rate_forms"] = _rate_forms(bound)
+    if session.modality == "esketamine":
+        enrolment = A.active_enrolment(patient)
+        slots = A.bp_slots(session, [v for v in vitals if not v.is_voided])
+        first = A.first_device_at(session)
+        devices = [{**d, "at_dt": dt.datetime.fromisoformat(d["at"])} for d in (session.devices or [])]
+        next_device = (
+            devices[-1]["at_dt"] + dt.timedelta(minutes=A.DEVICE_REST_MINUTES)
+            if devices and len(devices) < A.MAX_DEVICES
+            else None
+        )
+        answers = dict(session.rems or {})
+        if not answers.get("monitoring_hcp_name"):
+            answers["monitoring_hcp_name"] = request.user.get_full_name()  # type: ignore[union-attr]
+        if not answers.get("monitoring_hcp_contact"):
+            answers["monitoring_hcp_contact"] = request.user.phone or request.user.email  # type: ignore[union-attr]
+        if not answers.get("setting_address"):
+            previous = (
+                Session.objects.filter(
+                    clinic_id=session.clinic_id, modality="esketamine", signed_at__isnull=False
+                )
+                .order_by("-signed_at")
+                .values_list("rems", flat=True)
+                .first()
+            )
+            answers["setting_address"] = (previous or {}).get("setting_address", "")
+        ctx.update(
+            {
+                "enrolment": enrolment,
+                "slots": slots,
+                "first_device": first,
+                "devices": devices,
+                "next_device": next_device,
+                "device_wait": bool(next_device and at < next_device),
+                "forty_due": first + dt.timedelta(minutes=40) if first else None,
+                "rems_missing": A.rems_missing(session, [v for v in vitals if not v.is_voided]),
+            }
+        )
+        forms_["rems_enrol"] = bound.get("rems_enrol") or F.RemsEnrolmentForm(initial={"enrolled_on": today})
+        forms_["device"] = bound.get("device") or F.DeviceForm(initial={"lot_number": session.lot_number})
+        forms_["rems_answers"] = bound.get("rems_answers") or F.RemsAnswersForm(initial=answers)
+    if session.modality == "tms":
+        threshold = A.latest_motor_threshold(patient)
+        changed = Medication.objects.filter(patient=patient, voided_at__isnull=True).aggregate(
+            started=Max("started_on"), stopped=Max("stopped_on"), created=Max("created_at")
+        )
+        dates = [changed["started"], changed["stopped"]]
+        if changed["created"]:
+            dates.append(timezone.localdate(changed["created"]))
+        med_changed = max((d for d in dates if d), default=None)
+        ctx.update(
+            {
+                "threshold": threshold,
+                "mt_reminder": A.motor_threshold_reminder(session, threshold, med_changed),
+            }
+        )
+        forms_["motor_threshold"] = bound.get("motor_threshold") or F.MotorThresholdForm(
+            initial={"determined_on": today}
+        )
+        forms_["tms"] = bound.get("tms") or F.TmsForm(
+            initial={
+                "tms_pattern": session.tms_pattern or dosing.get("pattern", ""),
+                "intensity_pct_mt": session.intensity_pct_mt
+                or (
+                    int(Decimal(str(dosing["intensity_pct_mt"]))) if dosing.get("intensity_pct_mt") else None
+                ),
+                "pulses_planned": session.pulses_planned or dosing.get("pulses_per_session"),
+                "pulses_delivered": session.pulses_delivered,
+                "coil_site_method": session.coil_site_method,
+                "coil_coordinates": session.coil_coordinates,
+            }
+        )
+    ctx["forms"] = forms_
+    ctx["error_form"] = next((form for form in bound.values() if form.errors), None)
+    return ctx
+
+
+@staff_required("sessions.chart")
+@require_GET
+def session_page(request: HttpRequest, pk: int) -> HttpResponse:
+    session = _session_for(request, pk)
+    context = _context(request, session)
+    audit.record(
+        audit.VIEW,
+        request=request,
+        obj=session,
+        patient=session.patient,
+        detail={"page": "session", "session_id": session.pk},
+    )
+    return render(request, "treatment/session_detail.html", context)
+
+
+# --- steps ---------------------------------------------------------------------------------------
+
+
+def _done(request: HttpRequest, session: Session, text: str, anchor: str) -> HttpResponse:
+    messages.success(request, text)
+    return redirect(reverse("treatment:session", args=[session.pk]) + f"#{anchor}")
+
+
+def _refused(
+    request: HttpRequest,
+    session: Session,
+    key: str,
+    form: forms.BaseForm,
+    error: ValidationError | None = None,
+    preview: Any = None,
+) -> HttpResponse:
+    if error is not None:
+        _apply_error(form, error)
+    session.refresh_from_db()
+    return render(request, "treatment/session_detail.html", _context(request, session, {key: form}, preview))
+
+
+def _simple(
+    request: HttpRequest, session: Session, key: str, call: Any, text: str, anchor: str
+) -> HttpResponse:
+    form = forms.Form(request.POST)
+    try:
+        call()
+    except ValidationError as error:
+        return _refused(request, session, key, form, error)
+    return _done(request, session, text, anchor)
+
+
+def _step_check_in(request: HttpRequest, session: Session) -> HttpResponse:
+    return _simple(
+        request,
+        session,
+        "check_in",
+        lambda: A.check_in(session, actor=request.user, request=request),
+        "Checked in.",
+        "checklist",
+    )
+
+
+def _step_checklist(request: HttpRequest, session: Session) -> HttpResponse:
+    if session.modality == "tms":
+        form: forms.Form = F.TmsCheckForm(request.POST)
+    else:
+        form = F.ChecklistForm(
+            request.POST,
+            session=session,
+            pregnancy=A.pregnancy_applicable(session.patient, timezone.localdate(now())),
+        )
+    if not form.is_valid():
+        return _refused(request, session, "checklist", form)
+    try:
+        A.save_checklist(session, form.cleaned_data, actor=request.user, request=request)
+    except ValidationError as error:
+        return _refused(request, session, "checklist", form, error)
+    if session.modality == "tms" and form.cleaned_data.get("seizure_since_last") == "yes":
+        messages.error(
+            request, "Seizure reported: a high alert was raised; TMS is on hold until a prescriber reviews."
+        )
+    return _done(request, session, "Checklist saved.", "checklist")
+
+
+def _step_seizure_review(request: HttpRequest, session: Session) -> HttpResponse:
+    form = F.SeizureReviewForm(request.POST)
+    if not form.is_valid():
+        return _refused(request, session, "seizure_review", form)
+    try:
+        A.review_seizure(session, form.cleaned_data["note"], actor=request.user, request=request)
+    except ValidationError as error:
+        return _refused(request, session, "seizure_review", form, error)
+    return _done(request, session, "Seizure review recorded.", "checklist")
+
+
+def _step_dose(request: HttpRequest, session: Session) -> HttpResponse:
+    form = F.DoseForm(request.POST, iv=session.modality == "ketamine_iv")
+    if not form.is_valid():
+        return _refused(request, session, "dose", form)
+    values = {
+        "weight_kg": form.cleaned_data.get("weight_kg"),
+        "mg_per_kg": form.cleaned_data.get("mg_per_kg"),
+        "concentration_mg_per_ml": form.cleaned_data.get("concentration_mg_per_ml"),
+        "infusion_minutes": form.cleaned_data.get("infusion_minutes"),
+        "override_reason": form.cleaned_data.get("override_reason") or "",
+    }
+    try:
+        if "preview" in request.POST:
+            dose = A.compute_ketamine_dose(session, actor=request.user, **values)
+            return _refused(request, session, "dose", form, preview=dose)
+        A.record_ketamine_dose(session, actor=request.user, request=request, **values)
+    except ValidationError as error:
+        return _refused(request, session, "dose", form, error)
+    return _done(request, session, "Dose confirmed and charted.", "dose")
+
+
+def _step_dose_start(request: HttpRequest, session: Session) -> HttpResponse:
+    label = {"tms": "Stimulation started.", "ketamine_im": "Injection given; monitoring started."}.get(
+        session.modality, "Infusion started."
+    )
+    return _simple(
+        request,
+        session,
+        "dose_start",
+        lambda: A.start_dose(session, actor=request.user, request=request),
+        label,
+        "dose",
+    )
+
+
+def _step_dose_end(request: HttpRequest, session: Session) -> HttpResponse:
+    return _simple(
+        request,
+        session,
+        "dose_end",
+        lambda: A.end_dose(session, actor=request.user, request=request),
+        "Dosing ended; monitoring continues.",
+        "dose",
+    )
+
+
+def _step_vitals(request: HttpRequest, session: Session) -> HttpResponse:
+    form = F.VitalsForm(request.POST)
+    if not form.is_valid():
+        return _refused(request, session, "vitals", form)
+    try:
+        vital = A.add_vitals(session, form.cleaned_data, actor=request.user, request=request)
+    except ValidationError as error:
+        return _refused(request, session, "vitals", form, error)
+    if vital.breaches:
+        messages.error(
+            request,
+            "Outside the threshold: "
+            + "; ".join(b["message"] for b in vital.breaches)
+            + ". An alert was raised; record the action taken.",
+        )
+    return _done(request, session, "Vital signs saved.", "vitals")
+
+
+def _step_vital_action(request: HttpRequest, session: Session) -> HttpResponse:
+    form = F.VitalActionForm(request.POST)
+    if not form.is_valid():
+        return _refused(request, session, "vital_action", form)
+    try:
+        A.record_vital_action(
+            session,
+            vital_id=form.cleaned_data["vital"],
+            kind=form.cleaned_data["kind"],
+            detail=form.cleaned_data.get("detail") or "",
+            actor=request.user,
+            request=request,
+        )
+    except ValidationError as error:
+        return _refused(request, session, "vital_action", form, error)
+    return _done(request, session, "Action recorded.", "vitals")
+
+
+def _step_rate(request: HttpRequest, session: Session, code: str) -> HttpResponse:
+    instrument = get_instrument(code)
+    form = RateForm(request.POST, instrument=instrument, prefix=code)
+    form.fields.pop("session_id", None)
+    key = f"rate_{code}"
+    if not form.is_valid():
+        return _refused(request, session, key, form)
+    answers: dict[str, object] = {}
+    for item in instrument.items:
+        raw = (form.cleaned_data.get(item.id) or "").strip()
+        if raw == "":
+            form.add_error(item.id, "Not rated: rate this item.")
+            continue
+        try:
+            answers[item.id] = int(raw)
+        except ValueError:
+            answers[item.id] = raw
+    if form.errors:
+        return _refused(request, session, key, form)
+    try:
+        A.rate(session, code, answers, actor=request.user, request=request)
+    except ValidationError as error:
+        return _refused(request, session, key, form, error)
+    return _done(request, session, f"{instrument.name} saved.", "ratings")
+
+
+def _step_rems_enrol(request: HttpRequest, session: Session) -> HttpResponse:
+    form = F.RemsEnrolmentForm(request.POST)
+    if not form.is_valid():
+        return _refused(request, session, "rems_enrol", form)
+    try:
+        A.enrol_rems(
+            session.patient,
+            enrolled_on=form.cleaned_data["enrolled_on"],
+            reference=form.cleaned_data.get("reference") or "",
+            actor=request.user,
+            request=request,
+        )
+    except ValidationError as error:
+        return _refused(request, session, "rems_enrol", form, error)
+    return _done(request, session, "REMS enrolment recorded.", "esketamine")
+
+
+def _step_device(request: HttpRequest, session: Session) -> HttpResponse:
+    form = F.DeviceForm(request.POST)
+    if not form.is_valid():
+        return _refused(request, session, "device", form)
+    try:
+        current = A.give_device(
+            session, lot_number=form.cleaned_data.get("lot_number") or "", actor=request.user, request=request
+        )
+    except ValidationError as error:
+        return _refused(request, session, "device", form, error)
+    return _done(request, session, f"Device {len(current.devices)} given (28 mg).", "esketamine")
+
+
+def _step_rems_answers(request: HttpRequest, session: Session) -> HttpResponse:
+    form = F.RemsAnswersForm(request.POST)
+    if not form.is_valid():
+        return _refused(request, session, "rems_answers", form)
+    try:
+        A.save_rems_answers(session, form.cleaned_data, actor=request.user, request=request)
+    except ValidationError as error:
+        return _refused(request, session, "rems_answers", form, error)
+    return _done(request, session, "REMS observations saved.", "rems-answers")
+
+
+def _step_motor_threshold(request: HttpRequest, session: Session) -> HttpResponse:
+    form = F.MotorThresholdForm(request.POST)
+    if not form.is_valid():
+        return _refused(request, session, "motor_threshold", form)
+    if session.is_signed:
+        return _refused(request, session, "motor_threshold", form, ValidationError(A.SIGNED))
+    try:
+        A.add_motor_threshold(
+            session.patient,
+            determined_on=form.cleaned_data["determined_on"],
+            pct_mso=form.cleaned_data["pct_mso"],
+            method=form.cleaned_data["method"],
+            actor=request.user,
+            request=request,
+        )
+    except ValidationError as error:
+        return _refused(request, session, "motor_threshold", form, error)
+    return _done(request, session, "Motor threshold recorded.", "tms")
+
+
+def _step_tms(request: HttpRequest, session: Session) -> HttpResponse:
+    form = F.TmsForm(request.POST)
+    if not form.is_valid():
+        return _refused(request, session, "tms", form)
+    try:
+        current = A.record_tms(session, form.cleaned_data, actor=request.user, request=request)
+    except ValidationError as error:
+        return _refused(request, session, "tms", form, error)
+    return _done(
+        request,
+        session,
+        f"Stimulation parameters saved: {current.machine_output_pct}% machine output.",
+        "tms",
+    )
+
+
+def _step_adverse_event(request: HttpRequest, session: Session) -> HttpResponse:
+    form = F.AdverseEventForm(request.POST)
+    if not form.is_valid():
+        return _refused(request, session, "adverse_event", form)
+    try:
+        event = A.add_adverse_event(session, form.cleaned_data, actor=request.user, request=request)
+    except ValidationError as error:
+        return _refused(request, session, "adverse_event", form, error)
+    if event.kind == "seizure":
+        messages.error(request, "Seizure documented as a serious adverse event; a high alert was raised.")
+    return _done(request, session, "Adverse event recorded.", "events")
+
+
+def _step_adverse_event_resolve(request: HttpRequest, session: Session) -> HttpResponse:
+    return _simple(
+        request,
+        session,
+        "adverse_event",
+        lambda: A.resolve_adverse_event(
+            session, request.POST.get("event"), actor=request.user, request=request
+        ),
+        "Marked resolved.",
+        "events",
+    )
+
+
+def _step_note(request: HttpRequest, session: Session) -> HttpResponse:
+    form = F.NoteForm(request.POST)
+    if not form.is_valid():
+        return _refused(request, session, "note", form)
+    try:
+        A.save_note(session, form.cleaned_data.get("note") or "", actor=request.user, request=request)
+    except ValidationError as error:
+        return _refused(request, session, "note", form, error)
+    return _done(request, session, "Note saved.", "events")
+
+
+def _step_discharge(request: HttpRequest, session: Session) -> HttpResponse:
+    form = F.DischargeForm(request.POST)
+    if not form.is_valid():
+        return _refused(request, session, "discharge", form)
+    try:
+        A.discharge(session, form.cleaned_data, actor=request.user, request=request)
+    except ValidationError as error:
+        return _refused(request, session, "discharge", form, error)
+    text = "Session completed." if session.modality == "esketamine" else "Patient discharged."
+    return _done(request, session, text, "discharge")
+
+
+def _step_sign(request: HttpRequest, session: Session) -> HttpResponse:
+    if not A.may_sign(request.user, session):
+        raise PermissionDenied("Your role may not sign this session.")
+    form = forms.Form(request.POST)
+    try:
+        A.sign(session, actor=request.user, request=request)
+    except ValidationError as error:
+        return _refused(request, session, "sign", form, error)
+    text = "Signed and locked."
+    if session.modality == "esketamine":
+        text += " The REMS Patient Monitoring Form is ready: submit it within 7 days."
+    return _done(request, session, text, "discharge")
+
+
+def _step_amend(request: HttpRequest, session: Session) -> HttpResponse:
+    form = F.AmendmentForm(request.POST)
+    if not form.is_valid():
+        return _refused(request, session, "amend", form)
+    try:
+        A.amend(session, form.cleaned_data["text"], actor=request.user, request=request)
+    except ValidationError as error:
+        return _refused(request, session, "amend", form, error)
+    return _done(request, session, "Amendment added; the signed note is unchanged.", "amendments")
+
+
+STEPS = {
+    "check_in": _step_check_in,
+    "checklist": _step_checklist,
+    "seizure_review": _step_seizure_review,
+    "dose": _step_dose,
+    "dose_start": _step_dose_start,
+    "dose_end": _step_dose_end,
+    "vitals": _step_vitals,
+    "vital_action": _step_vital_action,
+    "rems_enrol": _step_rems_enrol,
+    "device": _step_device,
+    "rems_answers": _step_rems_answers,
+    "motor_threshold": _step_motor_threshold,
+    "tms": _step_tms,
+    "adverse_event": _step_adverse_event,
+    "adverse_event_resolve": _step_adverse_event_resolve,
+    "note": _step_note,
+    "discharge": _step_discharge,
+    "sign": _step_sign,
+    "amend": _step_amend,
+}
+
+
+@staff_required("sessions.chart")
+@require_POST
+def session_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
+    session = _session_for(request, pk)
+    if step.startswith("rate_") and step[5:] in A.RATED_AT_SESSION:
+        return _step_rate(request, session, step[5:])
+    handler = STEPS.get(step)
+    if handler is None:
+        raise Http404("No such charting step.")
+    return handler(request, session)

@@ -43,6 +43,7 @@ from remit.audit import actions as audit
 from remit.core import dosing
 from remit.core import vitals as core_vitals
 from remit.patients.models import Patient
+from remit.treatment.actions_courses import start_course_if_planned
 from remit.treatment.models import (
     AdverseEvent,
     Amendment,
@@ -225,6 +226,8 @@ def check_in(session: Session, *, actor: Any, request: HttpRequest | None = None
             current.status = Session.CHECKED_IN
         _save(current, ["checked_in_at", "status", *_mark_charted(current, actor)])
         _audit(audit.UPDATE, actor, request, current, current, step="check_in")
+        # A course is planned until its first patient arrives.
+        start_course_if_planned(current, actor=actor, request=request)
     return current
 
 

@@ -16,6 +16,7 @@ NAVIGATION: list[tuple[str, str, str | None]] = [
     ("Audit", "audit:report", "audit.view"),
     ("Users", "accounts:users", "users.manage"),
     ("On call", "alerts:escalation", "users.manage"),
+    ("Protocols", "treatment:protocols", "protocols.manage"),
 ]
 
 

@@ -103,3 +103,11 @@ def test_the_report_runs_a_fixed_number_of_queries(world, django_assert_max_num_
         audit.record(audit.VIEW, actor=world.users["nurse"], obj=p, patient=p)
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get("/audit/")
+
+
+def test_the_chart_links_an_administrator_to_the_patients_disclosures(world):
+    patient = make_patient(world.clinic)
+    body = world.client("clinic_admin").get(f"/patients/{patient.pk}/").content.decode()
+    assert f"/audit/patients/{patient.pk}/disclosures/" in body
+    nurse = world.client("nurse").get(f"/patients/{patient.pk}/").content.decode()
+    assert "disclosures" not in nurse

@@ -82,3 +82,18 @@ def test_a_nurse_enters_and_a_prescriber_signs_a_screening(live_server, page, wo
     assert not ketamine_gate.allowed
     assert ketamine_gate.reason.startswith("Ketamine (IV) is contraindicated: Schizophrenia spectrum")
     assert check_gate(patient, "tms").allowed
+
+    # In the app: the ketamine course is refused with the reason, the TMS course is planned.
+    page.set_viewport_size({"width": 1200, "height": 900})
+    page.goto(f"{live_server.url}/treatment/patient/{patient.pk}/courses/new/?modality=ketamine_iv")
+    assert "Schizophrenia spectrum" in page.locator("section.gate").inner_text()
+    page.get_by_role("button", name="Plan the course").click()
+    page.wait_for_load_state()
+    assert "The screening gate refused this course: nothing was saved" in page.content()
+    assert not patient.courses.exists()
+    page.goto(f"{live_server.url}/treatment/patient/{patient.pk}/courses/new/?modality=tms")
+    page.get_by_role("button", name="Plan the course").click()
+    page.wait_for_load_state()
+    course = patient.courses.get()
+    assert course.modality == "tms"
+    assert page.url.endswith(f"/treatment/courses/{course.pk}/")

@@ -1,16 +1,23 @@
-"""Loading instruments and wording from FHIR Questionnaires: validate, store, audit, in one transaction."""
+"""FHIR actions: loading instruments and wording from Questionnaires; issuing and revoking API tokens.
+
+Each validates, writes and records its audit event in one transaction.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import secrets
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from remit.accounts.models import Clinic
 from remit.audit import actions as audit
 from remit.core.instruments import INSTRUMENTS
-from remit.fhir.models import ImportedInstrument, InstrumentWording
+from remit.fhir.models import ApiToken, ImportedInstrument, InstrumentWording
 from remit.fhir.questionnaires import (
     InstrumentMatch,
     instrument_to_json,
@@ -166,3 +173,64 @@ def import_questionnaire(
             f"scored items: {sum(1 for item in new.items if item.scored)}; total {new.total_min}-{new.total_max}"
         ],
     )
+
+
+# --- API tokens ------------------------------------------------------------------------------------
+
+
+def hash_api_token(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def issue_token(*, actor: Any, clinic: Clinic, name: str, request: Any = None) -> tuple[ApiToken, str]:
+    """A new read-only token for one integration of ``clinic``: (row, raw token).
+
+    The raw token (``remit_`` + 43 url-safe characters) is returned once and
+    never stored; the row keeps its sha256 and a recognisable prefix.
+    """
+    name = (name or "").strip()
+    if not name:
+        raise ValidationError({"name": ["Name the integration this token is for."]})
+    if len(name) > 100:
+        raise ValidationError({"name": ["Use at most 100 characters."]})
+    if actor is not None and clinic.pk not in actor.clinic_ids():
+        raise ValidationError({"clinic": ["You can only issue tokens for your own clinics."]})
+    secret = secrets.token_urlsafe(32)
+    raw = ApiToken.PREFIX + secret
+    with transaction.atomic():
+        token = ApiToken.objects.create(
+            clinic=clinic,
+            name=name,
+            token_hash=hash_api_token(raw),
+            prefix=raw[: len(ApiToken.PREFIX) + 8],
+            created_by=actor,
+        )
+        audit.record(
+            audit.CREATE,
+            actor=actor,
+            request=request,
+            obj=token,
+            clinic_id=clinic.pk,
+            detail={"name": name, "prefix": token.prefix, "scope": "fhir read-only"},
+        )
+    return token, raw
+
+
+def revoke_token(*, actor: Any, token: ApiToken, request: Any = None) -> ApiToken:
+    """Revoke a token at once; later requests with it get 401. Audited; the row is kept."""
+    with transaction.atomic():
+        current = ApiToken.objects.select_for_update().get(pk=token.pk)
+        if current.revoked_at is not None:
+            raise ValidationError("This token is already revoked.")
+        current.revoked_at = timezone.now()
+        current.revoked_by = actor
+        current.save(update_fields=["revoked_at", "revoked_by"])
+        audit.record(
+            audit.UPDATE,
+            actor=actor,
+            request=request,
+            obj=current,
+            clinic_id=current.clinic_id,
+            detail={"revoked": True, "name": current.name, "prefix": current.prefix},
+        )
+    return current

@@ -65,3 +65,50 @@ class ImportedInstrument(models.Model):
 
         definition: dict[str, Any] = self.definition
         return instrument_from_json(definition)
+
+
+class ApiTokenQuerySet(models.QuerySet["ApiToken"]):
+    def active(self) -> ApiTokenQuerySet:
+        return self.filter(revoked_at__isnull=True)
+
+
+class ApiToken(models.Model):
+    """A read-only FHIR API token for one integration of one clinic.
+
+    Only the sha256 of the token is stored; the token itself is shown once,
+    when it is issued. ``prefix`` (``remit_`` and the first 8 characters of
+    the secret) lets staff recognise it in logs and lists. Never deleted:
+    revoked, with who and when in the audit trail.
+    """
+
+    PREFIX = "remit_"
+
+    clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="api_tokens")
+    name = models.CharField(max_length=100, help_text="The integration this token is for")
+    token_hash = models.CharField(max_length=64, unique=True)
+    prefix = models.CharField(max_length=20)
+    created_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def is_revoked(self) -> bool:
+        return self.revoked_at is not None
+
+    @property
+    def actor_label(self) -> str:
+        return f"token:{self.name}"

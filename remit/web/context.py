@@ -17,6 +17,7 @@ NAVIGATION: list[tuple[str, str, str | None]] = [
     ("Users", "accounts:users", "users.manage"),
     ("On call", "alerts:escalation", "users.manage"),
     ("Protocols", "treatment:protocols", "protocols.manage"),
+    ("Integrations", "fhir:tokens", "integrations.manage"),
 ]
 
 

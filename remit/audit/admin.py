@@ -12,7 +12,17 @@ from remit.audit.models import AuditEvent
 
 @admin.register(AuditEvent)
 class AuditEventAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
-    list_display = ["seq", "at", "actor_label", "action", "object_type", "object_id", "patient_id", "clinic_id", "ip"]
+    list_display = [
+        "seq",
+        "at",
+        "actor_label",
+        "action",
+        "object_type",
+        "object_id",
+        "patient_id",
+        "clinic_id",
+        "ip",
+    ]
     list_filter = ["action"]
     search_fields = ["actor_label", "object_id"]
     readonly_fields = [f.name for f in AuditEvent._meta.fields]

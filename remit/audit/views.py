@@ -70,7 +70,9 @@ def _filtered(request: HttpRequest) -> tuple[AuditFilterForm, QuerySet[AuditEven
         if data["date_from"]:
             events = events.filter(at__gte=datetime.combine(data["date_from"], time.min, zone))
         if data["date_to"]:
-            events = events.filter(at__lt=datetime.combine(data["date_to"] + timedelta(days=1), time.min, zone))
+            events = events.filter(
+                at__lt=datetime.combine(data["date_to"] + timedelta(days=1), time.min, zone)
+            )
     elif form.is_bound:
         events = events.none()
     return form, events.order_by("-seq")
@@ -122,15 +124,37 @@ def export_csv(request: HttpRequest) -> HttpResponse:
             detail={"format": "csv", "filters": {k: v for k, v in request.GET.items() if v}},
         )
     writer = csv.writer(_Echo())
-    columns = ["seq", "at", "actor", "action", "object_type", "object_id", "patient_id", "clinic_id", "ip",
-               "user_agent", "hash"]
+    columns = [
+        "seq",
+        "at",
+        "actor",
+        "action",
+        "object_type",
+        "object_id",
+        "patient_id",
+        "clinic_id",
+        "ip",
+        "user_agent",
+        "hash",
+    ]
 
     def rows() -> Any:
         yield writer.writerow(columns)
         for e in events.iterator(chunk_size=2000):
             yield writer.writerow(
-                [e.seq, e.at.isoformat(), e.actor_label, e.action, e.object_type, e.object_id,
-                 e.patient_id or "", e.clinic_id or "", e.ip, e.user_agent, e.hash]
+                [
+                    e.seq,
+                    e.at.isoformat(),
+                    e.actor_label,
+                    e.action,
+                    e.object_type,
+                    e.object_id,
+                    e.patient_id or "",
+                    e.clinic_id or "",
+                    e.ip,
+                    e.user_agent,
+                    e.hash,
+                ]
             )
 
     response = StreamingHttpResponse(rows(), content_type="text/csv")
@@ -145,7 +169,9 @@ def disclosures(request: HttpRequest, patient_id: int) -> HttpResponse:
     if patient is None:
         raise Http404("No such patient in your clinics.")
     events = list(
-        AuditEvent.objects.filter(patient_id=patient.pk, action__in=audit.DISCLOSURE_ACTIONS).order_by("-seq")[:500]
+        AuditEvent.objects.filter(patient_id=patient.pk, action__in=audit.DISCLOSURE_ACTIONS).order_by(
+            "-seq"
+        )[:500]
     )
     with transaction.atomic():
         audit.record(audit.VIEW, request=request, object_type="audit.disclosures", patient=patient)

@@ -19,7 +19,9 @@ def section_context(patient: Any, user: Any) -> dict[str, Any]:
         Course.objects.filter(patient=patient, voided_at__isnull=True)
         .select_related("protocol")
         .annotate(
-            given=Count("sessions", filter=Q(sessions__status=Session.COMPLETED, sessions__voided_at__isnull=True)),
+            given=Count(
+                "sessions", filter=Q(sessions__status=Session.COMPLETED, sessions__voided_at__isnull=True)
+            ),
         )
         .order_by("-start_date", "-id")[:20]
     )

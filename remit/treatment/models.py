@@ -63,14 +63,21 @@ class Protocol(models.Model):
 
 class Course(Voidable):
     PLANNED, ACTIVE, COMPLETED, DISCONTINUED = "planned", "active", "completed", "discontinued"
-    STATUS = [(PLANNED, "Planned"), (ACTIVE, "Active"), (COMPLETED, "Completed"), (DISCONTINUED, "Discontinued")]
+    STATUS = [
+        (PLANNED, "Planned"),
+        (ACTIVE, "Active"),
+        (COMPLETED, "Completed"),
+        (DISCONTINUED, "Discontinued"),
+    ]
 
     patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="courses")
     clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="courses")
     modality = models.CharField(max_length=20, choices=MODALITIES)
     phase = models.CharField(max_length=20, choices=PHASES)
     protocol = models.ForeignKey(Protocol, on_delete=models.PROTECT, related_name="courses")
-    planned_sessions = models.PositiveSmallIntegerField(validators=[MinValueValidator(1), MaxValueValidator(200)])
+    planned_sessions = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(200)]
+    )
     status = models.CharField(max_length=20, choices=STATUS, default=PLANNED)
     discontinue_reason = models.CharField(max_length=500, blank=True)
     # The signed screening that let this course start (the gate's evidence).
@@ -229,7 +236,9 @@ class SessionAction(Voidable):
         ("observed", "Observed, no change needed"),
     ]
     session = models.ForeignKey(Session, on_delete=models.PROTECT, related_name="actions")
-    vital = models.ForeignKey(VitalSign, null=True, blank=True, on_delete=models.PROTECT, related_name="actions")
+    vital = models.ForeignKey(
+        VitalSign, null=True, blank=True, on_delete=models.PROTECT, related_name="actions"
+    )
     kind = models.CharField(max_length=20, choices=KINDS)
     detail = models.CharField(max_length=500, blank=True)
     at = models.DateTimeField()
@@ -267,9 +276,16 @@ class Amendment(models.Model):
     class Meta:
         ordering = ["at", "id"]
 
+    def __str__(self) -> str:
+        return f"amendment to session {self.session_id} at {self.at:%Y-%m-%d %H:%M}"
+
 
 class MotorThreshold(Voidable):
-    METHODS = [("visual", "Visual (thumb twitch)"), ("emg", "EMG"), ("parameter_estimation", "Parameter estimation")]
+    METHODS = [
+        ("visual", "Visual (thumb twitch)"),
+        ("emg", "EMG"),
+        ("parameter_estimation", "Parameter estimation"),
+    ]
 
     patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="motor_thresholds")
     determined_on = models.DateField()
@@ -282,6 +298,9 @@ class MotorThreshold(Voidable):
     class Meta:
         ordering = ["-determined_on", "-id"]
 
+    def __str__(self) -> str:
+        return f"motor threshold {self.pct_mso}% MSO on {self.determined_on}"
+
 
 class RemsEnrolment(Voidable):
     """The patient's Spravato REMS enrolment, required before the first esketamine session."""
@@ -290,6 +309,9 @@ class RemsEnrolment(Voidable):
     enrolled_on = models.DateField()
     reference = models.CharField(max_length=60, blank=True)
     entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    def __str__(self) -> str:
+        return f"REMS enrolment {self.reference or ''} on {self.enrolled_on}"
 
 
 class RemsMonitoringForm(models.Model):
@@ -308,6 +330,9 @@ class RemsMonitoringForm(models.Model):
     class Meta:
         ordering = ["due_by", "id"]
 
+    def __str__(self) -> str:
+        return f"REMS monitoring form for session {self.session_id}, due {self.due_by}"
+
 
 class BoosterRequest(models.Model):
     """A patient's request for a booster, kept so early or repeated requests are visible."""
@@ -317,6 +342,9 @@ class BoosterRequest(models.Model):
     note = models.CharField(max_length=500, blank=True)
     entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"booster request on {self.requested_on}"
 
 
 class ClinicTreatmentSettings(models.Model):
@@ -339,3 +367,6 @@ class ClinicTreatmentSettings(models.Model):
         default=False, help_text="Unticked: the values are Remit's labelled examples, not yet confirmed."
     )
     updated_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"treatment settings for clinic {self.clinic_id}"

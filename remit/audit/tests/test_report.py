@@ -46,7 +46,9 @@ def test_it_filters_by_patient_user_and_action(world):
 
 
 def test_a_reversed_date_range_names_the_field(world):
-    response = world.client("clinic_admin").get("/audit/", {"date_from": "2026-02-01", "date_to": "2026-01-01"})
+    response = world.client("clinic_admin").get(
+        "/audit/", {"date_from": "2026-02-01", "date_to": "2026-01-01"}
+    )
     assert "The end date is before the start date." in response.content.decode()
 
 
@@ -81,11 +83,13 @@ def test_the_csv_export_asks_for_the_password_again_when_stale(world):
 def test_disclosures_list_exports_of_that_patient_only(world):
     patient = make_patient(world.clinic)
     other = make_patient(world.clinic)
-    audit.record(audit.EXPORT, actor=world.users["prescriber"], obj=patient, patient=patient,
-                 detail={"format": "fhir"})
+    audit.record(
+        audit.EXPORT, actor=world.users["prescriber"], obj=patient, patient=patient, detail={"format": "fhir"}
+    )
     audit.record(audit.VIEW, actor=world.users["nurse"], obj=patient, patient=patient)
-    audit.record(audit.EXPORT, actor=world.users["prescriber"], obj=other, patient=other,
-                 detail={"format": "pdf"})
+    audit.record(
+        audit.EXPORT, actor=world.users["prescriber"], obj=other, patient=other, detail={"format": "pdf"}
+    )
     body = world.client("clinic_admin").get(f"/audit/patients/{patient.pk}/disclosures/").content.decode()
     assert "format: fhir" in body
     assert "format: pdf" not in body

@@ -7,8 +7,11 @@ from remit.testing import make_patient
 def test_a_nurse_sees_the_latest_scores_on_the_chart(world):
     patient = make_patient(world.clinic)
     record_assessment(
-        patient=patient, instrument="phq9", answers={f"q{i}": 2 for i in range(1, 10)},
-        respondent="clinician", actor=world.users["nurse"],
+        patient=patient,
+        instrument="phq9",
+        answers={f"q{i}": 2 for i in range(1, 10)},
+        respondent="clinician",
+        actor=world.users["nurse"],
     )
     body = world.client("nurse").get(f"/patients/{patient.pk}/").content.decode()
     assert 'id="measures-heading"' in body
@@ -18,8 +21,11 @@ def test_a_nurse_sees_the_latest_scores_on_the_chart(world):
 def test_front_desk_sees_no_scores_or_screening_on_the_chart(world):
     patient = make_patient(world.clinic)
     record_assessment(
-        patient=patient, instrument="phq9", answers={f"q{i}": 1 for i in range(1, 10)},
-        respondent="clinician", actor=world.users["nurse"],
+        patient=patient,
+        instrument="phq9",
+        answers={f"q{i}": 1 for i in range(1, 10)},
+        respondent="clinician",
+        actor=world.users["nurse"],
     )
     body = world.client("front_desk").get(f"/patients/{patient.pk}/").content.decode()
     assert 'id="measures-heading"' not in body

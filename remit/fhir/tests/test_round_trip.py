@@ -12,6 +12,9 @@ Normalised before comparing (nothing else):
 - the MRN identifier's ``system`` (it names the clinic, which differs by design);
 - ``meta.lastUpdated`` (not written today, dropped if present);
 - a Flag's ``period.start`` (the alert is raised again, at import time).
+
+Only the Flags of answer-driven safety alerts are compared: alerts that the decision rules raise from
+treatment history (non-response, relapse, misuse, ...) depend on sessions, which are export-only.
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ from remit.patients.models import Patient
 pytestmark = pytest.mark.django_db
 
 COMPARED = ("Patient", "Condition", "QuestionnaireResponse", "Observation", "Flag")
+ANSWER_ALERTS = {"suicidal_ideation", "cssrs_risk"}
 
 
 def read(directory: Path) -> dict[str, list[dict]]:
@@ -75,6 +79,8 @@ def normalise(resources: dict[str, list[dict]]) -> dict[str, Counter]:
         rows = resources.get(kind, [])
         if kind == "Observation":
             rows = [r for r in rows if r.get("derivedFrom")]
+        if kind == "Flag":
+            rows = [r for r in rows if r["code"]["coding"][0]["code"] in ANSWER_ALERTS]
         compared[kind] = Counter(clean(r) for r in rows)
     return compared
 

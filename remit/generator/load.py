@@ -11,6 +11,15 @@ audit event for the whole run (action ``create``, actor "remit generate",
 detail ``{"generator": seed, "patients": N}``) rather than one per
 synthetic row.  ``remit demo`` reads the seeds back from those events to
 re-derive the demo passwords.
+
+Questionnaires and ratings (issue 6) are scored by the clinical core's
+``score`` as they are written, so a stored row holds exactly what the app
+would store.  Two things go through the app's own code instead, and are
+audited by it: the few (recent) answers that flag suicidal ideation are stored
+with ``remit.measures.actions.record_assessment`` (which raises their
+alerts), and afterwards ``remit.reports.decision.evaluate_all`` runs the
+decision-support rules over each clinic, raising the non-response, relapse,
+dose-escalation, misuse and opioid-antagonist alerts the data calls for.
 """
 
 from __future__ import annotations
@@ -64,6 +73,8 @@ class LoadResult:
     patient_ids: dict[int, int] = field(default_factory=dict)
     courses: int = 0
     sessions: int = 0
+    assessments: int = 0
+    alerts: dict[str, int] = field(default_factory=dict)  # open alerts by kind, in the plan's clinics
     seconds: float = 0.0
 
     def summary(self) -> dict[str, Any]:
@@ -76,6 +87,8 @@ class LoadResult:
             "staff_existing": self.staff_existing,
             "courses": self.courses,
             "sessions": self.sessions,
+            "assessments": self.assessments,
+            "alerts": self.alerts,
             "seconds": round(self.seconds, 2),
         }
 
@@ -87,19 +100,27 @@ def load_plan(plan: S.Plan, *, batch_size: int = 1000, now: datetime | None = No
     when ``plan.as_of`` is today; otherwise they are placed around 11:00 on
     ``as_of``.
     """
+    from remit.reports.decision import evaluate_all
+
     started = time.monotonic()
+    now = now or timezone.now()
     result = LoadResult(seed=plan.seed, as_of=plan.as_of.isoformat())
     with transaction.atomic():
         clinics = _clinics(plan.clinics)
         _staff(plan.staff, clinics, result)
         _patients(plan, clinics, result, batch_size)
-        _courses(plan, clinics, result, batch_size, now or timezone.now())
+        sessions = _courses(plan, clinics, result, batch_size, now)
+        safety = _measures(plan, result, sessions, batch_size, now)
         audit.record(
             audit.CREATE,
             actor_label=ACTOR_LABEL,
             object_type="patients.patient",
             detail={"generator": plan.seed, "patients": len(plan.patients)},
         )
+        for c in plan.clinics:
+            evaluate_all(clinics[c.slug], as_of=plan.as_of)
+        _safety_answers(safety, result)
+        result.alerts = _open_alerts(list(clinics.values()))
     result.seconds = time.monotonic() - started
     return result
 
@@ -284,14 +305,18 @@ def _staff_by_clinic(plan: S.Plan) -> dict[str, dict[str, User]]:
     return out
 
 
+SessionKey = tuple[int, int, int]  # (patient index, course index, session number)
+
+
 def _courses(
     plan: S.Plan, clinics: dict[str, Clinic], result: LoadResult, batch_size: int, now: datetime
-) -> None:
+) -> dict[SessionKey, Any]:
+    """Courses, sessions and vitals; returns the session rows by plan key (for the ratings to link to)."""
     from remit.treatment.actions_courses import ensure_protocols
     from remit.treatment.models import Course, MotorThreshold, Protocol, RemsEnrolment, Session, VitalSign
 
     if not any(p.courses for p in plan.patients):
-        return
+        return {}
     staff = _staff_by_clinic(plan)
     protocols: dict[tuple[str, str], Protocol] = {}
     for slug, clinic in clinics.items():
@@ -361,6 +386,7 @@ def _courses(
     mt_by_patient = {t.patient_id: t for t in thresholds}
 
     session_rows: list[Session] = []
+    by_key: dict[SessionKey, Session] = {}
     vitals_for: list[tuple[Session, tuple[S.VitalPlan, ...], User]] = []
     for row, p, c in pending:
         people = staff[p.clinic]
@@ -433,6 +459,7 @@ def _courses(
                 note="Synthetic session: uneventful." if s.signed else "",
             )
             session_rows.append(session)
+            by_key[(p.index, next(i for i, x in enumerate(p.courses) if x is c), s.number)] = session
             if s.vitals and dose_start is not None:
                 vitals_for.append((session, s.vitals, charting))
     Session.objects.bulk_create(session_rows, batch_size=batch_size)
@@ -453,6 +480,136 @@ def _courses(
     VitalSign.objects.bulk_create(vitals, batch_size=batch_size)
     result.courses = len(course_rows)
     result.sessions = len(session_rows)
+    return by_key
+
+
+# ---------------------------------------------------------------------------
+# Questionnaires, ratings and demo signals (issue 6)
+
+SESSION_LINK = "treatment.session"  # as record_assessment stores a session link (its model's label)
+
+
+def _taken_at(day: date, minute: int) -> datetime:
+    return timezone.make_aware(datetime.combine(day, dtime(0, 0))) + timedelta(minutes=minute)
+
+
+SafetyRow = tuple[int, S.AssessmentPlan, datetime]
+
+
+def _measures(
+    plan: S.Plan, result: LoadResult, sessions: dict[SessionKey, Any], batch_size: int, now: datetime
+) -> list[SafetyRow]:
+    """Assessments (scored by the core), booster requests and added medications.
+
+    Returns the answers that flag suicidal ideation (all recent), to be stored through the app's
+    ``record_assessment`` (which raises their alerts) once everything else is in.
+    """
+    from remit.core.instruments import score
+    from remit.measures.models import Assessment
+    from remit.treatment.models import BoosterRequest
+
+    staff = _staff_by_clinic(plan)
+    anchor = _anchor(plan.as_of, now)
+    rows: list[Assessment] = []
+    safety: list[SafetyRow] = []
+    requests: list[BoosterRequest] = []
+    meds: list[Medication] = []
+    for p in plan.patients:
+        pid = result.patient_ids[p.index]
+        people = staff.get(p.clinic, {})
+        rater = people.get("nurse") or people.get("prescriber")
+        for a in p.assessments:
+            session = None
+            if a.session is not None:
+                session = sessions.get((p.index, a.course, a.session))  # type: ignore[arg-type]
+                if session is None or session.dose_started_at is None:
+                    continue
+                taken = session.dose_started_at + timedelta(minutes=a.after_dose or 0)
+                if a.day >= plan.as_of and taken > anchor:
+                    continue  # today's session: not rated yet
+            else:
+                taken = _taken_at(a.day, a.minute_of_day)
+            scored = score(a.instrument, a.answer_dict)
+            if "suicidal_ideation" in scored.flags:  # the plan draws these only in the recent weeks
+                safety.append((pid, a, taken))
+                continue
+            clinician = a.respondent == Assessment.CLINICIAN
+            rows.append(
+                Assessment(
+                    patient_id=pid,
+                    instrument=scored.instrument,
+                    instrument_version=scored.version,
+                    answers=dict(scored.answers),
+                    total=scored.total,
+                    max_total=scored.max,
+                    band=scored.band or "",
+                    flags=list(scored.flags),
+                    valid=scored.valid,
+                    missing=list(scored.missing),
+                    respondent=a.respondent,
+                    entered_by=rater if clinician else None,
+                    session_type=SESSION_LINK if session is not None else "",
+                    session_id=str(session.pk) if session is not None else "",
+                    taken_at=taken,
+                )
+            )
+        if p.booster_requests and people.get("prescriber") is not None:
+            requests += [
+                BoosterRequest(
+                    patient_id=pid,
+                    requested_on=day,
+                    note='Phoned asking for a booster: "the last one has worn off".',
+                    entered_by=people.get("nurse") or people["prescriber"],
+                    created_at=_taken_at(day, 10 * 60),
+                )
+                for day in p.booster_requests
+            ]
+        meds += [
+            Medication(
+                patient_id=pid,
+                name=m.name,
+                daily_dose_mg=m.daily_dose_mg,
+                started_on=m.started_on,
+                **{FLAG_FIELDS[f]: True for f in m.flags},
+            )
+            for m in p.extra_medications
+        ]
+    Assessment.objects.bulk_create(rows, batch_size=batch_size)
+    BoosterRequest.objects.bulk_create(requests, batch_size=batch_size)
+    Medication.objects.bulk_create(meds, batch_size=batch_size)
+    result.assessments = len(rows)
+    return safety
+
+
+def _safety_answers(rows: list[SafetyRow], result: LoadResult) -> None:
+    """The recent flagged answers, through the app's own code path, so their alerts are raised as in use."""
+    from remit.measures.actions import record_assessment
+
+    patients = Patient.objects.in_bulk([pid for pid, _, _ in rows])
+    for pid, a, taken in rows:
+        record_assessment(
+            patient=patients[pid],
+            instrument=a.instrument,
+            answers=a.answer_dict,
+            respondent=a.respondent,
+            taken_at=taken,
+            actor_label=ACTOR_LABEL,
+        )
+    result.assessments += len(rows)
+
+
+def _open_alerts(clinics: list[Clinic]) -> dict[str, int]:
+    from django.db.models import Count
+
+    from remit.alerts.models import Alert
+
+    counts = (
+        Alert.objects.filter(clinic__in=clinics, status="open")
+        .values("kind")
+        .annotate(n=Count("id"))
+        .order_by("kind")
+    )
+    return {row["kind"]: row["n"] for row in counts}
 
 
 # ---------------------------------------------------------------------------

@@ -1,0 +1,217 @@
+"""Questionnaires, ratings and demo signals in the synthetic plan (issue 6): realistic, scored exactly, deterministic."""
+
+from __future__ import annotations
+
+import dataclasses
+import statistics
+from collections import Counter
+from datetime import date, timedelta
+
+import pytest
+from scipy import stats
+
+from remit.core.instruments import score
+from remit.generator import synthetic as S
+
+AS_OF = date(2026, 1, 15)
+N = 500
+
+
+@pytest.fixture(scope="module")
+def plan():
+    return S.build_plan(2026, patients=N, as_of=AS_OF)
+
+
+def phq9(p: S.PatientPlan) -> list[S.AssessmentPlan]:
+    return [a for a in p.assessments if a.instrument == "phq9"]
+
+
+def induction(p: S.PatientPlan) -> S.CourseHistoryPlan:
+    return next(c for c in p.courses if c.phase == "induction")
+
+
+def first_given(p: S.PatientPlan) -> date:
+    course = induction(p)
+    return next((s.day for s in course.sessions if s.status == "completed"), course.sessions[0].day)
+
+
+def baseline(p: S.PatientPlan) -> int:
+    return [a.total for a in phq9(p) if a.day <= first_given(p)][-1]
+
+
+def series_end(p: S.PatientPlan) -> date | None:
+    course = induction(p)
+    given = [s.day for s in course.sessions if s.status == "completed"]
+    return given[-1] if course.status == "completed" and given else None
+
+
+def end_of_induction(p: S.PatientPlan) -> S.AssessmentPlan | None:
+    """The last PHQ-9 up to 7 days after the series (the report's end-of-induction point), before any booster."""
+    if not p.trajectory:
+        return None
+    end = series_end(p)
+    if end is None:
+        return None
+    boosters = [c.sessions[0].day for c in p.courses if c.phase == "maintenance"]
+    cutoff = min([end + timedelta(days=7), *[b - timedelta(days=1) for b in boosters]])
+    points = [a for a in phq9(p) if first_given(p) < a.day <= cutoff]
+    return points[-1] if points else None
+
+
+def test_the_same_seed_gives_the_same_questionnaires_ratings_and_signals():
+    one = S.build_plan(7, patients=150, as_of=AS_OF)
+    two = S.build_plan(7, patients=150, as_of=AS_OF)
+    assert [p.assessments for p in one.patients] == [p.assessments for p in two.patients]
+    assert [(p.booster_requests, p.extra_medications) for p in one.patients] == [
+        (p.booster_requests, p.extra_medications) for p in two.patients
+    ]
+    assert sum(len(p.assessments) for p in one.patients) > 500
+
+
+def test_measures_leave_every_earlier_draw_unchanged(plan):
+    base = S.add_courses(2026, dataclasses.replace(plan, patients=tuple(_bare(p) for p in plan.patients)))
+    assert tuple(_bare(p) for p in plan.patients) == base.patients
+
+
+def _bare(p: S.PatientPlan) -> S.PatientPlan:
+    return dataclasses.replace(p, trajectory="", assessments=(), booster_requests=(), extra_medications=())
+
+
+def test_every_answer_set_scores_to_the_total_it_was_built_for(plan):
+    answers = [a for p in plan.patients for a in p.assessments]
+    assert {a.instrument for a in answers} >= {"phq9", "gad7", "cadss6", "moaas", "dast10"}
+    for a in answers:
+        result = score(a.instrument, a.answer_dict)
+        assert result.valid and result.total == a.total, a
+
+
+def test_patients_with_a_course_have_trajectories_in_the_expected_classes(plan):
+    classes = Counter(p.trajectory for p in plan.patients if p.trajectory)
+    assert sum(classes.values()) == sum(
+        1 for p in plan.patients if any(c.phase == "induction" for c in p.courses)
+    )
+    shares = {k: v / sum(classes.values()) for k, v in classes.items()}
+    for cls, target in zip(S.TRAJECTORIES, S.TRAJECTORY_TARGETS, strict=True):
+        assert abs(shares[cls] - target) <= 0.07, (cls, shares)
+
+
+def test_baselines_are_mostly_moderately_severe_to_severe(plan):
+    baselines = []
+    for p in plan.patients:
+        if p.trajectory and any(a.day <= first_given(p) for a in phq9(p)):
+            baselines.append(baseline(p))
+    assert len(baselines) > 150
+    assert sum(15 <= b <= 25 for b in baselines) / len(baselines) >= 0.8
+
+
+def test_classes_hold_at_the_end_of_induction(plan):
+    for p in plan.patients:
+        end = end_of_induction(p)
+        if end is None:
+            continue
+        improvement = (baseline(p) - end.total) / baseline(p)
+        if p.trajectory == "non":
+            assert improvement < 0.25, p.index
+        elif p.trajectory == "partial":
+            assert 0.25 <= improvement < 0.5, p.index
+        elif p.trajectory == "early":
+            assert improvement >= 0.5, p.index
+
+
+def test_early_responders_respond_by_session_four_of_a_ketamine_series_and_many_remit(plan):
+    early = [p for p in plan.patients if p.trajectory == "early" and induction(p).modality == "ketamine_iv"]
+    remitted = 0
+    for p in early:
+        course = induction(p)
+        given = [s.day for s in course.sessions if s.status == "completed"]
+        if len(given) < 5:
+            continue
+        by_session_4 = [a.total for a in phq9(p) if given[0] < a.day <= given[4]]
+        assert any(t <= baseline(p) // 2 for t in by_session_4), p.index
+        end = end_of_induction(p)
+        remitted += end is not None and end.total < 5
+    assert remitted >= 0.3 * len(early)
+
+
+def test_relapses_come_around_a_median_of_18_days_after_the_series(plan):
+    days = []
+    for p in plan.patients:
+        checks = [a.day for a in phq9(p) if a.kind == "relapse_check"]
+        if checks and series_end(p):
+            days.append((checks[0] - series_end(p)).days)
+    assert len(days) >= 30
+    assert 12 <= statistics.median(days) <= 24
+
+
+def test_patients_given_boosters_relapse_before_the_first_one(plan):
+    for p in plan.patients:
+        boosters = [c for c in p.courses if c.phase == "maintenance"]
+        if not boosters or series_end(p) is None:
+            continue
+        first = boosters[0].sessions[0].day
+        checks = [a for a in phq9(p) if a.kind == "relapse_check"]
+        assert checks and all(a.day < first for a in checks), p.index
+        assert p.trajectory in ("early", "late")
+
+
+def test_item_9_is_mostly_zero_and_sometimes_one_in_the_recent_weeks(plan):
+    answers = [a for p in plan.patients for a in phq9(p)]
+    flagged = [a for a in answers if a.item9]
+    assert 0 < len(flagged) <= 0.01 * len(answers)
+    assert {a.item9 for a in flagged} == {1}
+    assert all(a.day >= AS_OF - timedelta(days=S.RECENT_SAFETY_DAYS) for a in flagged)
+
+
+def test_peak_dissociation_is_drawn_independently_of_benefit(plan):
+    pairs = []
+    for p in plan.patients:
+        end = end_of_induction(p)
+        if end is None or induction(p).modality == "tms":
+            continue
+        course_i = p.courses.index(induction(p))
+        cadss = [a.total for a in p.assessments if a.instrument == "cadss6" and a.course == course_i]
+        pairs.append((max(cadss), (baseline(p) - end.total) / baseline(p)))
+    assert len(pairs) >= 100
+    rho = stats.spearmanr([c for c, _ in pairs], [b for _, b in pairs]).statistic
+    assert abs(rho) < 0.2
+
+
+def test_ratings_are_taken_at_ketamine_sessions_around_forty_minutes_after_the_dose(plan):
+    for p in plan.patients:
+        for a in p.assessments:
+            if a.kind != "rating":
+                continue
+            course = p.courses[a.course]
+            session = next(s for s in course.sessions if s.number == a.session)
+            assert course.modality in S.DRUGS and session.day == a.day
+            assert a.respondent == "clinician"
+            if a.instrument == "cadss6":
+                assert 35 <= a.after_dose <= 50
+
+
+def test_each_clinic_gets_the_misuse_and_antagonist_signals_and_a_recent_item_9(plan):
+    for clinic in plan.clinics:
+        patients = [p for p in plan.patients if p.clinic == clinic.slug]
+        assert any(p.booster_requests for p in patients)
+        assert any(a.instrument == "dast10" and a.total >= 3 for p in patients for a in p.assessments)
+        assert any(m.name == "naltrexone" for p in patients for m in p.extra_medications)
+        recent = AS_OF - timedelta(days=S.RECENT_SAFETY_DAYS)
+        assert any(a.item9 and a.day >= recent for p in patients for a in phq9(p))
+
+
+def test_the_early_booster_request_is_sooner_than_the_protocol_allows(plan):
+    for p in plan.patients:
+        for requested in p.booster_requests:
+            last = max(
+                s.day for c in p.courses for s in c.sessions if s.status == "completed" and s.day <= requested
+            )
+            low, high = S.EARLY_REQUEST_GAP[p.courses[-1].modality]
+            assert low <= (requested - last).days <= high
+
+
+def test_naltrexone_starts_during_an_active_ketamine_course(plan):
+    for p in plan.patients:
+        for med in p.extra_medications:
+            course = p.courses[-1]
+            assert course.modality in S.DRUGS and course.status == "active"
+            assert course.sessions[0].day <= med.started_on <= AS_OF

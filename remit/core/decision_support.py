@@ -9,6 +9,11 @@ alert for the same course is already open.
 Every threshold is a field of :class:`DecisionSettings` with its source; the
 ones no source quantifies are example values, to be confirmed by the medical
 director (clinical-reference §3 "Tolerance, misuse and mechanism").
+
+No rule here is ``high``: high alerts page the on-call clinician within minutes
+(the alerts app's escalation), which is kept for safety events that cannot wait
+(suicidal ideation, vital signs, seizures). A relapse, a dose trend or a misuse
+signal needs a prescriber's review, not a page, so these are ``medium``.
 """
 
 from __future__ import annotations
@@ -163,7 +168,7 @@ def relapse_after_series(
         return None
     return Finding(
         "relapse_after_series",
-        "high",
+        "medium",
         f"relapse from {relapse.onset} ({(relapse.onset - end).days} days after the series ended), "
         f"confirmed {relapse.confirmed}: consider a booster",
         {
@@ -288,7 +293,7 @@ def repeated_early_requests(
         return None
     return Finding(
         "repeated_early_requests",
-        "high",
+        "medium",
         f"{len(recent)} early booster requests in the {settings.repeated_early_window_days} days to {as_of}",
         {"request_dates": [d.isoformat() for d in recent]},
         f"Spravato label §5.3 (abuse potential); count and window: {UNCONFIRMED}",
@@ -305,7 +310,7 @@ def positive_dast10_after_start(
         if when > course_start and total >= settings.dast10_positive_at_or_above:
             return Finding(
                 "positive_dast10",
-                "high",
+                "medium",
                 f"DAST-10 total {total} on {when}, after the course started on {course_start}",
                 {"date": when.isoformat(), "total": total, "threshold": settings.dast10_positive_at_or_above},
                 "DAST-10 bands (Skinner 1982; comorbidityguidelines.org.au); Spravato label §5.3",
@@ -333,7 +338,7 @@ def new_substance_use_diagnosis(
         return None
     return Finding(
         "new_substance_use_diagnosis",
-        "high",
+        "medium",
         "new substance-use diagnosis after the course started: " + ", ".join(f"{c} ({d})" for c, d in new),
         {"diagnoses": [(c, d.isoformat()) for c, d in new], "course_start": course_start.isoformat()},
         "ICD-10-CM F10-F19; Spravato label §5.3 (abuse potential)",
@@ -368,7 +373,7 @@ def opioid_antagonist_during_course(
         return None
     return Finding(
         "opioid_antagonist",
-        "high",
+        "medium",
         "opioid antagonist during a ketamine course ("
         + ", ".join(str(h["name"]) for h in hits)
         + "): it may block the antidepressant effect",

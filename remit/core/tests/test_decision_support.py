@@ -66,7 +66,7 @@ def test_a_relapse_after_the_series_proposes_a_booster() -> None:
     )
     f = ds.relapse_after_series(outcome)
     assert f is not None
-    assert (f.kind, f.severity) == ("relapse_after_series", "high")
+    assert (f.kind, f.severity) == ("relapse_after_series", "medium")
     assert f.data["proposal"] == "booster"
     assert f.data["days_after_series"] == 18
 
@@ -125,10 +125,10 @@ def test_a_booster_requested_before_the_protocol_minimum_is_flagged() -> None:
     assert ds.early_booster_request(day(14), day(0), 14) is None
 
 
-def test_two_early_requests_in_90_days_are_a_high_severity_signal() -> None:
+def test_two_early_requests_in_90_days_are_a_signal_for_review() -> None:
     """Repeated early requests (count 2, window 90 days: example values; Spravato label §5.3)."""
     f = ds.repeated_early_requests([day(0), day(80)], day(85))
-    assert f is not None and f.severity == "high"
+    assert f is not None and f.severity == "medium"
     assert ds.repeated_early_requests([day(0), day(100)], day(100)) is None
 
 
@@ -160,7 +160,7 @@ def test_naltrexone_started_during_a_ketamine_course_is_flagged() -> None:
         "ketamine_iv", day(0), day(11), [("Naltrexone 50 mg tablet", day(5), None)]
     )
     assert f is not None
-    assert (f.kind, f.severity) == ("opioid_antagonist", "high")
+    assert (f.kind, f.severity) == ("opioid_antagonist", "medium")
     assert "Williams" in f.source
     assert f.data["medications"] == [
         {"name": "Naltrexone 50 mg tablet", "start": day(5).isoformat(), "started_during_course": True}

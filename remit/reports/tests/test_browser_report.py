@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from django.conf import settings as django_settings
-from django.test import Client
 
 from remit.reports import pdf
 from remit.reports.tests import factories as F
 from remit.reports.tests.pdftext import info_title, pages, text
-from remit.testing import build_world, login
+from remit.testing import browser_sign_in, build_world
 
 
 @pytest.mark.browser
@@ -33,11 +31,7 @@ def test_a_prescriber_filters_to_iv_ketamine_sees_the_curves_and_downloads_the_p
         )
     F.series(world.clinic, user, modality="tms", baseline=20, end=15, followups=[(20, 16)])
 
-    client = login(Client(), user)
-    cookie = client.cookies[django_settings.SESSION_COOKIE_NAME].value
-    page.context.add_cookies(
-        [{"name": django_settings.SESSION_COOKIE_NAME, "value": cookie, "url": live_server.url}]
-    )
+    browser_sign_in(page, live_server, user)
 
     page.set_viewport_size({"width": 1100, "height": 900})
     page.goto(f"{live_server.url}/reports/")

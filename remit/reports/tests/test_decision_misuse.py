@@ -50,7 +50,7 @@ def test_repeated_early_requests_raise_a_high_alert_once(world):
     evaluate_patient(patient)
     assert misuse(patient) == ["early_booster_request", "repeated_early_requests"]
     repeated = Alert.objects.get(patient=patient, detail__rule="repeated_early_requests")
-    assert repeated.severity == "high"
+    assert repeated.severity == "medium"
 
 
 def test_a_positive_dast10_after_the_start_raises_an_alert(world):

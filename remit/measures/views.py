@@ -32,7 +32,9 @@ from remit.core.instruments import (
 from remit.measures import actions
 from remit.measures.forms import RateForm, SendQuestionnaireForm, VoidAssessmentForm
 from remit.measures.models import Assessment, MeasurementRequest
+from remit.patients.lookups import visible_patient
 from remit.patients.models import Patient
+from remit.web.forms import apply_validation_error
 
 PAGE_SIZE = 25
 CHART_POINTS = 2000
@@ -44,18 +46,6 @@ RATED_BY_CLINICIANS = ("madrs", "hamd17", "cadss", "cadss6", "cssrs_screen", "mo
 def session_dates_for(patient: Patient) -> list[dt.date]:
     """Treatment session dates to mark on the trajectory; the treatment app will provide them."""
     return []
-
-
-def _visible_patient(request: HttpRequest, pk: int) -> Patient:
-    return get_object_or_404(Patient.objects.visible_to(request.user).select_related("clinic"), pk=pk)
-
-
-def _apply_error(form: Any, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _epoch_ms(value: dt.datetime | dt.date) -> int:
@@ -142,7 +132,7 @@ BAND_BADGE = {
 @staff_required("clinical.view")
 @require_GET
 def patient_measures(request: HttpRequest, pk: int) -> HttpResponse:
-    patient = _visible_patient(request, pk)
+    patient = visible_patient(request, pk)
     assessments = Assessment.objects.filter(patient=patient).select_related("entered_by", "voided_by")
     page = Paginator(assessments.order_by("-taken_at", "-id"), PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [
@@ -198,7 +188,7 @@ def _instrument(code: str) -> Instrument:
 @require_http_methods(["GET", "POST"])
 def rate(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     """Clinician-rated entry: item labels and ranges; every answer checked by the scoring engine."""
-    patient = _visible_patient(request, pk)
+    patient = visible_patient(request, pk)
     instrument = _instrument(code)
     if patient.is_voided:
         raise PermissionDenied(actions.VOIDED_PATIENT)
@@ -229,7 +219,7 @@ def rate(request: HttpRequest, pk: int, code: str) -> HttpResponse:
                     sex=sex,
                 )
             except ValidationError as error:
-                _apply_error(form, error)
+                apply_validation_error(form, error)
             else:
                 messages.success(request, f"{instrument.name} saved.")
                 return redirect("measures:patient", pk=patient.pk)
@@ -248,7 +238,7 @@ def rate(request: HttpRequest, pk: int, code: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def send_questionnaire(request: HttpRequest, pk: int) -> HttpResponse:
     """A one-off questionnaire request, sent now by a channel the patient consents to."""
-    patient = _visible_patient(request, pk)
+    patient = visible_patient(request, pk)
     if patient.is_voided:
         raise PermissionDenied(actions.VOIDED_PATIENT)
     channels = actions.consented_channels(patient)
@@ -266,7 +256,7 @@ def send_questionnaire(request: HttpRequest, pk: int) -> HttpResponse:
                 )
                 actions.send_invitation(measurement, data["channel"], actor=request.user, request=request)
         except ValidationError as error:
-            _apply_error(form, error)
+            apply_validation_error(form, error)
         else:
             how = "email" if data["channel"] == "email" else "text message"
             messages.success(request, f"Questionnaire sent by {how}.")
@@ -281,14 +271,14 @@ def send_questionnaire(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_required("measures.rate")
 @require_http_methods(["GET", "POST"])
 def void(request: HttpRequest, pk: int, assessment_pk: int) -> HttpResponse:
-    patient = _visible_patient(request, pk)
+    patient = visible_patient(request, pk)
     assessment = get_object_or_404(Assessment.objects.filter(patient=patient), pk=assessment_pk)
     form = VoidAssessmentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             actions.void_assessment(request.user, assessment, form.cleaned_data["reason"], request=request)
         except ValidationError as error:
-            _apply_error(form, error)
+            apply_validation_error(form, error)
         else:
             messages.success(request, "Assessment voided.")
             return redirect("measures:patient", pk=patient.pk)

@@ -15,6 +15,7 @@ from django.urls import reverse_lazy
 from django.utils import timezone
 
 from remit.accounts.models import Clinic
+from remit.patients.actions import EDITABLE_PATIENT_FIELDS
 from remit.patients.models import (
     Allergy,
     AntidepressantTrial,
@@ -37,22 +38,8 @@ def _not_in_future(value: Any, label: str) -> None:
         raise forms.ValidationError(f"{label} cannot be in the future.")
 
 
-PATIENT_FIELDS = [
-    "mrn",
-    "given_name",
-    "family_name",
-    "date_of_birth",
-    "sex_at_birth",
-    "gender_identity",
-    "phone",
-    "email",
-    "preferred_contact",
-    "consent_sms",
-    "consent_email",
-    "emergency_contact_name",
-    "emergency_contact_phone",
-    "postal_code",
-]
+# The same fields, in the same order, that ``actions.create_patient``/``update_patient`` accept.
+PATIENT_FIELDS = list(EDITABLE_PATIENT_FIELDS)
 
 
 class PatientForm(forms.ModelForm):

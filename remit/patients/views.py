@@ -36,6 +36,7 @@ from remit.patients.forms import (
     VoidForm,
     WeightForm,
 )
+from remit.patients.lookups import visible_patient
 from remit.patients.models import (
     Allergy,
     AntidepressantTrial,
@@ -46,26 +47,13 @@ from remit.patients.models import (
     WeightEntry,
 )
 from remit.web.chart_sections import render_sections
+from remit.web.forms import apply_validation_error
 
 PAGE_SIZE = 25
 
 
-def _visible_patient(request: HttpRequest, pk: int) -> Patient:
-    patients = Patient.objects.visible_to(request.user).select_related("clinic", "voided_by")
-    return get_object_or_404(patients, pk=pk)
-
-
 def _user_clinics(request: HttpRequest) -> list[Clinic]:
     return list(Clinic.objects.filter(pk__in=request.user.clinic_ids()).order_by("name"))  # type: ignore[union-attr]
-
-
-def _apply_validation_error(form: forms.BaseForm, error: ValidationError) -> None:
-    """Attach an action's errors to the form's fields (unknown names become form-wide errors)."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 # --- list and search -------------------------------------------------------
@@ -139,7 +127,7 @@ def patient_create(request: HttpRequest) -> HttpResponse:
         try:
             patient = actions.create_patient(request.user, clinic, data, request=request)
         except ValidationError as error:
-            _apply_validation_error(form, error)
+            apply_validation_error(form, error)
         else:
             return redirect("patients:detail", pk=patient.pk)
     return render(request, "patients/patient_form.html", {"form": form, "patient": None})
@@ -148,7 +136,7 @@ def patient_create(request: HttpRequest) -> HttpResponse:
 @staff_required("patient.edit")
 @require_http_methods(["GET", "POST"])
 def patient_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    patient = _visible_patient(request, pk)
+    patient = visible_patient(request, pk, "voided_by")
     if patient.is_voided:
         raise PermissionDenied("This patient's record is voided and cannot be edited.")
     if request.method == "POST":
@@ -159,7 +147,7 @@ def patient_edit(request: HttpRequest, pk: int) -> HttpResponse:
             try:
                 actions.update_patient(request.user, patient, data, request=request)
             except ValidationError as error:
-                _apply_validation_error(form, error)
+                apply_validation_error(form, error)
             else:
                 return redirect("patients:detail", pk=patient.pk)
     else:
@@ -171,13 +159,13 @@ def patient_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_required("patient.edit")
 @require_http_methods(["GET", "POST"])
 def patient_void(request: HttpRequest, pk: int) -> HttpResponse:
-    patient = _visible_patient(request, pk)
+    patient = visible_patient(request, pk, "voided_by")
     form = VoidForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             actions.void_patient(request.user, patient, form.cleaned_data["reason"], request=request)
         except ValidationError as error:
-            _apply_validation_error(form, error)
+            apply_validation_error(form, error)
         else:
             return redirect("patients:detail", pk=patient.pk)
     elif request.method == "GET":
@@ -308,7 +296,7 @@ def _chart_url(patient: Patient, kind: Kind) -> str:
 
 
 def _add_record(request: HttpRequest, pk: int, kind: Kind) -> HttpResponse:
-    patient = _visible_patient(request, pk)
+    patient = visible_patient(request, pk, "voided_by")
     if patient.is_voided:
         raise PermissionDenied("This patient's record is voided; nothing can be added to it.")
     if request.method == "POST":
@@ -318,7 +306,7 @@ def _add_record(request: HttpRequest, pk: int, kind: Kind) -> HttpResponse:
             try:
                 kind.add(request.user, patient, data, request=request)
             except ValidationError as error:
-                _apply_validation_error(form, error)
+                apply_validation_error(form, error)
             else:
                 return redirect(_chart_url(patient, kind))
     else:
@@ -333,14 +321,14 @@ def _add_record(request: HttpRequest, pk: int, kind: Kind) -> HttpResponse:
 
 
 def _void_record(request: HttpRequest, pk: int, record_pk: int, kind: Kind) -> HttpResponse:
-    patient = _visible_patient(request, pk)
+    patient = visible_patient(request, pk, "voided_by")
     record = get_object_or_404(kind.model.objects.select_related("voided_by"), pk=record_pk, patient=patient)  # type: ignore[attr-defined]
     form = VoidForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             actions.void_record(request.user, record, form.cleaned_data["reason"], request=request)
         except ValidationError as error:
-            _apply_validation_error(form, error)
+            apply_validation_error(form, error)
         else:
             return redirect(_chart_url(patient, kind))
     elif request.method == "GET":

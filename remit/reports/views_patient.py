@@ -13,17 +13,19 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from remit.accounts.clinics import settings_clinic
 from remit.accounts.decorators import recent_auth_required, staff_required
 from remit.accounts.models import Clinic
 from remit.alerts.models import Alert
 from remit.audit import actions as audit
+from remit.patients.lookups import visible_patient
 from remit.patients.models import Patient
 from remit.reports import decision
 from remit.reports.models import ClinicOutcomeSettings, outcome_settings_for
@@ -40,20 +42,9 @@ from remit.reports.patient_outcomes import (
     trajectory_figure,
 )
 from remit.treatment.models import Course
+from remit.web.forms import apply_validation_error
 
 MODALITY_NAMES = dict(Course._meta.get_field("modality").choices)  # type: ignore[arg-type]
-
-
-def _visible_patient(request: HttpRequest, pk: int) -> Patient:
-    return get_object_or_404(Patient.objects.visible_to(request.user).select_related("clinic"), pk=pk)
-
-
-def _apply_error(form: forms.BaseForm, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def build_courses(patient: Patient, *, charts: bool = True) -> dict[str, Any]:
@@ -100,7 +91,7 @@ def build_courses(patient: Patient, *, charts: bool = True) -> dict[str, Any]:
 @staff_required("clinical.view")
 @require_GET
 def patient_outcomes(request: HttpRequest, pk: int) -> HttpResponse:
-    patient = _visible_patient(request, pk)
+    patient = visible_patient(request, pk)
     context = build_courses(patient)
     alerts = list(
         Alert.objects.filter(patient=patient, status="open", kind__in=decision.ALERT_KINDS).order_by(
@@ -155,7 +146,7 @@ def section_context(patient: Patient, user: Any) -> dict[str, Any]:
 def progress_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     from remit.reports.progress import progress_report
 
-    patient = _visible_patient(request, pk)
+    patient = visible_patient(request, pk)
     purpose = (request.GET.get("purpose") or "").strip()[:200]
     pdf = progress_report(patient)
     audit.record(
@@ -174,7 +165,7 @@ def progress_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_required("courses.plan")
 @require_POST
 def draft_booster(request: HttpRequest, pk: int, course_pk: int) -> HttpResponse:
-    patient = _visible_patient(request, pk)
+    patient = visible_patient(request, pk)
     course = get_object_or_404(Course.objects.filter(patient=patient, voided_at__isnull=True), pk=course_pk)
     try:
         drafted = decision.draft_maintenance_course(actor=request.user, course=course, request=request)
@@ -202,7 +193,7 @@ class BoosterRequestForm(forms.Form):
 @staff_required("clinical.edit")
 @require_http_methods(["GET", "POST"])
 def booster_request(request: HttpRequest, pk: int) -> HttpResponse:
-    patient = _visible_patient(request, pk)
+    patient = visible_patient(request, pk)
     if request.method == "POST":
         form = BoosterRequestForm(request.POST)
         if form.is_valid():
@@ -215,7 +206,7 @@ def booster_request(request: HttpRequest, pk: int) -> HttpResponse:
                     request=request,
                 )
             except ValidationError as error:
-                _apply_error(form, error)
+                apply_validation_error(form, error)
             else:
                 messages.success(request, "Booster request recorded.")
                 return redirect("reports:patient", pk=patient.pk)
@@ -236,23 +227,10 @@ class OutcomeSettingsForm(forms.ModelForm):
         fields = list(ClinicOutcomeSettings.EDITABLE)
 
 
-def _settings_clinic(request: HttpRequest) -> Clinic:
-    clinics = list(Clinic.objects.filter(pk__in=request.user.clinic_ids()).order_by("name"))  # type: ignore[union-attr]
-    if not clinics:
-        raise PermissionDenied("You do not belong to a clinic.")
-    wanted = request.GET.get("clinic") or request.POST.get("clinic")
-    if wanted:
-        for clinic in clinics:
-            if str(clinic.pk) == wanted:
-                return clinic
-        raise Http404("No such clinic.")
-    return clinics[0]
-
-
 @staff_required("outcomes.configure")
 @require_http_methods(["GET", "POST"])
 def outcome_settings(request: HttpRequest) -> HttpResponse:
-    clinic = _settings_clinic(request)
+    clinic = settings_clinic(request)
     stored = outcome_settings_for(clinic)
     if request.method == "POST":
         form = OutcomeSettingsForm(request.POST, instance=ClinicOutcomeSettings(clinic=clinic))
@@ -261,7 +239,7 @@ def outcome_settings(request: HttpRequest) -> HttpResponse:
             try:
                 decision.update_outcome_settings(request.user, clinic, values, request=request)
             except ValidationError as error:
-                _apply_error(form, error)
+                apply_validation_error(form, error)
             else:
                 messages.success(request, f"Outcome settings for {clinic.name} saved.")
                 return redirect(f"{request.path}?clinic={clinic.pk}")

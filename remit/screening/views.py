@@ -10,19 +10,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from remit.accounts.clinics import settings_clinic
 from remit.accounts.decorators import staff_required
 from remit.accounts.models import Clinic
 from remit.audit import actions as audit
 from remit.core.screening import RULES_BY_ID
-from remit.patients.models import Patient
+from remit.patients.lookups import visible_patient
 from remit.screening import actions
 from remit.screening.forms import (
     DecisionForm,
@@ -34,12 +34,9 @@ from remit.screening.forms import (
     screens_initial,
 )
 from remit.screening.models import DECISION_BADGES, DECISION_LABELS, MODALITY_LABELS, Screening
+from remit.web.forms import apply_validation_error
 
 SELF_REPORT = ["auditc", "dast10", "cssrs_screen"]
-
-
-def _visible_patient(request: HttpRequest, pk: int) -> Patient:
-    return get_object_or_404(Patient.objects.visible_to(request.user).select_related("clinic"), pk=pk)
 
 
 def _visible_screening(request: HttpRequest, pk: int) -> Screening:
@@ -49,21 +46,13 @@ def _visible_screening(request: HttpRequest, pk: int) -> Screening:
     return get_object_or_404(screenings, pk=pk)
 
 
-def _apply_error(form: forms.BaseForm, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
 # --- intake ------------------------------------------------------------------------------
 
 
 @staff_required("screening.enter")
 @require_http_methods(["GET", "POST"])
 def intake(request: HttpRequest, pk: int) -> HttpResponse:
-    patient = _visible_patient(request, pk)
+    patient = visible_patient(request, pk)
     if patient.is_voided:
         raise PermissionDenied("This patient's record is voided.")
     screen_initial, screens_used = screens_initial(patient)
@@ -98,7 +87,7 @@ def send_questions(request: HttpRequest, pk: int) -> HttpResponse:
     """Send AUDIT-C, DAST-10 and the C-SSRS screen to the patient through the measures portal."""
     from remit.measures import actions as measures
 
-    patient = _visible_patient(request, pk)
+    patient = visible_patient(request, pk)
     if patient.is_voided:
         raise PermissionDenied("This patient's record is voided.")
     channels = measures.consented_channels(patient)
@@ -226,7 +215,7 @@ def sign(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user, screening=screening, choices=form.choices(), request=request
             )
         except ValidationError as error:
-            _apply_error(form, error)
+            apply_validation_error(form, error)
         else:
             messages.success(request, "Screening signed.")
             return redirect("screening:detail", pk=screening.pk)
@@ -259,7 +248,7 @@ def void(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_required("clinical.view")
 @require_GET
 def patient_screenings(request: HttpRequest, pk: int) -> HttpResponse:
-    patient = _visible_patient(request, pk)
+    patient = visible_patient(request, pk)
     screenings = list(
         Screening.objects.filter(patient=patient)
         .select_related("created_by", "signed_by")
@@ -292,23 +281,10 @@ def patient_screenings(request: HttpRequest, pk: int) -> HttpResponse:
 # --- clinic settings ---------------------------------------------------------------------
 
 
-def _settings_clinic(request: HttpRequest) -> Clinic:
-    clinics = list(Clinic.objects.filter(pk__in=request.user.clinic_ids()).order_by("name"))  # type: ignore[union-attr]
-    if not clinics:
-        raise PermissionDenied("You do not belong to a clinic.")
-    wanted = request.GET.get("clinic") or request.POST.get("clinic")
-    if wanted:
-        for clinic in clinics:
-            if str(clinic.pk) == wanted:
-                return clinic
-        raise Http404("No such clinic.")
-    return clinics[0]
-
-
 @staff_required("screening.configure")
 @require_http_methods(["GET", "POST"])
 def settings_page(request: HttpRequest) -> HttpResponse:
-    clinic = _settings_clinic(request)
+    clinic = settings_clinic(request)
     stored = actions.settings_for(clinic)
     if request.method == "POST":
         form = SettingsForm(request.POST)

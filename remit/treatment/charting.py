@@ -35,6 +35,7 @@ from remit.patients.models import Medication, WeightEntry
 from remit.treatment import actions_sessions as A
 from remit.treatment import forms_sessions as F
 from remit.treatment.models import RemsMonitoringForm, Session
+from remit.web.forms import apply_validation_error
 
 
 def now() -> dt.datetime:
@@ -59,14 +60,6 @@ def _session_for(request: HttpRequest, pk: int) -> Session:
     if not A.may_chart(request.user, session):
         raise PermissionDenied("A TMS technician charts TMS sessions only.")
     return session
-
-
-def _apply_error(form: forms.BaseForm, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _dosing_defaults(session: Session) -> dict[str, Any]:
@@ -317,7 +310,7 @@ def _refused(
     preview: Any = None,
 ) -> HttpResponse:
     if error is not None:
-        _apply_error(form, error)
+        apply_validation_error(form, error)
     session.refresh_from_db()
     return render(request, "treatment/session_detail.html", _context(request, session, {key: form}, preview))
 

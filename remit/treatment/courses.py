@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
@@ -22,6 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from remit.accounts.decorators import staff_required
 from remit.audit import actions as audit
+from remit.patients.lookups import visible_patient
 from remit.patients.models import Patient
 from remit.treatment import actions_courses as actions
 from remit.treatment.forms_courses import (
@@ -33,6 +33,7 @@ from remit.treatment.forms_courses import (
     course_initial,
 )
 from remit.treatment.models import MODALITIES, Course, Session
+from remit.web.forms import apply_validation_error
 
 MODALITY_LABELS = dict(MODALITIES)
 STATUS_BADGES = {
@@ -44,23 +45,11 @@ STATUS_BADGES = {
 USED_STATUSES = (Session.CHECKED_IN, Session.DOSING, Session.MONITORING, Session.READY, Session.COMPLETED)
 
 
-def _visible_patient(request: HttpRequest, pk: int) -> Patient:
-    return get_object_or_404(Patient.objects.visible_to(request.user).select_related("clinic"), pk=pk)
-
-
 def _visible_course(request: HttpRequest, pk: int) -> Course:
     courses = Course.objects.filter(clinic_id__in=request.user.clinic_ids()).select_related(  # type: ignore[union-attr]
         "patient", "protocol", "prescriber", "created_by", "screening"
     )
     return get_object_or_404(courses, pk=pk)
-
-
-def _apply_error(form: forms.BaseForm, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _gate(patient: Patient, modality: str) -> Any:
@@ -75,7 +64,7 @@ def _gate(patient: Patient, modality: str) -> Any:
 @staff_required("courses.plan")
 @require_http_methods(["GET", "POST"])
 def course_new(request: HttpRequest, pk: int) -> HttpResponse:
-    patient = _visible_patient(request, pk)
+    patient = visible_patient(request, pk)
     if patient.is_voided:
         raise PermissionDenied("This patient's record is voided.")
     modality = request.POST.get("modality") or request.GET.get("modality") or ""
@@ -94,7 +83,7 @@ def course_new(request: HttpRequest, pk: int) -> HttpResponse:
             except ValidationError as error:
                 if getattr(error, "code", None) == "gate":
                     gate_refusal = error.messages[0]
-                _apply_error(form, error)
+                apply_validation_error(form, error)
             else:
                 messages.success(
                     request,
@@ -128,7 +117,7 @@ def course_new(request: HttpRequest, pk: int) -> HttpResponse:
 
 @staff_required("courses.view")
 def patient_courses(request: HttpRequest, pk: int) -> HttpResponse:
-    patient = _visible_patient(request, pk)
+    patient = visible_patient(request, pk)
     courses = list(
         Course.objects.filter(patient=patient)
         .select_related("protocol")
@@ -204,7 +193,7 @@ def course_discontinue(request: HttpRequest, pk: int) -> HttpResponse:
             if not hasattr(error, "error_dict"):
                 messages.error(request, "Not discontinued: " + "; ".join(error.messages))
                 return redirect("treatment:course", pk=course.pk)
-            _apply_error(form, error)
+            apply_validation_error(form, error)
         else:
             messages.success(request, "Course discontinued; its remaining booked sessions were cancelled.")
             return redirect("treatment:course", pk=course.pk)
@@ -242,7 +231,7 @@ def course_authorisation(request: HttpRequest, pk: int) -> HttpResponse:
                 request=request,
             )
         except ValidationError as error:
-            _apply_error(form, error)
+            apply_validation_error(form, error)
         else:
             messages.success(request, "Payer authorisation updated.")
             return redirect("treatment:course", pk=course.pk)
@@ -275,7 +264,7 @@ def session_reschedule(request: HttpRequest, pk: int) -> HttpResponse:
                     request=request,
                 )
             except ValidationError as error:
-                _apply_error(form, error)
+                apply_validation_error(form, error)
             else:
                 messages.success(request, f"Session {session.number} moved.")
                 if request.user.can("courses.view"):  # type: ignore[union-attr]

@@ -2,24 +2,12 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlparse
-
 import pytest
-from django.test import Client
 
 from remit.alerts.models import Alert
-from remit.testing import login, make_patient
+from remit.testing import browser_sign_in, make_patient
 
 from .conftest import make_alert
-
-
-def sign_in(page, live_server, user):
-    client = login(Client(), user)
-    host = urlparse(live_server.url).hostname
-    page.context.clear_cookies()
-    page.context.add_cookies(
-        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "domain": host, "path": "/"}]
-    )
 
 
 @pytest.mark.browser
@@ -34,7 +22,7 @@ def test_a_nurse_acknowledges_the_top_alert_on_a_phone(world, live_server, page)
         reason="PHQ-9 item 9 answered 1 (several days).",
     )
     page.set_viewport_size({"width": 375, "height": 800})
-    sign_in(page, live_server, world.users["nurse"])
+    browser_sign_in(page, live_server, world.users["nurse"])
     page.goto(f"{live_server.url}/alerts/")
     page.get_by_role("heading", name="Open alerts").wait_for()
     first_row = page.locator("table.alerts tbody tr").first

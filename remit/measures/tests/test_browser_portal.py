@@ -4,14 +4,12 @@ acknowledges the alert at the top of the inbox; the link no longer opens."""
 from __future__ import annotations
 
 import pytest
-from django.conf import settings as django_settings
-from django.test import Client
 
 from remit.alerts.models import Alert
 from remit.measures import actions
 from remit.measures.models import Assessment
 from remit.measures.tests.conftest import DOB, make_request, portal_patient
-from remit.testing import login
+from remit.testing import browser_sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -53,17 +51,7 @@ def test_a_patient_reports_suicidal_ideation_and_a_clinician_acknowledges_the_al
     assert Assessment.objects.get().flags == ["suicidal_ideation"]
 
     # A nurse signs in (session copied from the test client) and opens the inbox.
-    client = login(Client(), world.users["nurse"])
-    page.context.clear_cookies()
-    page.context.add_cookies(
-        [
-            {
-                "name": django_settings.SESSION_COOKIE_NAME,
-                "value": client.cookies[django_settings.SESSION_COOKIE_NAME].value,
-                "url": live_server.url,
-            }
-        ]
-    )
+    browser_sign_in(page, live_server, world.users["nurse"])
     page.set_viewport_size({"width": 1200, "height": 900})
     page.goto(f"{live_server.url}/alerts/")
     first_row = page.locator("tbody tr").first

@@ -2,24 +2,11 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlparse
-
 import pytest
-from django.test import Client
 
 from remit.patients.models import Diagnosis
 from remit.patients.tests.conftest import add_records
-from remit.testing import login, make_patient
-
-
-def sign_in(page, live_server, user):
-    """Give the browser a signed-in (password + TOTP) session, as the sign-in pages would."""
-    client = login(Client(), user)
-    host = urlparse(live_server.url).hostname
-    page.context.clear_cookies()
-    page.context.add_cookies(
-        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "domain": host, "path": "/"}]
-    )
+from remit.testing import browser_sign_in, make_patient
 
 
 @pytest.mark.browser
@@ -39,7 +26,7 @@ def test_front_desk_finds_a_patient_on_a_phone_and_a_nurse_sees_the_diagnoses(wo
     )
 
     page.set_viewport_size({"width": 375, "height": 800})
-    sign_in(page, live_server, world.users["front_desk"])
+    browser_sign_in(page, live_server, world.users["front_desk"])
     page.goto(f"{live_server.url}/patients/")
     page.get_by_label("Name", exact=True).fill("placeh")
     page.get_by_role("button", name="Search").click()
@@ -59,7 +46,7 @@ def test_front_desk_finds_a_patient_on_a_phone_and_a_nurse_sees_the_diagnoses(wo
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
     page.screenshot(path="/tmp/chart-375-front-desk.png", full_page=True)
 
-    sign_in(page, live_server, world.users["nurse"])
+    browser_sign_in(page, live_server, world.users["nurse"])
     page.goto(f"{live_server.url}/patients/{patient.pk}/")
     assert page.get_by_role("heading", name="Diagnoses").is_visible()
     assert "F33.2" in page.locator("#diagnoses").inner_text()

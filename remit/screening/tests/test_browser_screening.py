@@ -4,31 +4,15 @@ and the gate refuses ketamine (IV) with the reason and allows TMS."""
 from __future__ import annotations
 
 import pytest
-from django.conf import settings
-from django.test import Client
 
 from remit.core.screening import RULES_BY_ID
 from remit.patients.models import Diagnosis
 from remit.screening.gate import check_gate
 from remit.screening.models import Screening
 from remit.screening.tests.conftest import TMS_NO, VASCULAR_NO
-from remit.testing import login, make_patient
+from remit.testing import browser_sign_in, make_patient
 
 pytestmark = pytest.mark.browser
-
-
-def sign_in(page, live_server, user):
-    client = login(Client(), user)
-    page.context.clear_cookies()
-    page.context.add_cookies(
-        [
-            {
-                "name": settings.SESSION_COOKIE_NAME,
-                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                "url": live_server.url,
-            }
-        ]
-    )
 
 
 def test_a_nurse_enters_and_a_prescriber_signs_a_screening(live_server, page, world):
@@ -36,7 +20,7 @@ def test_a_nurse_enters_and_a_prescriber_signs_a_screening(live_server, page, wo
     Diagnosis.objects.create(patient=patient, code="F20.9", status="active", description="Schizophrenia")
 
     # The nurse enters the intake: every fact answered "no" or normal.
-    sign_in(page, live_server, world.users["nurse"])
+    browser_sign_in(page, live_server, world.users["nurse"])
     page.goto(f"{live_server.url}/screening/patient/{patient.pk}/intake/")
     assert page.locator("#id_diagnoses").input_value().strip() == "F20.9 active"
     page.fill("#id_bp_systolic", "122")
@@ -57,7 +41,7 @@ def test_a_nurse_enters_and_a_prescriber_signs_a_screening(live_server, page, wo
     assert screening.status == "draft"
 
     # The prescriber reviews: ketamine contraindicated with its reason and source, TMS eligible.
-    sign_in(page, live_server, world.users["prescriber"])
+    browser_sign_in(page, live_server, world.users["prescriber"])
     page.set_viewport_size({"width": 375, "height": 800})
     page.goto(f"{live_server.url}/screening/{screening.pk}/")
     rule = RULES_BY_ID["psychotic_disorder_f20_f29"]

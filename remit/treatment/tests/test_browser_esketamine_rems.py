@@ -7,12 +7,12 @@ from __future__ import annotations
 
 import pytest
 
+from remit.testing import browser_sign_in
 from remit.treatment import actions_sessions as A
 from remit.treatment.models import RemsMonitoringForm, Session
 from remit.treatment.rems import FIELDS
 
 from .factories import clock, ready_esketamine  # noqa: F401
-from .test_browser_ketamine_infusion import sign_in
 
 
 @pytest.mark.browser
@@ -22,7 +22,7 @@ def test_esketamine_completes_at_120_minutes_and_makes_the_rems_form(world, live
     nurse.save()
     session = ready_esketamine(world, clock)  # enrolled, checked in, checklist done, BP 124/78 before dosing
     url = f"{live_server.url}/treatment/sessions/{session.pk}/"
-    sign_in(page, live_server, nurse)
+    browser_sign_in(page, live_server, nurse)
     page.goto(url)
     page.get_by_role("heading", name="Esketamine dosing (Spravato)").wait_for()
     page.get_by_label("Lot number").fill("LOT-4471")

@@ -4,26 +4,14 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlparse
-
 import pytest
-from django.test import Client
 
 from remit.alerts.models import Alert
 from remit.measures.models import Assessment
-from remit.testing import login, make_patient
+from remit.testing import browser_sign_in, make_patient
 from remit.treatment.models import Amendment, Session, SessionAction
 
 from .factories import clock, make_session  # noqa: F401
-
-
-def sign_in(page, live_server, user):
-    client = login(Client(), user)
-    host = urlparse(live_server.url).hostname
-    page.context.clear_cookies()
-    page.context.add_cookies(
-        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "domain": host, "path": "/"}]
-    )
 
 
 def vitals(page, systolic, diastolic, hr, spo2, rr):
@@ -42,7 +30,7 @@ def test_a_nurse_charts_a_full_infusion_and_a_prescriber_signs(world, live_serve
     session = make_session(world, "ketamine_iv", patient=patient)
     url = f"{live_server.url}/treatment/sessions/{session.pk}/"
     page.set_viewport_size({"width": 375, "height": 900})
-    sign_in(page, live_server, world.users["nurse"])
+    browser_sign_in(page, live_server, world.users["nurse"])
     page.goto(url)
     page.get_by_role("heading", name="Ketamine (IV) · session 1").wait_for()
 
@@ -121,7 +109,7 @@ def test_a_nurse_charts_a_full_infusion_and_a_prescriber_signs(world, live_serve
     page.get_by_text("Patient discharged.").wait_for()
     assert "121 minutes" in page.get_by_test_id("total-monitoring").inner_text()
 
-    sign_in(page, live_server, world.users["prescriber"])
+    browser_sign_in(page, live_server, world.users["prescriber"])
     page.goto(url)
     page.get_by_role("button", name="Sign and lock").click()
     page.get_by_text("Signed and locked.").wait_for()

@@ -8,17 +8,17 @@ from __future__ import annotations
 import pytest
 
 from remit.alerts.models import Alert
+from remit.testing import browser_sign_in
 from remit.treatment.models import AdverseEvent, Session
 
 from .factories import clock, make_session  # noqa: F401
-from .test_browser_ketamine_infusion import sign_in
 
 
 @pytest.mark.browser
 def test_a_technician_charts_tms_and_a_seizure_raises_a_high_alert(world, live_server, page, clock):
     session = make_session(world, "tms")
     page.set_viewport_size({"width": 375, "height": 900})
-    sign_in(page, live_server, world.users["tms_technician"])
+    browser_sign_in(page, live_server, world.users["tms_technician"])
     page.goto(f"{live_server.url}/treatment/sessions/{session.pk}/")
     page.get_by_role("heading", name="TMS · session 1").wait_for()
     assert "No motor threshold is recorded" in page.locator("#tms").inner_text()

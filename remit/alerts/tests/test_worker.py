@@ -106,7 +106,6 @@ def test_the_loop_keeps_going_after_a_failure_until_stopped(db, failing_job, mon
     assert len(runs) == 3
 
 
-@pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
 def test_sigterm_stops_the_worker_gracefully(tmp_path):
     """A real process: start it, send SIGTERM, it says it stopped and exits 0."""
     root = Path(__file__).resolve().parents[3]

@@ -19,6 +19,7 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 from ninja.errors import HttpError
+from ninja.responses import Status
 
 from remit.audit import actions as audit
 from remit.core.instruments import INSTRUMENTS, UnknownInstrument, get_instrument
@@ -179,7 +180,7 @@ def create_assessment(request: HttpRequest, patient_id: int, payload: Assessment
     try:
         instrument = get_instrument(payload.instrument)
     except UnknownInstrument as error:
-        return 422, {"detail": {"instrument": str(error)}}
+        return Status(422, {"detail": {"instrument": str(error)}})
     answers: dict[str, Any] = {}
     for key, value in payload.answers.items():
         # JSON true/false for yes/no items, as the CLI accepts them.
@@ -203,8 +204,8 @@ def create_assessment(request: HttpRequest, patient_id: int, payload: Assessment
             if hasattr(error, "error_dict")
             else {"answers": " ".join(error.messages)}
         )
-        return 422, {"detail": detail}
-    return 201, _out(assessment)
+        return Status(422, {"detail": detail})
+    return Status(201, _out(assessment))
 
 
 @router.get(

@@ -115,3 +115,11 @@ def test_the_chart_links_an_administrator_to_the_patients_disclosures(world):
     assert f"/audit/patients/{patient.pk}/disclosures/" in body
     nurse = world.client("nurse").get(f"/patients/{patient.pk}/").content.decode()
     assert "disclosures" not in nurse
+
+
+def test_older_events_are_on_the_next_page_with_the_filter_kept(world):
+    patient = make_patient(world.clinic)
+    for _ in range(55):
+        audit.record(audit.VIEW, actor=world.users["nurse"], obj=patient, patient=patient)
+    body = world.client("clinic_admin").get("/audit/", {"action": "view"}).content.decode()
+    assert 'href="?action=view&amp;page=2" rel="next">Older</a>' in body

@@ -8,7 +8,7 @@ from typing import Any
 
 from fhir.resources.R4B import get_fhir_model_class
 
-# The sample files live beside the repo (REMIT_SHARED_DIR overrides); reuse the instruments' helper.
+# The sample files are kept in tests/fhir-samples; reuse the instruments' helper.
 from remit.core.tests.instruments.helpers import load_shared_json, shared_dir
 
 __all__ = ["AT", "load_sample", "shared_dir", "validate_r4b"]

@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 from typing import Any
-
-import pytest
 
 from remit.core.instruments import Instrument, get_instrument
 
@@ -15,17 +12,12 @@ REPO_ROOT = Path(__file__).resolve().parents[4]
 
 
 def shared_dir() -> Path:
-    """The shared folder beside the repo root, or REMIT_SHARED_DIR."""
-    return Path(os.environ.get("REMIT_SHARED_DIR", REPO_ROOT.parent / "shared"))
+    """The repo's copy of the shared test material (``tests/fhir-samples`` and its README)."""
+    return REPO_ROOT / "tests"
 
 
 def load_shared_json(relative: str) -> Any:
-    folder = shared_dir()
-    if not folder.is_dir():
-        pytest.skip(
-            f"shared folder {folder} is absent (set REMIT_SHARED_DIR to the folder holding fhir-samples)"
-        )
-    return json.loads((folder / relative).read_text(encoding="utf-8"))
+    return json.loads((shared_dir() / relative).read_text(encoding="utf-8"))
 
 
 def spread(

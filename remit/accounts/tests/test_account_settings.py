@@ -9,7 +9,7 @@ from remit.testing import PermissionMatrix, login
 
 
 class TestSettingsPermissions(PermissionMatrix):
-    patient_scoped = False
+    other_clinic_not_applicable = "the signed-in user's own account settings"
 
     def url(self, world, patient):
         return reverse("accounts:settings")

@@ -26,7 +26,7 @@ def _data(world, **changes):
 
 class TestUserCreatePagePermissions(PermissionMatrix):
     capability = "users.manage"
-    patient_scoped = False
+    other_clinic_not_applicable = "a form for a new record, which names no record of another clinic"
 
     def url(self, world, patient):
         return reverse("accounts:user_create")
@@ -34,7 +34,7 @@ class TestUserCreatePagePermissions(PermissionMatrix):
 
 class TestUserCreatePostPermissions(PermissionMatrix):
     capability = "users.manage"
-    patient_scoped = False
+    other_clinic_not_applicable = "a form for a new record, which names no record of another clinic"
     ok_status = 302
 
     def url(self, world, patient):

@@ -10,7 +10,6 @@ from remit.testing import PermissionMatrix
 
 class TestDeactivatePermissions(PermissionMatrix):
     capability = "users.manage"
-    patient_scoped = False
     ok_status = 302
 
     def url(self, world, patient):
@@ -74,3 +73,14 @@ def test_it_can_be_reactivated(world):
     nurse.refresh_from_db()
     assert nurse.is_active
     assert events(audit.UPDATE)[-1].detail["changed"] == {"is_active": [False, True]}
+
+
+class TestReactivatePermissions(PermissionMatrix):
+    capability = "users.manage"
+    ok_status = 302
+
+    def url(self, world, patient):
+        return reverse("accounts:user_reactivate", args=[world.users["nurse"].pk])
+
+    def request(self, client, url):
+        return client.post(url)

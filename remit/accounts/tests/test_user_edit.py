@@ -22,7 +22,6 @@ def _form(user, **changes):
 
 class TestUserEditPermissions(PermissionMatrix):
     capability = "users.manage"
-    patient_scoped = False
 
     def url(self, world, patient):
         return reverse("accounts:user_edit", args=[world.users["nurse"].pk])

@@ -12,7 +12,6 @@ from remit.testing import PermissionMatrix
 
 class TestResetMfaPermissions(PermissionMatrix):
     capability = "users.manage"
-    patient_scoped = False
     ok_status = 302
 
     def url(self, world, patient):

@@ -8,7 +8,7 @@ from remit.testing import PermissionMatrix, make_user
 
 class TestUsersListPermissions(PermissionMatrix):
     capability = "users.manage"
-    patient_scoped = False
+    other_clinic_not_applicable = "a clinic-wide list: each clinic's staff see their own clinic's rows"
 
     def url(self, world, patient):
         return reverse("accounts:users")

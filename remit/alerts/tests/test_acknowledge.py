@@ -20,7 +20,6 @@ def ack_url(alert: Alert) -> str:
 
 class TestPermissions(PermissionMatrix):
     capability = "clinical.view"
-    patient_scoped = True
     ok_status = 302
 
     def url(self, world, patient):

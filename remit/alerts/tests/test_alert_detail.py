@@ -14,7 +14,6 @@ from .conftest import make_alert
 
 class TestPermissions(PermissionMatrix):
     capability = "clinical.view"
-    patient_scoped = True
 
     def url(self, world, patient):
         return reverse("alerts:detail", args=[make_alert(patient).pk])

@@ -13,10 +13,23 @@ PAGE = reverse("alerts:escalation")
 
 class TestPermissions(PermissionMatrix):
     capability = "users.manage"
-    patient_scoped = False
+    other_clinic_not_applicable = "a clinic-wide settings page: each clinic edits its own"
 
     def url(self, world, patient):
         return PAGE
+
+
+class TestRemovePermissions(PermissionMatrix):
+    capability = "users.manage"
+    ok_status = 302
+
+    def url(self, world, patient):
+        nurse = with_contact_details(world.users["nurse"])
+        contact = EscalationContact.objects.create(clinic=world.clinic, user=nurse, order=1)
+        return reverse("alerts:escalation_remove", args=[contact.pk])
+
+    def request(self, client, url):
+        return client.post(url)
 
 
 def with_contact_details(user, email="x@clinic.example", phone="+15550001111"):

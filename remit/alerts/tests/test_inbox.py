@@ -18,7 +18,7 @@ INBOX = reverse("alerts:inbox")
 
 class TestPermissions(PermissionMatrix):
     capability = "clinical.view"
-    patient_scoped = False
+    other_clinic_not_applicable = "a clinic-wide list: each clinic's staff see their own clinic's rows"
 
     def url(self, world, patient):
         make_alert(patient)

@@ -15,7 +15,7 @@ COUNT = reverse("alerts:count")
 
 class TestPermissions(PermissionMatrix):
     capability = "clinical.view"
-    patient_scoped = False
+    other_clinic_not_applicable = "a clinic-wide list: each clinic's staff see their own clinic's rows"
 
     def url(self, world, patient):
         return COUNT

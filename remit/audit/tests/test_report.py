@@ -7,10 +7,18 @@ from remit.testing import PermissionMatrix, make_patient
 
 class TestAuditReportMatrix(PermissionMatrix):
     capability = "audit.view"
-    patient_scoped = False
+    other_clinic_not_applicable = "a clinic-wide list: each clinic's staff see their own clinic's rows"
 
     def url(self, world, patient):
         return "/audit/"
+
+
+class TestAuditExportMatrix(PermissionMatrix):
+    capability = "audit.view"
+    other_clinic_not_applicable = "a clinic-wide list: each clinic's staff see their own clinic's rows"
+
+    def url(self, world, patient):
+        return "/audit/export.csv"
 
 
 class TestDisclosuresMatrix(PermissionMatrix):

@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 
 class TestTokenPagePermissions(PermissionMatrix):
     capability = "integrations.manage"
-    patient_scoped = False
+    other_clinic_not_applicable = "a clinic-wide list: each clinic's staff see their own clinic's rows"
 
     def url(self, world, patient):
         return reverse("fhir:tokens")
@@ -26,7 +26,6 @@ class TestTokenPagePermissions(PermissionMatrix):
 
 class TestRevokePermissions(PermissionMatrix):
     capability = "integrations.manage"
-    patient_scoped = False
     ok_status = 302
 
     def url(self, world, patient):

@@ -36,7 +36,7 @@ class TestPermissionsToAdd(PermissionMatrix):
 
 class TestPermissionsForTheFlagsLookup(PermissionMatrix):
     capability = "clinical.edit"
-    patient_scoped = False
+    other_clinic_not_applicable = "a lookup of medication names, which holds no clinic's records"
 
     def url(self, world, patient):
         return f"{FLAGS}?name=phenelzine"

@@ -39,7 +39,7 @@ def valid(**overrides):
 
 class TestPermissionsToOpen(PermissionMatrix):
     capability = "patient.edit"
-    patient_scoped = False
+    other_clinic_not_applicable = "a form for a new record, which names no record of another clinic"
 
     def url(self, world, patient):
         return CREATE
@@ -47,7 +47,7 @@ class TestPermissionsToOpen(PermissionMatrix):
 
 class TestPermissionsToRegister(PermissionMatrix):
     capability = "patient.edit"
-    patient_scoped = False
+    other_clinic_not_applicable = "a form for a new record, which names no record of another clinic"
     ok_status = 302
 
     def url(self, world, patient):

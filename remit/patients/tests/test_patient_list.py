@@ -19,7 +19,7 @@ LIST = reverse("patients:list")
 
 class TestPermissions(PermissionMatrix):
     capability = "patient.view"
-    patient_scoped = False
+    other_clinic_not_applicable = "a clinic-wide list: each clinic's staff see their own clinic's rows"
 
     def url(self, world, patient):
         return LIST

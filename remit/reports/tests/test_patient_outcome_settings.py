@@ -14,7 +14,7 @@ URL = reverse("reports:outcome_settings")
 
 class TestPermissions(PermissionMatrix):
     capability = "outcomes.configure"
-    patient_scoped = False
+    other_clinic_not_applicable = "a clinic-wide settings page: each clinic edits its own"
 
     def url(self, world, patient):
         return URL

@@ -11,7 +11,7 @@ from remit.testing import PermissionMatrix
 
 class TestReportPageMatrix(PermissionMatrix):
     capability = "reports.view"
-    patient_scoped = False
+    other_clinic_not_applicable = "the clinic report covers the signed-in user's own clinics"
 
     def url(self, world, patient):
         return "/reports/"
@@ -19,7 +19,7 @@ class TestReportPageMatrix(PermissionMatrix):
 
 class TestChartMatrix(PermissionMatrix):
     capability = "reports.view"
-    patient_scoped = False
+    other_clinic_not_applicable = "the clinic report covers the signed-in user's own clinics"
 
     def url(self, world, patient):
         return "/reports/charts/durability.svg"
@@ -27,7 +27,7 @@ class TestChartMatrix(PermissionMatrix):
 
 class TestFiguresCsvMatrix(PermissionMatrix):
     capability = "reports.view"
-    patient_scoped = False
+    other_clinic_not_applicable = "the clinic report covers the signed-in user's own clinics"
 
     def url(self, world, patient):
         return "/reports/outcomes.csv"
@@ -35,7 +35,7 @@ class TestFiguresCsvMatrix(PermissionMatrix):
 
 class TestPdfMatrix(PermissionMatrix):
     capability = "reports.view"
-    patient_scoped = False
+    other_clinic_not_applicable = "the clinic report covers the signed-in user's own clinics"
 
     def url(self, world, patient):
         return "/reports/outcomes.pdf"
@@ -43,7 +43,7 @@ class TestPdfMatrix(PermissionMatrix):
 
 class TestDurabilityCsvMatrix(PermissionMatrix):
     capability = "reports.view"
-    patient_scoped = False
+    other_clinic_not_applicable = "the clinic report covers the signed-in user's own clinics"
 
     def url(self, world, patient):
         return "/reports/durability.csv"

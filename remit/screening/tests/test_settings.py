@@ -20,7 +20,7 @@ VALID = {
 
 class TestPermissionsToOpen(PermissionMatrix):
     capability = "screening.configure"
-    patient_scoped = False
+    other_clinic_not_applicable = "a clinic-wide settings page: each clinic edits its own"
 
     def url(self, world, patient):
         return URL
@@ -28,7 +28,7 @@ class TestPermissionsToOpen(PermissionMatrix):
 
 class TestPermissionsToSave(PermissionMatrix):
     capability = "screening.configure"
-    patient_scoped = False
+    other_clinic_not_applicable = "a clinic-wide settings page: each clinic edits its own"
     ok_status = 302
 
     def url(self, world, patient):

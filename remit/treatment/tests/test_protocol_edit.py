@@ -24,7 +24,6 @@ def edited(row, **changes):
 
 class TestPermissions(PermissionMatrix):
     capability = "protocols.manage"
-    patient_scoped = False
 
     def url(self, world, patient):
         return url(protocol(world.clinic))

@@ -12,7 +12,7 @@ from remit.treatment.models import Protocol
 
 class TestPermissions(PermissionMatrix):
     capability = "protocols.manage"
-    patient_scoped = False
+    other_clinic_not_applicable = "a clinic-wide list: each clinic's staff see their own clinic's rows"
 
     def url(self, world, patient):
         return reverse("treatment:protocols")

@@ -25,7 +25,7 @@ def make_form(world, due_in_days: int, patient=None, **fields):
 
 class TestRemsPage(PermissionMatrix):
     capability = "sessions.chart"
-    patient_scoped = False
+    other_clinic_not_applicable = "a clinic-wide list: each clinic's staff see their own clinic's rows"
 
     def url(self, world, patient):
         return "/treatment/rems/"

@@ -18,7 +18,7 @@ URL = "/treatment/today/"
 
 class TestPermissions(PermissionMatrix):
     capability = "today.view"
-    patient_scoped = False
+    other_clinic_not_applicable = "a clinic-wide list: each clinic's staff see their own clinic's rows"
 
     def url(self, world, patient):
         return reverse("treatment:today")
@@ -26,7 +26,7 @@ class TestPermissions(PermissionMatrix):
 
 class TestBoardPermissions(PermissionMatrix):
     capability = "today.view"
-    patient_scoped = False
+    other_clinic_not_applicable = "a clinic-wide list: each clinic's staff see their own clinic's rows"
 
     def url(self, world, patient):
         return reverse("treatment:today_board")

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from remit.core.instruments import get_instrument
 from remit.core.screening import RULES, intake_schema
+from remit.measures.models import Assessment
 from remit.screening.actions import SEVERITIES
 from remit.screening.models import ScreeningDecision
 
@@ -329,10 +330,6 @@ def registry_initial(patient: Any) -> dict[str, Any]:
 
 def screens_initial(patient: Any, days: int = 90) -> tuple[dict[str, Any], dict[str, Any]]:
     """Answers from the latest valid AUDIT-C and DAST-10 within ``days``, and the assessments used."""
-    try:
-        from remit.measures.models import Assessment
-    except ImportError:  # pragma: no cover - the measures app is built beside this one
-        return {}, {}
     since = timezone.now() - dt.timedelta(days=days)
     initial: dict[str, Any] = {}
     used: dict[str, Any] = {}

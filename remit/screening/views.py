@@ -22,6 +22,7 @@ from remit.accounts.decorators import staff_required
 from remit.accounts.models import Clinic
 from remit.audit import actions as audit
 from remit.core.screening import RULES_BY_ID
+from remit.pages.forms import apply_validation_error
 from remit.patients.lookups import visible_patient
 from remit.screening import actions
 from remit.screening.forms import (
@@ -34,7 +35,6 @@ from remit.screening.forms import (
     screens_initial,
 )
 from remit.screening.models import DECISION_BADGES, DECISION_LABELS, MODALITY_LABELS, Screening
-from remit.web.forms import apply_validation_error
 
 SELF_REPORT = ["auditc", "dast10", "cssrs_screen"]
 

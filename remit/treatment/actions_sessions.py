@@ -38,6 +38,7 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
+from remit import events
 from remit.accounts import roles as R
 from remit.audit import actions as audit
 from remit.core import dosing
@@ -1244,6 +1245,7 @@ def sign(session: Session, *, actor: Any, request: HttpRequest | None = None) ->
         )
         if form is not None:
             _audit(audit.CREATE, actor, request, form, current, step="rems_form")
+        events.emit(events.SESSION_SIGNED, patient=current.patient, actor=actor, source=current)
     return current
 
 

@@ -31,11 +31,11 @@ from remit.core.instruments import get_instrument
 from remit.core.vitals import next_vitals_due
 from remit.measures.forms import RateForm
 from remit.measures.models import Assessment
+from remit.pages.forms import apply_validation_error
 from remit.patients.models import Medication, WeightEntry
 from remit.treatment import actions_sessions as A
 from remit.treatment import forms_sessions as F
 from remit.treatment.models import RemsMonitoringForm, Session
-from remit.web.forms import apply_validation_error
 
 
 def now() -> dt.datetime:

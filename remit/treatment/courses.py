@@ -21,6 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from remit.accounts.decorators import staff_required
 from remit.audit import actions as audit
+from remit.pages.forms import apply_validation_error
 from remit.patients.lookups import visible_patient
 from remit.patients.models import Patient
 from remit.treatment import actions_courses as actions
@@ -33,7 +34,6 @@ from remit.treatment.forms_courses import (
     course_initial,
 )
 from remit.treatment.models import MODALITIES, Course, Session
-from remit.web.forms import apply_validation_error
 
 MODALITY_LABELS = dict(MODALITIES)
 STATUS_BADGES = {

@@ -96,7 +96,7 @@ def _sessions(n: int) -> str:
 
 
 def _list(numbers: list[int]) -> str:
-    """``[4, 5, 6]`` → ``4 to 6``; ``[2, 5, 6]`` → ``2, 5 and 6``."""
-    if numbers == list(range(numbers[0], numbers[-1] + 1)):
+    """``[4, 5, 6]`` → ``4 to 6``; ``[5, 6]`` → ``5 and 6``; ``[2, 5, 6]`` → ``2, 5 and 6``."""
+    if len(numbers) > 2 and numbers == list(range(numbers[0], numbers[-1] + 1)):
         return f"{numbers[0]} to {numbers[-1]}"
     return ", ".join(str(n) for n in numbers[:-1]) + f" and {numbers[-1]}"

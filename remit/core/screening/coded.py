@@ -151,7 +151,7 @@ class MedicationClasses:
                 if known is not None and medication_class not in medication.classes:
                     label = CLASS_LABELS[medication_class]
                     out.append(
-                        f"{medication.name} is recorded without the {label} box ticked, but {known} is "
+                        f"Listed medicine {medication.name} has its {label} box unticked, but {known} is "
                         f"{_a(label)}: the medicine counts."
                     )
         return tuple(out)

@@ -35,6 +35,8 @@ _FACT_WORDS: dict[str, str] = {
     "diagnoses": "The complete diagnosis list",
     "medications": "The complete medication list",
     "medications.daily_dose_mg": "The daily dose of each benzodiazepine",
+    "weight_kg": "Weight (kg)",
+    "allergies": "Allergies and hypersensitivities",
     "hypersensitivity_ketamine": "Hypersensitivity to ketamine or esketamine (or the allergy list)",
     "bipolar_current_mania_or_psychosis": (
         "Bipolar disorder with a current manic, hypomanic or mixed episode, or psychotic features"
@@ -60,7 +62,8 @@ def fact_words(fact: str) -> str:
             node = node["properties"][part]
     except KeyError:
         return fact.replace("_", " ").replace(".", ": ")
-    return str(node.get("description", fact)).rstrip(".")
+    # The description's first sentence is the question as the intake form asks it.
+    return str(node.get("description", fact)).split(". ", 1)[0].rstrip(".")
 
 
 def plain_source(text: str) -> str:

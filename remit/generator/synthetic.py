@@ -697,7 +697,7 @@ def _allergies(rng: random.Random) -> tuple[AllergyPlan, ...]:
 # live states, and ~2% a course planned to start soon. Every patient whose
 # index is 3 modulo 40 has IV ketamine with boosters whose dose creeps up
 # (0.5 -> 0.8 mg/kg) at shrinking intervals, for the tolerance/misuse review.
-# Generated courses have no screening (``screening`` null): they are history.
+# Each course is linked to the signed screening made before it (issue 10, ``screening_plan``).
 
 from remit.core.calendar import plan_sessions as _plan_sessions  # noqa: E402
 from remit.core.protocols import BUILTIN_PROTOCOLS as _PROTOCOLS  # noqa: E402

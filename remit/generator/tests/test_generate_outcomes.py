@@ -19,7 +19,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from remit.accounts.models import User
-
 from remit.alerts.models import Alert
 from remit.audit.actions import verify_trail
 from remit.audit.models import AuditEvent

@@ -8,7 +8,6 @@ from collections import Counter
 from datetime import date, timedelta
 
 import pytest
-from scipy import stats
 
 from remit.core.instruments import score
 from remit.generator import synthetic as S

@@ -14,8 +14,11 @@ re-derive the demo passwords.
 
 Questionnaires and ratings (issue 6) are scored by the clinical core's
 ``score`` as they are written, so a stored row holds exactly what the app
-would store.  Two things go through the app's own code instead, and are
-audited by it: the few (recent) answers that flag suicidal ideation are stored
+would store.  Three things go through the app's own code instead, and are
+audited by it: every screening (issue 10: one before each course, one to
+review a relapse) is entered with ``remit.screening.actions.create_screening``
+and signed by the clinic's prescriber with ``sign_screening``, dated when the
+plan says, and each course links to its own; the few (recent) answers that flag suicidal ideation are stored
 with ``remit.measures.actions.record_assessment`` (which raises their
 alerts), and afterwards ``remit.reports.decision.evaluate_all`` runs the
 decision-support rules over each clinic, raising the non-response, relapse,

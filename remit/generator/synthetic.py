@@ -18,7 +18,11 @@ draws from a stream of its own, e.g. ``stream(seed, "courses", i)``, then a
 matching step in the loader writes it.  Steps so far: ``add_courses``
 (courses and sessions, issue 5) and ``add_measures`` (questionnaires,
 clinician ratings and the demo's decision-support signals, issue 6; streams
-``"assessments"``, ``"ratings"`` and ``"signals"``).
+``"assessments"``, ``"ratings"`` and ``"signals"``, with ``"follow_up"`` for the
+follow-up horizon and scheduled boosters), ``add_new_courses`` (a course of
+another modality after a series that did not help, issue 10; stream
+``"new_course"``) and ``screening_plan.add_screenings`` (issue 10; stream
+``"screenings"``).
 
 Everything here is obviously synthetic: family names are invented or carry a
 "Sample-"/"Test-"/... prefix, e-mail addresses end in ``example.invalid`` and

@@ -1,5 +1,5 @@
 """`remit screen` as a person or script runs it: a coded aneurysm, AVM or intracerebral hemorrhage in the
-diagnoses makes esketamine and ketamine not eligible, whatever the vascular answers say (issue 10, defect 2).
+diagnoses makes esketamine and ketamine not eligible, whatever the vascular answers say.
 
 Sources: Spravato contraindications (aneurysmal vascular disease, AVM, history of intracerebral haemorrhage)
 [V] (clinical-reference 4), mirrored for racemic ketamine (clinical-reference 3); the ICD-10-CM codes for

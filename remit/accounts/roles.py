@@ -36,26 +36,26 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "reports.view": frozenset({PRESCRIBER, CLINIC_ADMIN}),
     "audit.view": frozenset({CLINIC_ADMIN}),
     "users.manage": frozenset({CLINIC_ADMIN}),
-    # Screening (issue 4): enter an intake; sign the eligibility decision; configure the clinic's rules.
+    # Screening: enter an intake; sign the eligibility decision; configure the clinic's rules.
     "screening.enter": CLINICAL_ROLES,
     "screening.sign": frozenset({PRESCRIBER}),
     "screening.configure": frozenset({CLINIC_ADMIN}),
-    # Treatment courses (issue 5): plan, complete or discontinue a course; view courses; reschedule a
+    # Treatment courses: plan, complete or discontinue a course; view courses; reschedule a
     # booked session (scheduling, so front desk too); the Today board; edit the clinic's protocol templates.
     "courses.plan": frozenset({PRESCRIBER}),
     "courses.view": CLINICAL_ROLES,
     "courses.schedule": frozenset({PRESCRIBER, NURSE, TMS_TECHNICIAN, FRONT_DESK}),
     "today.view": frozenset({PRESCRIBER, NURSE, TMS_TECHNICIAN, FRONT_DESK}),
     "protocols.manage": frozenset({CLINIC_ADMIN}),
-    # Outcomes (issue 6): the clinic's outcome and decision-support thresholds.
+    # Outcomes: the clinic's outcome and decision-support thresholds.
     "outcomes.configure": frozenset({CLINIC_ADMIN}),
-    # Session charting (issue 5). Charting: a TMS technician only on TMS sessions (the views and
+    # Session charting. Charting: a TMS technician only on TMS sessions (the views and
     # actions check the modality). Signing: a prescriber signs any session; a nurse signs ketamine
     # and esketamine nursing notes; a TMS technician signs TMS sessions
     # (remit.treatment.actions_sessions.may_sign).
     "sessions.chart": CLINICAL_ROLES,
     "sessions.sign": CLINICAL_ROLES,
-    # Interoperability (issue 7): issue and revoke the FHIR API tokens of the clinic's integrations.
+    # Interoperability: issue and revoke the FHIR API tokens of the clinic's integrations.
     "integrations.manage": frozenset({CLINIC_ADMIN}),
 }
 

@@ -113,7 +113,7 @@ class OutcomeSettings:
     """Improvement in [this, response_fraction) is a partial response. Source: PARTIAL_RESPONSE_SOURCE."""
     instruments: Mapping[str, InstrumentRule] = field(default_factory=lambda: dict(DEFAULT_INSTRUMENT_RULES))
     baseline_window_days: int = 30
-    """A baseline must be dated at most this many days before the first session (issue 6 default)."""
+    """A baseline must be dated at most this many days before the first session (an example default)."""
     relapse_assessments: int = 2
     """Consecutive assessments without benefit that make a relapse. Source: RELAPSE_SOURCE."""
     relapse_min_days_apart: int = 5

@@ -252,7 +252,7 @@ DEFAULT_VITALS_INTERVAL_MINUTES = 15
 def next_vitals_due(
     last_reading_at: dt.datetime, interval_minutes: int = DEFAULT_VITALS_INTERVAL_MINUTES
 ) -> dt.datetime:
-    """When the next reading is due. The 15-minute default is issue 5's clinic default, a clinic setting
+    """When the next reading is due. The 15-minute default is Remit's example clinic default, a clinic setting
     (clinical-reference §3: "configurable interval (e.g. q5-15 min)")."""
     if not isinstance(last_reading_at, dt.datetime):
         raise VitalsError("last_reading_at", f"must be a date and time, got {last_reading_at!r}")

@@ -1,6 +1,6 @@
 """Protocols and courses: every change goes through one function here that validates, writes and audits.
 
-Course status (issue 5 §1): a course is created ``planned`` (only through the
+Course status: a course is created ``planned`` (only through the
 screening gate); it becomes ``active`` when its first session is checked in
 (``start_course_if_planned``, called by the session check-in action inside
 its own transaction); it ends ``completed`` or ``discontinued`` (with a

@@ -1,4 +1,4 @@
-"""Clinic outcome figures (issue 6 §3)."""
+"""Clinic outcome figures."""
 
 from __future__ import annotations
 
@@ -42,7 +42,7 @@ def test_a_rate_carries_a_wilson_95_percent_interval() -> None:
 @settings(max_examples=100, deadline=None)
 @given(n=st.integers(min_value=1, max_value=500), data=st.data())
 def test_the_wilson_interval_matches_scipys_independent_implementation(n: int, data: st.DataObject) -> None:
-    """scipy.stats.binomtest(...).proportion_ci(method='wilson') computes the same Wilson interval."""
+    """Scipy.stats.binomtest(...).proportion_ci(method='wilson') computes the same Wilson interval."""
     k = data.draw(st.integers(min_value=0, max_value=n))
     low, high = an.wilson_interval(k, n)
     ref = stats.binomtest(k, n).proportion_ci(confidence_level=0.95, method="wilson")
@@ -52,7 +52,7 @@ def test_the_wilson_interval_matches_scipys_independent_implementation(n: int, d
 
 
 def test_below_the_minimum_n_a_rate_says_too_few_to_report() -> None:
-    """Issue 6 §3: below a minimum n (default 10) say "too few to report" instead of a number."""
+    """Below a minimum n (default 10) say "too few to report" instead of a number."""
     r = an.rate(6, 9)
     assert (r.reportable, r.value, r.low, r.high) == (False, None, None, None)
     assert r.display.startswith("too few to report")
@@ -87,7 +87,7 @@ def test_end_of_induction_rates_use_each_series_last_assessment() -> None:
 
 
 def test_the_session_curve_shows_n_at_each_session_number() -> None:
-    """Curve by session number with n per point (issue 6 §3); Oliver 2022 reports by infusion count."""
+    """Curve by session number with n per point; Oliver 2022 reports by infusion count."""
     outs = [
         phq9_course([(-1, 20), (2, 15), (11, 8)]),
         phq9_course([(-1, 20), (2, 9)]),
@@ -99,7 +99,7 @@ def test_the_session_curve_shows_n_at_each_session_number() -> None:
 
 
 def test_onset_shares_count_courses_assessed_on_day_1_3_and_7() -> None:
-    """Response on post-dose days 1 and 3 (Williams 2018) and 7 (issue 6 §3)."""
+    """Response on post-dose days 1 and 3 (Williams 2018) and 7."""
     outs = [phq9_course([(-1, 20), (1, 9), (3, 8)]), phq9_course([(-1, 20), (1, 15), (7, 9)])]
     shares = an.onset_shares(outs, min_n=1)
     assert {d: (r.k, r.n) for d, r in shares.items()} == {1: (1, 2), 3: (1, 1), 7: (1, 1)}
@@ -185,7 +185,7 @@ def test_when_everyone_is_retreated_the_curve_ends_at_zero() -> None:
 
 
 def test_durability_of_takes_completed_series_from_course_outcomes() -> None:
-    """Issue 6 §1: relapse or retreatment is an event; censored otherwise."""
+    """Relapse or retreatment is an event; censored otherwise."""
     relapsing = phq9_course([(-1, 20), (11, 6), (29, 14), (35, 15)])
     holding = phq9_course([(-1, 20), (11, 6), (39, 5)])
     running = phq9_course([(-1, 20), (7, 6)], series_end=None)

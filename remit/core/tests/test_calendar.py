@@ -37,7 +37,7 @@ def test_iv_ketamine_lands_monday_wednesday_friday_and_ends_within_12_days() -> 
 
 
 def test_iv_ketamine_is_twice_a_week_within_21_days_on_a_monday_thursday_clinic() -> None:
-    """Oliver 2022: 6 infusions within 21 days (clinical-reference §3 [V]); "2-3 a week" (issue 5)."""
+    """Oliver 2022: 6 infusions within 21 days (clinical-reference §3 [V]); "2-3 a week"."""
     days = _days(plan_sessions(KETAMINE_IV_INDUCTION, MONDAY, frozenset({0, 3})))
     assert len(days) == 6 and (days[-1] - days[0]).days <= 21
 

@@ -1,4 +1,4 @@
-"""Decision-support rules (issue 6 §2; clinical-reference §2, §3, §8)."""
+"""Decision-support rules (clinical-reference §2, §3, §8)."""
 
 from __future__ import annotations
 
@@ -35,7 +35,7 @@ def test_25_percent_improvement_at_the_checkpoint_is_enough() -> None:
 
 
 def test_the_checkpoint_rule_waits_for_the_checkpoint_session() -> None:
-    """TMS default checkpoint is session 20 (issue 6 §2, example value)."""
+    """TMS default checkpoint is session 20 (an example value)."""
     checkpoint = ds.DEFAULT_SETTINGS.checkpoint_session["tms"]
     assert checkpoint == 20
     assert ds.nonresponse_at_checkpoint(19, checkpoint, 20, [(day(25), 20)]) is None

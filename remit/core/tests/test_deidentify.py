@@ -23,7 +23,7 @@ def test_safe_harbor_lists_18_identifier_kinds_a_to_r() -> None:
 
 
 def test_the_date_offset_is_stable_per_patient_nonzero_and_within_the_bound() -> None:
-    """Per-patient shift keeps intervals (issue 6 §5); never 0, which would leave the real date."""
+    """Per-patient shift keeps intervals; never 0, which would leave the real date."""
     a = de.date_offset_days("patient-1", SECRET, max_days=30)
     assert a == de.date_offset_days("patient-1", SECRET, max_days=30)
     assert a != 0 and -30 <= a <= 30

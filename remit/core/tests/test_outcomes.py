@@ -94,7 +94,7 @@ def test_worsening_is_not_judged_where_no_source_gives_a_minimal_important_diffe
 
 
 def test_the_baseline_is_the_last_assessment_before_the_first_session_within_30_days() -> None:
-    """Baseline = last valid score before the first session, window 30 days (issue 6 §1)."""
+    """Baseline = last valid score before the first session, window 30 days."""
     out = course([(-30, 22), (-2, 18), (-1, 20), (3, 10)])
     assert out.baseline is not None
     assert (out.baseline.date, out.baseline.total) == (day(-1), 20)
@@ -102,7 +102,7 @@ def test_the_baseline_is_the_last_assessment_before_the_first_session_within_30_
 
 
 def test_an_assessment_on_the_first_session_day_is_baseline_because_it_precedes_the_dose() -> None:
-    """Questionnaires are taken before dosing, so a same-day score is pre-treatment (issue 6 §1)."""
+    """Questionnaires are taken before dosing, so a same-day score is pre-treatment."""
     out = course([(-3, 24), (0, 20), (2, 10)])
     assert out.baseline is not None
     assert out.baseline.date == day(0)
@@ -121,7 +121,7 @@ def test_without_a_baseline_in_the_window_response_cannot_be_judged_but_remissio
 
 
 def test_a_zero_baseline_leaves_pct_change_undefined_and_never_a_response() -> None:
-    """pct_change = (baseline - current) / baseline needs baseline > 0 (clinical-reference §2)."""
+    """Pct_change = (baseline - current) / baseline needs baseline > 0 (clinical-reference §2)."""
     out = course([(-1, 0), (7, 0), (9, 6)])
     assert [p.pct_change for p in out.points] == [None, None]
     assert [p.response for p in out.points] == [False, False]
@@ -136,14 +136,14 @@ def test_a_clinic_fraction_is_compared_exactly_not_in_floating_point() -> None:
 
 
 def test_time_to_response_and_remission_count_days_from_the_first_session() -> None:
-    """Time to first response and remission, days from the first session (issue 6 §1)."""
+    """Time to first response and remission, days from the first session."""
     out = course([(-1, 20), (2, 15), (4, 10), (9, 4)])
     assert out.time_to_response_days == 4
     assert out.time_to_remission_days == 9
 
 
 def test_onset_is_the_first_of_day_1_3_or_7_with_a_response() -> None:
-    """Rapid onset measured on post-infusion days 1 and 3 (Williams 2018); day 7 per issue 6."""
+    """Rapid onset measured on post-infusion days 1 and 3 (Williams 2018); day 7 is Remit's choice."""
     out = course([(-1, 20), (1, 14), (3, 9), (7, 8)])
     assert [(o.day, o.responded) for o in out.onset] == [(1, False), (3, True), (7, True)]
     assert out.onset_day == 3
@@ -176,7 +176,7 @@ def test_a_recovered_score_between_two_bad_ones_breaks_the_run() -> None:
 
 
 def test_a_non_responder_cannot_relapse() -> None:
-    """Relapse is defined only after response or remission (issue 6 §1)."""
+    """Relapse is defined only after response or remission."""
     out = course([(-1, 20), (7, 16), (14, 17), (21, 18)])
     assert out.relapses == ()
 
@@ -195,21 +195,21 @@ def test_the_relapse_rule_is_a_clinic_setting() -> None:
 
 
 def test_durability_ends_at_retreatment() -> None:
-    """Durability: series end to first retreatment (issue 6 §1); cf. Murrough 2013 median 18 days."""
+    """Durability: series end to first retreatment; cf. Murrough 2013 median 18 days."""
     out = course([(-1, 20), (11, 6), (20, 7)], series_end=day(11), retreatments=[day(29), day(40)])
     assert out.durability is not None
     assert (out.durability.days, out.durability.event) == (18, "retreatment")
 
 
 def test_durability_ends_at_a_relapse_that_comes_before_any_retreatment() -> None:
-    """The first of relapse or retreatment ends durability (issue 6 §1)."""
+    """The first of relapse or retreatment ends durability."""
     out = course([(-1, 20), (11, 6), (25, 14), (31, 15)], series_end=day(11), retreatments=[day(45)])
     assert out.durability is not None
     assert (out.durability.days, out.durability.event) == (14, "relapse")
 
 
 def test_durability_is_censored_at_the_last_assessment_when_nothing_happened() -> None:
-    """Censored at the last follow-up assessment (issue 6 §1)."""
+    """Censored at the last follow-up assessment."""
     out = course([(-1, 20), (11, 6), (39, 5)], series_end=day(11))
     assert out.durability is not None
     assert (out.durability.days, out.durability.event) == (28, "censored")
@@ -223,7 +223,7 @@ def test_a_same_day_relapse_and_retreatment_counts_as_retreatment() -> None:
 
 
 def test_a_series_without_an_end_has_no_durability() -> None:
-    """Durability is measured for completed series only (issue 6 §1)."""
+    """Durability is measured for completed series only."""
     assert course([(-1, 20), (7, 9)]).durability is None
 
 
@@ -235,7 +235,7 @@ def test_the_end_of_induction_point_ignores_scores_after_a_booster() -> None:
 
 
 def test_points_count_sessions_given_before_the_assessment() -> None:
-    """An assessment on a session day precedes that day's dose (issue 6 §1)."""
+    """An assessment on a session day precedes that day's dose."""
     out = course([(-1, 20), (2, 15), (3, 14), (11, 8)])
     assert [p.sessions_before for p in out.points] == [1, 2, 5]
 
@@ -290,7 +290,7 @@ totals = st.integers(min_value=0, max_value=27)
 @settings(max_examples=200, deadline=None)
 @given(baseline=st.integers(min_value=1, max_value=27), total=totals)
 def test_pct_change_lies_between_the_worst_possible_rise_and_full_recovery(baseline: int, total: int) -> None:
-    """pct_change = (baseline - current) / baseline (clinical-reference §2) is at most 1."""
+    """Pct_change = (baseline - current) / baseline (clinical-reference §2) is at most 1."""
     _, pct, response, partial, _, _ = classify(total, baseline, PHQ9, OutcomeSettings())
     assert pct is not None
     assert (baseline - 27) / baseline <= pct <= 1

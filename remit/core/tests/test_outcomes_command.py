@@ -37,7 +37,7 @@ def run(tmp_path: Path, capsys: pytest.CaptureFixture[str], doc: object, *extra:
 
 
 def test_it_prints_exactly_the_contract_fields(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    """Keys as listed in issue 6 §1; definitions from clinical-reference §2 (McInnes 2022 PHQ-9 <5)."""
+    """Keys as Remit's outcome definitions name them; definitions from clinical-reference §2 (McInnes 2022 PHQ-9 <5)."""
     code, out, err = run(tmp_path, capsys, DOC, "--json")
     assert code == 0 and err == ""
     doc = json.loads(out)

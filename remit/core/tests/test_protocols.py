@@ -52,7 +52,7 @@ def test_every_built_in_protocol_names_its_source_and_labels_its_examples(code: 
 
 
 def test_every_modality_has_an_induction_and_a_maintenance_protocol() -> None:
-    """Issue 5 §1: induction templates plus maintenance/booster sessions for each modality."""
+    """Induction templates plus maintenance/booster sessions for each modality."""
     pairs = {(p.modality, p.phase) for p in BUILTIN_PROTOCOLS.values()}
     assert {(m, phase) for m in MODALITIES for phase in ("induction", "maintenance")} <= pairs
 

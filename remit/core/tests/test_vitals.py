@@ -31,7 +31,7 @@ START = dt.datetime(2025, 1, 6, 9, 0, tzinfo=dt.UTC)
 
 
 def test_bp_300_over_20_is_refused_naming_systolic() -> None:
-    """Issue 5 "Done means": BP 300/20 gets a message naming the field."""
+    """BP 300/20 gets a message naming the field."""
     with pytest.raises(VitalsError) as caught:
         validate_vitals(systolic=300, diastolic=20)
     assert caught.value.field == "systolic"
@@ -180,7 +180,7 @@ def test_a_rise_check_needs_a_pre_dose_blood_pressure() -> None:
 
 
 def test_next_vitals_are_due_15_minutes_after_the_last_by_default() -> None:
-    """Issue 5 §2: "next vitals due" at the clinic's interval, default every 15 minutes."""
+    """ "Next vitals due" at the clinic's interval, default every 15 minutes."""
     assert next_vitals_due(START) == START + dt.timedelta(minutes=15)
     assert next_vitals_due(START, interval_minutes=5) == START + dt.timedelta(minutes=5)
 
@@ -193,7 +193,7 @@ def test_a_non_positive_vitals_interval_is_refused(interval: object) -> None:
 
 
 def test_esketamine_monitoring_is_not_met_at_119_minutes_and_is_at_120() -> None:
-    """Spravato REMS: observe at least 2 hours (clinical-reference §4 [V]; issue 5 browser test)."""
+    """Spravato REMS: observe at least 2 hours (clinical-reference §4 [V])."""
     assert not minimum_monitoring_met("esketamine", START, START + dt.timedelta(minutes=119, seconds=59))
     assert minimum_monitoring_met("esketamine", START, START + dt.timedelta(minutes=120))
 

@@ -1,6 +1,6 @@
 """In a browser: the registry says cerebral aneurysm (I67.1) and lists phenelzine with its MAOI box unticked;
 the nurse answers every vascular question "no". The prescriber sees esketamine and ketamine not eligible, with
-the code and its source, and the contradictions above the sign-off (issue 10, defect 2).
+the code and its source, and the contradictions above the sign-off.
 
 Sources: Spravato contraindication, aneurysmal vascular disease [V], and interaction, MAOIs raise blood
 pressure [V] (clinical-reference 4); I67.1 cerebral aneurysm, nonruptured (clinical-reference 8.x, ICD-10-CM

@@ -1,4 +1,4 @@
-"""Issue 10, defect 6: sessions beyond the payer's authorization are flagged and need a recorded reason.
+"""Sessions beyond the payer's authorization are flagged and need a recorded reason.
 
 Six sessions booked against three authorized: planning warns and asks for a reason, the course page
 and the Today board flag sessions 4 to 6, and session 4 is checked in only with a reason, recorded

@@ -1,4 +1,4 @@
-"""Issue 10, defect 5: a session is charted on the day it is booked for, or moved to today first.
+"""A session is charted on the day it is booked for, or moved to today first.
 
 Charting's clock is Monday 2030-03-04 09:00 in the clinic's time zone (``clock``).
 The ketamine IV induction protocol needs at least 2 days between sessions.

@@ -46,7 +46,7 @@ RULES = (
             "Hallucinogen (incl. ketamine/phencyclidine) or other/multiple substance use disorder "
             "(ICD-10-CM F16, F19), current or past: ketamine treatment carries a high risk of relapse and misuse."
         ),
-        source=_SUD_SOURCES + ". F16/F19 (ketamine-related) treated as the most severe, per issue 4.",
+        source=_SUD_SOURCES + ". F16/F19 (ketamine-related) treated as the most severe, Remit's choice.",
         diagnosis_codes=KETAMINE_RELATED_CODES,
     ),
     Rule(

@@ -1,4 +1,4 @@
-"""Coded diagnoses and listed medicines drive the screening rules (issue 10, defect 2).
+"""Coded diagnoses and listed medicines drive the screening rules.
 
 A recorded ICD-10-CM diagnosis or a listed medicine of a class counts whatever the explicit answer says:
 it wins over an explicit "no" and over an unticked class box, and the contradiction is reported.
@@ -202,7 +202,7 @@ def test_a_listed_seizure_threshold_lowering_medicine_wins_over_an_explicit_no()
 
 
 def test_every_rule_that_reads_codes_or_classes_fires_on_them_with_their_source() -> None:
-    """Code ranges and medicine classes live with the rule, each with its source (issue 10)."""
+    """Code ranges and medicine classes live with the rule, each with its source."""
     coded = [rule for rule in RULES if rule.diagnosis_codes is not None]
     assert {r.id for r in coded} >= {
         f"{fact}_{drug}" for fact in VASCULAR_FACTS for drug in ("esketamine", "ketamine")

@@ -96,7 +96,7 @@ def run(capsys: pytest.CaptureFixture[str], tmp_path: Path, doc: Any, *flags: st
 
 
 def test_every_rule_has_a_hand_built_intake() -> None:
-    """Issue 4 done-means: remit screen covers each rule."""
+    """`remit screen` covers each rule."""
     assert set(CASES) == set(RULES_BY_ID)
 
 
@@ -135,7 +135,7 @@ def test_remit_screen_reads_stdin(
 
 
 def test_remit_screen_lists_missing_facts(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
-    """Fail-safe of issue 4: missing keys lead to incomplete, naming what is missing."""
+    """Screening fail-safe: missing keys lead to incomplete, naming what is missing."""
     doc = eligible_doc()
     del doc["pregnant"], doc["tms_safety"]["metal_in_head"]
     code, out, _ = run(capsys, tmp_path, doc, "--json")
@@ -171,7 +171,7 @@ def test_without_json_it_prints_a_readable_summary_in_plain_words(
 def test_malformed_intake_exits_2_naming_the_field_on_stderr(
     doc: Any, named: str, capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
-    """Issue 4 section 2: malformed values exit non-zero naming the field."""
+    """Malformed values exit non-zero naming the field."""
     code, out, err = run(capsys, tmp_path, doc, "--json")
     assert code == 2
     assert out == ""

@@ -13,7 +13,7 @@ from remit.core.tests.screening.intakes import eligible_doc, results, with_
 
 
 def test_an_empty_intake_is_incomplete_for_every_modality_never_eligible() -> None:
-    """Fail-safe of issue 4: unknown never reads as eligible."""
+    """Screening fail-safe: unknown never reads as eligible."""
     result = evaluate(parse_intake({}))
     assert list(result) == list(MODALITIES)
     assert all(r.decision == "incomplete" and r.missing and not r.reasons for r in result.values())
@@ -22,7 +22,7 @@ def test_an_empty_intake_is_incomplete_for_every_modality_never_eligible() -> No
 
 
 def test_an_absolute_reason_wins_over_missing_facts_which_are_still_listed() -> None:
-    """Issue 4: a known contraindication stands; missing facts are listed anyway."""
+    """A known contraindication stands; missing facts are listed anyway."""
     result = evaluate(parse_intake({"diagnoses": [{"code": "F20.9", "status": "active"}]}))
     assert result["ketamine_iv"].decision == "contraindicated"
     assert "age" in result["ketamine_iv"].missing
@@ -30,7 +30,7 @@ def test_an_absolute_reason_wins_over_missing_facts_which_are_still_listed() -> 
 
 
 def test_missing_facts_win_over_a_relative_reason_which_is_still_shown() -> None:
-    """Issue 4: unknown never reads as eligible, nor as a mere caution."""
+    """Unknown never reads as eligible, nor as a mere caution."""
     doc = with_(breastfeeding=True)
     del doc["age"]
     result = results(doc)["esketamine"]
@@ -40,7 +40,7 @@ def test_missing_facts_win_over_a_relative_reason_which_is_still_shown() -> None
 
 
 def test_reasons_are_ordered_absolute_first_then_by_rule_id() -> None:
-    """Issue 4: reasons ordered by severity."""
+    """Reasons ordered by severity."""
     doc = with_(
         breastfeeding=True,
         pregnant=True,
@@ -57,7 +57,7 @@ def test_reasons_are_ordered_absolute_first_then_by_rule_id() -> None:
 
 
 def test_to_dict_has_exactly_the_documented_shape() -> None:
-    """Contract of issue 4 section 2."""
+    """The engine's output contract."""
     out = to_dict(results(with_(pregnant=True)))
     assert list(out) == list(MODALITIES)
     for entry in out.values():
@@ -111,7 +111,7 @@ def test_a_rule_with_an_unknown_fact_is_refused() -> None:
 
 
 def test_only_an_absolute_rule_can_be_label_mandated() -> None:
-    """Issue 4: label-mandated means an absolute rule from a drug label."""
+    """Label-mandated means an absolute rule from a drug label."""
     with pytest.raises(ValueError, match="label-mandated"):
         Rule(
             id="odd",

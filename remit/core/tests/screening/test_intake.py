@@ -51,14 +51,14 @@ def _objects(schema: Any) -> list[dict[str, Any]]:
 
 
 def test_the_schema_is_valid_json_schema_2020_12() -> None:
-    """Issue 4 section 2: the intake is documented as a JSON Schema."""
+    """The intake is documented as a JSON Schema."""
     schema = intake_schema()
     assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
     jsonschema.Draft202012Validator.check_schema(schema)
 
 
 def test_every_object_in_the_schema_refuses_unknown_keys_and_every_key_is_described() -> None:
-    """Issue 4 section 2: unknown keys are an error."""
+    """Unknown keys are an error."""
     objects = _objects(intake_schema())
     assert len(objects) >= 7
     for obj in objects:
@@ -98,7 +98,7 @@ def test_missing_keys_and_nulls_are_unknown_not_false() -> None:
     ],
 )
 def test_an_unknown_key_is_an_error_naming_the_key(doc: dict[str, Any], field: str) -> None:
-    """Issue 4 section 2: unknown keys are an error."""
+    """Unknown keys are an error."""
     with pytest.raises(IntakeError) as raised:
         parse_intake(doc)
     assert raised.value.field == field
@@ -139,7 +139,7 @@ def test_an_unknown_key_is_an_error_naming_the_key(doc: dict[str, Any], field: s
     ],
 )
 def test_a_malformed_value_is_an_error_naming_the_field(changes: dict[str, Any], field: str) -> None:
-    """Issue 4: malformed values are refused, naming the field."""
+    """Malformed values are refused, naming the field."""
     with pytest.raises(IntakeError) as raised:
         parse_intake({**eligible_doc(), **changes})
     assert raised.value.field == field

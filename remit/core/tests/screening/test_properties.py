@@ -114,7 +114,7 @@ def test_the_generated_complete_intakes_are_eligible_everywhere(doc: dict[str, A
 def test_removing_a_needed_fact_never_leaves_a_modality_eligible(
     doc: dict[str, Any], fact: str, blank_answer: bool
 ) -> None:
-    """Issue 4 fail-safe: a fact a rule needs but the intake lacks makes the modality incomplete."""
+    """Screening fail-safe: a fact a rule needs but the intake lacks makes the modality incomplete."""
     stripped = parse_intake(without_fact(doc, fact, blank_answer))
     result = evaluate(stripped)
     for modality in MODALITIES:

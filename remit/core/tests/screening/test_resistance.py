@@ -19,7 +19,7 @@ def trial(adequate: bool, outcome: str) -> Trial:
 
 
 def test_only_adequate_trials_without_response_count_as_failed() -> None:
-    """Treatment resistance counts adequate trials that did not work (issue 4 section 1)."""
+    """Treatment resistance counts adequate trials that did not work."""
     trials = [
         trial(True, "no_response"),
         trial(True, "partial"),
@@ -106,7 +106,7 @@ def test_maudsley_extremes_are_3_mild_and_15_severe() -> None:
     ["episode_duration_months", "severity", "failed_antidepressants", "augmentation_used", "ect_used"],
 )
 def test_maudsley_stage_is_none_when_a_dimension_is_unknown(missing: str) -> None:
-    """The stage is shown only "where the data allow" (issue 4 section 1)."""
+    """The stage is shown only "where the data allow"."""
     values: dict[str, object] = {
         "episode_duration_months": 30,
         "severity": "moderate",

@@ -29,7 +29,7 @@ def test_an_explicit_hypersensitivity_answer_contraindicates_even_without_an_all
 
 
 def test_hypersensitivity_is_unknown_only_when_neither_allergies_nor_the_answer_is_given() -> None:
-    """Fail-safe of issue 4."""
+    """Screening fail-safe."""
     doc = eligible_doc()
     del doc["hypersensitivity_ketamine"]
     assert decisions(doc) == expect("eligible")
@@ -78,7 +78,7 @@ def test_benzodiazepine_doses_add_up_in_diazepam_equivalents() -> None:
 
 
 def test_a_benzodiazepine_without_a_dose_leaves_ketamine_incomplete() -> None:
-    """Fail-safe of issue 4: the high-dose rule (PMC6884875) cannot be ruled out without the dose."""
+    """Screening fail-safe: the high-dose rule (PMC6884875) cannot be ruled out without the dose."""
     result = results(with_(**meds({"name": "alprazolam"})))
     assert result["ketamine_iv"].decision == "incomplete"
     assert result["ketamine_iv"].missing == ("medications.daily_dose_mg",)
@@ -103,7 +103,7 @@ def test_medicine_names_match_whole_words_only() -> None:
 
 
 def test_unknown_medications_leave_ketamine_incomplete() -> None:
-    """Fail-safe of issue 4."""
+    """Screening fail-safe."""
     doc = eligible_doc()
     del doc["medications"]
     result = results(doc)

@@ -46,7 +46,7 @@ def test_64_is_not_yet_the_older_adult_esketamine_dose() -> None:
 
 
 def test_missing_age_makes_every_modality_incomplete() -> None:
-    """Fail-safe of issue 4: unknown never reads as eligible."""
+    """Screening fail-safe: unknown never reads as eligible."""
     result = results(without(eligible_doc(), "age"))
     assert all(r.decision == "incomplete" and "age" in r.missing for r in result.values())
 
@@ -74,7 +74,7 @@ def test_pregnancy_and_breastfeeding_need_not_be_answered_for_a_male_patient() -
 
 
 def test_pregnancy_must_be_answered_when_sex_is_unknown_or_other() -> None:
-    """Unknown sex cannot rule pregnancy out: fail-safe of issue 4."""
+    """Unknown sex cannot rule pregnancy out: screening fail-safe."""
     for doc in (without(eligible_doc(), "sex", "pregnant"), without(with_(sex="other"), "pregnant")):
         result = results(doc)
         assert {m: r.decision for m, r in result.items()} == expect("incomplete", tms="incomplete")
@@ -87,6 +87,6 @@ def test_a_recorded_pregnancy_counts_even_when_sex_is_recorded_as_male() -> None
 
 
 def test_a_clinic_may_switch_off_the_breastfeeding_caution() -> None:
-    """Issue 4: a clinic can switch a relative rule off in its settings."""
+    """A clinic can switch a relative rule off in its settings."""
     settings = ScreeningSettings(disabled_rules=frozenset({"breastfeeding"}))
     assert decisions(with_(breastfeeding=True), settings) == expect("eligible")

@@ -53,7 +53,7 @@ def test_bipolar_depression_without_psychotic_features_is_not_flagged(code: str)
 
 
 def test_bipolar_code_that_does_not_state_the_episode_needs_the_explicit_answer() -> None:
-    """Fail-safe of issue 4: F31.9 cannot rule out current mania (PMC10812090; PMC6884875)."""
+    """Screening fail-safe: F31.9 cannot rule out current mania (PMC10812090; PMC6884875)."""
     doc = with_(**dx("F31.9"))
     del doc["bipolar_current_mania_or_psychosis"]
     result = results(doc)
@@ -77,7 +77,7 @@ def test_depression_with_psychotic_features_is_a_ketamine_caution() -> None:
 
 
 def test_unknown_diagnoses_leave_every_ketamine_modality_incomplete() -> None:
-    """Fail-safe of issue 4: without the diagnosis list no psychiatric rule can be ruled out."""
+    """Screening fail-safe: without the diagnosis list no psychiatric rule can be ruled out."""
     doc = eligible_doc()
     del doc["diagnoses"]
     result = results(doc)
@@ -87,7 +87,7 @@ def test_unknown_diagnoses_leave_every_ketamine_modality_incomplete() -> None:
 
 
 def test_without_a_diagnosis_list_only_the_list_is_reported_missing() -> None:
-    """Fail-safe of issue 4: the current-episode question is asked once the diagnoses are known."""
+    """Screening fail-safe: the current-episode question is asked once the diagnoses are known."""
     doc = eligible_doc()
     del doc["diagnoses"], doc["bipolar_current_mania_or_psychosis"]
     assert results(doc)["ketamine_iv"].missing == ("diagnoses",)

@@ -19,7 +19,7 @@ def test_ketamine_related_substance_use_disorder_contraindicates_ketamine_whatev
     code: str, status: str
 ) -> None:
     """PMC6884875: "past or current moderate or severe substance dependence" [V]; Spravato label 5.3 abuse
-    potential [V] (clinical-reference 3); F16/F19 treated as most severe (issue 4)."""
+    potential [V] (clinical-reference 3); F16/F19 treated as most severe."""
     doc = with_(**dx(code, status))
     assert decisions(doc) == expect("contraindicated")
     assert fired(doc)["esketamine"] == {"substance_use_disorder_ketamine_related"}
@@ -62,7 +62,7 @@ def test_dast10_of_2_is_low_and_not_flagged() -> None:
 
 
 def test_an_unfinished_dast10_counts_as_not_done() -> None:
-    """Fail-safe of issue 4; no prorating rule exists (clinical-reference 8)."""
+    """Screening fail-safe; no prorating rule exists (clinical-reference 8)."""
     result = results(with_(screens={"dast10": [0, 0, 1, 0, None, 0, 0, 0, 0, 0]}))
     assert result["esketamine"].decision == "incomplete"
     assert result["esketamine"].missing == ("screens.dast10",)
@@ -89,7 +89,7 @@ def test_auditc_uses_the_lower_cut_off_unless_the_patient_is_male() -> None:
 
 
 def test_missing_auditc_leaves_ketamine_and_tms_incomplete() -> None:
-    """Fail-safe of issue 4."""
+    """Screening fail-safe."""
     doc = with_()
     del doc["screens"]["auditc"]
     result = results(doc)

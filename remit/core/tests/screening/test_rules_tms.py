@@ -70,7 +70,7 @@ def test_an_active_alcohol_use_disorder_is_a_tms_caution() -> None:
     ],
 )
 def test_an_unanswered_tms_item_makes_tms_incomplete_and_leaves_ketamine_alone(item: str) -> None:
-    """Fail-safe of issue 4; the IFCN questionnaire must be answered (Rossi 2009) (clinical-reference 5)."""
+    """Screening fail-safe; the IFCN questionnaire must be answered (Rossi 2009) (clinical-reference 5)."""
     doc = eligible_doc()
     del doc["tms_safety"][item]
     result = results(doc)
@@ -80,7 +80,7 @@ def test_an_unanswered_tms_item_makes_tms_incomplete_and_leaves_ketamine_alone(i
 
 
 def test_a_known_tms_contraindication_stands_when_other_answers_are_missing() -> None:
-    """Issue 4 precedence: absolute beats incomplete; the missing answers are still listed."""
+    """Precedence: absolute beats incomplete; the missing answers are still listed."""
     doc = eligible_doc()
     doc["tms_safety"] = {"cochlear_implant": True}
     result = results(doc)

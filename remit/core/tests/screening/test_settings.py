@@ -17,14 +17,14 @@ def test_example_defaults_are_140_90_and_20_mg_diazepam() -> None:
 
 @pytest.mark.parametrize("rule", [r.id for r in RULES if r.label_mandated])
 def test_a_label_mandated_rule_cannot_be_switched_off(rule: str) -> None:
-    """Issue 4: absolute rules from a drug label cannot be switched off."""
+    """Absolute rules from a drug label cannot be switched off."""
     with pytest.raises(SettingsError, match=rule):
         ScreeningSettings(disabled_rules=frozenset({rule}))
 
 
 @pytest.mark.parametrize("rule", [r.id for r in RULES if r.label_mandated])
 def test_a_label_mandated_rule_cannot_be_downgraded(rule: str) -> None:
-    """Issue 4: absolute rules from a drug label cannot be switched off, nor softened to a caution."""
+    """Absolute rules from a drug label cannot be switched off, nor softened to a caution."""
     with pytest.raises(SettingsError, match=rule) as raised:
         ScreeningSettings(level_overrides={rule: "relative"})
     assert raised.value.setting == f"level_overrides.{rule}"
@@ -42,7 +42,7 @@ def test_the_esketamine_label_contraindications_are_locked() -> None:
 
 
 def test_an_absolute_rule_must_be_downgraded_before_it_can_be_switched_off() -> None:
-    """Issue 4: a clinic can change a rule's level or switch a relative rule off."""
+    """A clinic can change a rule's level or switch a relative rule off."""
     with pytest.raises(SettingsError, match="tms_cardiac_device"):
         ScreeningSettings(disabled_rules=frozenset({"tms_cardiac_device"}))
     settings = ScreeningSettings(
@@ -60,7 +60,7 @@ def test_a_clinic_can_downgrade_a_non_label_rule() -> None:
 
 
 def test_a_clinic_can_make_a_caution_a_contraindication() -> None:
-    """Issue 4: a clinic can change a rule's level."""
+    """A clinic can change a rule's level."""
     settings = ScreeningSettings(level_overrides={"maoi": "absolute"})
     doc = with_(medications=[{"name": "phenelzine", "daily_dose_mg": 45}])
     assert decisions(doc, settings) == expect("contraindicated")

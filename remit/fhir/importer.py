@@ -68,6 +68,7 @@ from django.utils import timezone
 from fhir.resources.R4B import get_fhir_model_class
 from pydantic import ValidationError as PydanticError
 
+from remit import safejson
 from remit.accounts.models import Clinic
 from remit.audit import actions as audit
 from remit.core.instruments import INSTRUMENTS
@@ -191,7 +192,10 @@ def _ndjson_sources(path: Path, report: Report) -> Iterator[Source]:
                 continue
             where = f"{path.name} line {number}"
             try:
-                resource = json.loads(line)
+                resource = safejson.loads(line)
+            except safejson.TooDeep as error:
+                report.error(where, path.name, str(error), code="too-costly")
+                continue
             except json.JSONDecodeError as error:
                 report.error(where, path.name, f"not JSON ({error.msg})", code="structure")
                 continue
@@ -250,7 +254,10 @@ def read_sources(path: str | Path, report: Report) -> list[Source]:
     if path.suffix == ".ndjson":
         return list(_ndjson_sources(path, report))
     try:
-        document = json.loads(path.read_text(encoding="utf-8"))
+        document = safejson.loads(path.read_text(encoding="utf-8"))
+    except safejson.TooDeep as error:
+        report.error(path.name, path.name, str(error), code="too-costly")
+        return []
     except (json.JSONDecodeError, UnicodeDecodeError) as error:
         report.error(path.name, path.name, f"not a JSON file ({error})", code="structure")
         return []

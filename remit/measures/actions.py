@@ -159,6 +159,36 @@ def _alerts_for(assessment: Assessment, result: ScoreResult) -> list[dict[str, A
     return raised
 
 
+# How far ahead of the server's clock an answer time may be (devices' clocks drift by a little).
+TAKEN_AT_CLOCK_SKEW = dt.timedelta(minutes=5)
+
+
+def check_taken_at(patient: Patient, taken_at: dt.datetime | None) -> dt.datetime:
+    """The time an assessment was answered: now when not given; refused (naming ``taken_at``) when it
+    is before the patient's birth or more than a few minutes in the future."""
+    now = timezone.now()
+    if taken_at is None:
+        return now
+    if timezone.is_naive(taken_at):
+        taken_at = timezone.make_aware(taken_at)
+    shown = taken_at.isoformat(timespec="minutes")
+    if taken_at > now + TAKEN_AT_CLOCK_SKEW:
+        raise ValidationError(
+            {"taken_at": [f"{shown} is in the future; give the time the answers were given."]}
+        )
+    born = patient.date_of_birth
+    if born is not None and taken_at < timezone.make_aware(dt.datetime.combine(born, dt.time.min)):
+        raise ValidationError(
+            {
+                "taken_at": [
+                    f"{shown} is before the patient's birth ({born:%Y-%m-%d}); "
+                    "give the time the answers were given."
+                ]
+            }
+        )
+    return taken_at
+
+
 def record_assessment(
     *,
     patient: Patient,
@@ -187,6 +217,9 @@ def record_assessment(
         raise answer_error(instrument, error) from None
     if patient.is_voided:
         raise ValidationError(VOIDED_PATIENT)
+    if not any(value is not None for value in result.answers.values()):
+        raise ValidationError({"answers": ["No item is answered: an assessment needs at least one answer."]})
+    taken_at = check_taken_at(patient, taken_at)
     session_type, session_id = _session_fields(session)
 
     from remit.alerts.actions import raise_alert  # the alerts app is built beside this one
@@ -209,7 +242,7 @@ def record_assessment(
             session_id=session_id,
             request=measurement_request,
             portal_link=portal_link,
-            taken_at=taken_at or timezone.now(),
+            taken_at=taken_at,
             sex=sex or "",
         )
         detail = {

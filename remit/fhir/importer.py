@@ -37,8 +37,12 @@ What is read:
   is only compared: a difference is REPORTED in the summary, never stored
   nor fatal. A response the patient already has (same instrument, same
   time) is matched, not stored again.
+  A Questionnaire the clinic imported earlier with ``remit instruments import``
+  (a partner's Questionnaire that is a built-in instrument, remembered by its
+  canonical URL and version: ``QuestionnaireAlias``) is found by that URL too, so
+  its responses need not carry it.
 - **Questionnaire** — used to read responses, not stored (``remit instruments
-  import`` stores instruments). Their structural problems are reported as
+  import`` stores instruments and aliases). Their structural problems are reported as
   warnings, not errors: Remit only reads their items, codes and ordinal
   values, which its own reader checks (the LHC-Forms PHQ-9 carries STU3-era
   extension values that R4B refuses).
@@ -74,6 +78,7 @@ from remit.audit import actions as audit
 from remit.core.instruments import INSTRUMENTS
 from remit.fhir.mapping import instrument_questionnaire, questionnaire_for_canonical
 from remit.fhir.mapping.systems import ICD10CM, US_CORE_BIRTHSEX, mrn_system
+from remit.fhir.models import QuestionnaireAlias
 from remit.fhir.questionnaires import QuestionnaireError, score_response
 from remit.measures.actions import record_assessment
 from remit.measures.models import Assessment
@@ -765,25 +770,31 @@ class Importer:
                 "names no Questionnaire, so Remit cannot tell which instrument it is",
             )
             return None
-        bare = canonical.split("|", 1)[0].rstrip("/")
-        if bare not in self._canonical_cache:
-            self._canonical_cache[bare] = self._find_questionnaire(bare)
-        found = self._canonical_cache[bare]
+        bare, _, version = canonical.partition("|")
+        bare = bare.rstrip("/")
+        key = f"{bare}|{version}"
+        if key not in self._canonical_cache:
+            self._canonical_cache[key] = self._find_questionnaire(bare, version)
+        found = self._canonical_cache[key]
         if found is None:
             self.report.error(
                 source.label,
                 source.path("questionnaire"),
-                f"{canonical!r} is neither in this import nor one of Remit's Questionnaires; "
-                "include the Questionnaire",
+                f"{canonical!r} is neither in this import, nor a Questionnaire this clinic imported "
+                "(remit instruments import), nor one of Remit's Questionnaires; include the Questionnaire",
                 code="not-found",
             )
         return found
 
-    def _find_questionnaire(self, bare: str) -> JSON | None:
+    def _find_questionnaire(self, bare: str, version: str = "") -> JSON | None:
         for q in self.questionnaires:
             url = str(q.resource.get("url") or "").split("|", 1)[0].rstrip("/")
             if bare in (url, q.full_url) or bare in q.keys() or (url and bare == url):
                 return q.resource
+        alias = QuestionnaireAlias.find(self.clinic, f"{bare}|{version}" if version else bare)
+        if alias is not None:
+            self.used["Questionnaire (imported earlier)"] += 1
+            return dict(alias.questionnaire)
         builtin = questionnaire_for_canonical(bare)
         if builtin is not None:
             return builtin

@@ -18,7 +18,8 @@ class Command(BaseCommand):
     help = (
         "Instrument tools. `remit instruments import FILE --clinic SLUG` reads a FHIR Questionnaire: one "
         "matching a built-in instrument attaches its wording (licensed instruments need "
-        "--licence-confirmed-by); any other sum-scored Questionnaire becomes a new instrument."
+        "--licence-confirmed-by) and is remembered by its canonical URL, so later responses naming it "
+        "import on their own; any other sum-scored Questionnaire becomes a new instrument."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:

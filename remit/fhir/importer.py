@@ -80,7 +80,7 @@ from remit.fhir.mapping import instrument_questionnaire, questionnaire_for_canon
 from remit.fhir.mapping.systems import ICD10CM, US_CORE_BIRTHSEX, mrn_system
 from remit.fhir.models import QuestionnaireAlias
 from remit.fhir.questionnaires import QuestionnaireError, score_response
-from remit.measures.actions import record_assessment
+from remit.measures.actions import record_assessment, taken_at_problem
 from remit.measures.models import Assessment
 from remit.patients.actions import add_diagnosis, create_patient
 from remit.patients.models import Diagnosis, Patient, validate_date_of_birth, validate_icd10cm
@@ -367,6 +367,13 @@ class PatientPlan:
     existing: Patient | None = None
     values: JSON = field(default_factory=dict)
     stored: Patient | None = None
+
+    @property
+    def date_of_birth(self) -> dt.date | None:
+        if self.existing is not None:
+            return self.existing.date_of_birth
+        born = self.values.get("date_of_birth")
+        return born if isinstance(born, dt.date) else None
 
     @property
     def sex(self) -> str:
@@ -843,7 +850,14 @@ class Importer:
             message = error.message if where != "questionnaire" else f"its Questionnaire: {error}"
             self.report.error(source.label, source.path(where), message, code="invalid")
             return
+        if not any(value is not None for value in scored.read.answers.values()):
+            self.report.error(source.label, source.path("item"), "no item is answered")
+            return
         if patient is None or taken_at is None:
+            return
+        problem = taken_at_problem(patient.date_of_birth, taken_at)
+        if problem:
+            self.report.error(source.label, source.path("authored"), problem)
             return
         instrument = scored.read.instrument
         plan = ResponsePlan(

@@ -163,29 +163,33 @@ def _alerts_for(assessment: Assessment, result: ScoreResult) -> list[dict[str, A
 TAKEN_AT_CLOCK_SKEW = dt.timedelta(minutes=5)
 
 
-def check_taken_at(patient: Patient, taken_at: dt.datetime | None) -> dt.datetime:
-    """The time an assessment was answered: now when not given; refused (naming ``taken_at``) when it
-    is before the patient's birth or more than a few minutes in the future."""
-    now = timezone.now()
-    if taken_at is None:
-        return now
+def taken_at_problem(date_of_birth: dt.date | None, taken_at: dt.datetime) -> str | None:
+    """Why an answer time cannot be right (before the birth, or more than a few minutes ahead), or None."""
     if timezone.is_naive(taken_at):
         taken_at = timezone.make_aware(taken_at)
     shown = taken_at.isoformat(timespec="minutes")
-    if taken_at > now + TAKEN_AT_CLOCK_SKEW:
-        raise ValidationError(
-            {"taken_at": [f"{shown} is in the future; give the time the answers were given."]}
+    if taken_at > timezone.now() + TAKEN_AT_CLOCK_SKEW:
+        return f"{shown} is in the future; give the time the answers were given."
+    if date_of_birth is not None and taken_at < timezone.make_aware(
+        dt.datetime.combine(date_of_birth, dt.time.min)
+    ):
+        return (
+            f"{shown} is before the patient's birth ({date_of_birth:%Y-%m-%d}); "
+            "give the time the answers were given."
         )
-    born = patient.date_of_birth
-    if born is not None and taken_at < timezone.make_aware(dt.datetime.combine(born, dt.time.min)):
-        raise ValidationError(
-            {
-                "taken_at": [
-                    f"{shown} is before the patient's birth ({born:%Y-%m-%d}); "
-                    "give the time the answers were given."
-                ]
-            }
-        )
+    return None
+
+
+def check_taken_at(patient: Patient, taken_at: dt.datetime | None) -> dt.datetime:
+    """The time an assessment was answered: now when not given; refused (naming ``taken_at``) when it
+    is before the patient's birth or more than a few minutes in the future."""
+    if taken_at is None:
+        return timezone.now()
+    if timezone.is_naive(taken_at):
+        taken_at = timezone.make_aware(taken_at)
+    problem = taken_at_problem(patient.date_of_birth, taken_at)
+    if problem:
+        raise ValidationError({"taken_at": [problem]})
     return taken_at
 
 

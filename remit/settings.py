@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "remit.treatment",
     "remit.reports",
     "remit.fhir",
+    "remit.idempotency",
     "remit.web",
 ]
 
@@ -80,6 +81,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "remit.accounts.middleware.IdleTimeoutMiddleware",
     "remit.accounts.middleware.RequireMFAMiddleware",
+    "remit.idempotency.middleware.IdempotencyMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -244,3 +246,6 @@ REMIT_PORTAL_BASE_URL = envstr("REMIT_PORTAL_BASE_URL", "").rstrip("/")
 
 # Clinic outcome report (remit.reports): a rate over fewer courses than this says "too few to report".
 REMIT_REPORT_MIN_N = envint("REMIT_REPORT_MIN_N", 10, minimum=1, maximum=10000)
+
+# How long an API Idempotency-Key is remembered (the same key and body within it return the first answer).
+REMIT_IDEMPOTENCY_KEY_HOURS = envint("REMIT_IDEMPOTENCY_KEY_HOURS", 24, minimum=1, maximum=24 * 30)

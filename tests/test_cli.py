@@ -51,3 +51,16 @@ def test_django_commands_run_through_the_same_command():
     done = remit("help")
     assert done.returncode == 0
     assert "audit" in done.stdout
+
+
+def test_score_screen_and_outcomes_refuse_a_document_nested_thousands_deep_naming_the_depth_limit():
+    deep = '{"q1": ' + "[" * 5000 + "]" * 5000 + "}"
+    runs = [
+        remit("score", "phq9", "--answers", deep, "--json"),
+        remit("screen", "-", "--json", stdin=deep),
+        remit("outcomes", "-", "--json", stdin=deep),
+    ]
+    for done in runs:
+        assert done.returncode != 0
+        assert done.stdout == ""
+        assert "depth limit is 100" in done.stderr and "Traceback" not in done.stderr

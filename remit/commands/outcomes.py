@@ -25,6 +25,7 @@ import json
 import sys
 from typing import Any
 
+from remit import safejson
 from remit.core.outcomes import CourseOutcome, OutcomeInputError, evaluate_course
 
 _KEYS = {"instrument", "sessions", "assessments", "series_end", "retreatments"}
@@ -154,7 +155,9 @@ def main(argv: list[str]) -> int:
         except OSError as exc:
             raise OutcomeInputError("FILE", f"cannot read {args.file}: {exc.strerror}")
         try:
-            doc = json.loads(raw)
+            doc = safejson.loads(raw)
+        except safejson.TooDeep as exc:
+            raise OutcomeInputError("FILE", str(exc))
         except json.JSONDecodeError as exc:
             raise OutcomeInputError("FILE", f"not valid JSON (line {exc.lineno}, column {exc.colno})")
         outcome = evaluate_course(**parse_document(doc))

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from remit import safejson
 from remit.core.screening import IntakeError, ModalityResult, evaluate, parse_intake, to_dict
 from remit.core.screening.wording import (
     DECISION_WORDS,
@@ -49,7 +50,9 @@ def _read(file: str) -> Any:
     except (OSError, UnicodeDecodeError) as error:
         raise _BadInput(f"FILE: cannot read {file}: {error}")
     try:
-        return json.loads(text)
+        return safejson.loads(text)
+    except safejson.TooDeep as error:
+        raise _BadInput(f"FILE: {file}: {error}")
     except json.JSONDecodeError as error:
         raise _BadInput(f"FILE: {file} is not valid JSON: {error}")
 

@@ -17,7 +17,7 @@ from django.utils import timezone
 from remit.accounts.models import Clinic
 from remit.audit import actions as audit
 from remit.core.instruments import INSTRUMENTS
-from remit.fhir.models import ApiToken, ImportedInstrument, InstrumentWording
+from remit.fhir.models import ApiToken, ImportedInstrument, InstrumentWording, QuestionnaireAlias
 from remit.fhir.questionnaires import (
     InstrumentMatch,
     instrument_to_json,
@@ -43,6 +43,7 @@ class QuestionnaireImport:
     instrument_code: str
     match: InstrumentMatch | None = None
     stored_id: int | None = None
+    alias: QuestionnaireAlias | None = None
     wording_items: int = 0
     items: int = 0
     notes: list[str] = field(default_factory=list)
@@ -55,6 +56,9 @@ class QuestionnaireImport:
             "items": self.items,
             "wording_items": self.wording_items,
             "notes": self.notes,
+            "alias": None
+            if self.alias is None
+            else {"id": self.alias.pk, "url": self.alias.url, "version": self.alias.version or None},
         }
         if self.match is not None:
             summary.update(
@@ -90,13 +94,25 @@ def import_questionnaire(
         instrument = INSTRUMENTS[match.code]
         mapped = len(match.item_map)
         if not instrument.wording_licensed:
+            with transaction.atomic():
+                alias, alias_note = remember_alias(
+                    clinic=clinic,
+                    questionnaire=questionnaire,
+                    match=match,
+                    source=source,
+                    actor=actor,
+                    actor_label=actor_label,
+                )
             return QuestionnaireImport(
                 outcome="matched_builtin",
                 instrument_code=instrument.code,
                 match=match,
+                stored_id=alias.pk if alias else None,
+                alias=alias,
                 items=mapped,
                 notes=[
-                    f"{instrument.name} is built in and its wording ships with Remit; nothing was stored."
+                    f"{instrument.name} is built in and its wording ships with Remit; no wording was stored.",
+                    alias_note,
                 ],
             )
         if not licence_confirmed_by.strip():
@@ -111,6 +127,14 @@ def import_questionnaire(
                 f"the Questionnaire has no item text for {instrument.code}; nothing was stored"
             )
         with transaction.atomic():
+            alias, alias_note = remember_alias(
+                clinic=clinic,
+                questionnaire=questionnaire,
+                match=match,
+                source=source,
+                actor=actor,
+                actor_label=actor_label,
+            )
             row = InstrumentWording.objects.create(
                 clinic=clinic,
                 instrument_code=instrument.code,
@@ -131,7 +155,7 @@ def import_questionnaire(
                     "licence_confirmed_by": row.licence_confirmed_by,
                 },
             )
-        notes = []
+        notes = [alias_note]
         if match.unmapped_items:
             notes.append(f"no wording found for {', '.join(match.unmapped_items)}")
         return QuestionnaireImport(
@@ -139,6 +163,7 @@ def import_questionnaire(
             instrument_code=instrument.code,
             match=match,
             stored_id=row.pk,
+            alias=alias,
             items=mapped,
             wording_items=len(wording),
             notes=notes,
@@ -172,6 +197,72 @@ def import_questionnaire(
         notes=[
             f"scored items: {sum(1 for item in new.items if item.scored)}; total {new.total_min}-{new.total_max}"
         ],
+    )
+
+
+def remember_alias(
+    *,
+    clinic: Clinic,
+    questionnaire: dict[str, Any],
+    match: InstrumentMatch,
+    source: str,
+    actor: Any = None,
+    actor_label: str = ACTOR_LABEL,
+) -> tuple[QuestionnaireAlias | None, str]:
+    """Remember a Questionnaire that is a built-in instrument by its canonical URL and version, for one
+    clinic, so later responses naming only that URL are imported: (the alias or None, a note for people).
+
+    Call inside a transaction. A Questionnaire without a canonical URL has nothing to remember (None).
+    The same URL and version again with the same content is the alias already held (nothing written);
+    with other content it is refused (ImportRefused): a published version does not change.
+    """
+    name = INSTRUMENTS[match.code].name
+    raw_url = questionnaire.get("url")
+    url = str(raw_url or "").split("|", 1)[0].rstrip("/")
+    if not url:
+        return None, (
+            "The Questionnaire states no canonical URL, so there is nothing to remember: "
+            "responses to it are imported only with the Questionnaire in the same file."
+        )
+    if len(url) > 500:
+        raise ImportRefused("the Questionnaire's url is longer than 500 characters; nothing was stored")
+    version = str(questionnaire.get("version") or "").strip()[:100]
+    shown = f"{url} (version {version})" if version else url
+    held = QuestionnaireAlias.objects.filter(clinic=clinic, url=url, version=version).first()
+    if held is not None:
+        if held.instrument_code == match.code and held.questionnaire == questionnaire:
+            return held, f"{shown} was already known as {name} for {clinic.name}; nothing new was stored."
+        raise ImportRefused(
+            f"{shown} is already known for {clinic.name} with different content; a published version "
+            "does not change, so import the new content under a new version. Nothing was stored."
+        )
+    alias = QuestionnaireAlias.objects.create(
+        clinic=clinic,
+        url=url,
+        version=version,
+        instrument_code=match.code,
+        matched_by=match.matched_by,
+        questionnaire=questionnaire,
+        source=source[:500],
+        added_by_label=(actor.get_username() if actor is not None else actor_label)[:200],
+    )
+    audit.record(
+        audit.CREATE,
+        actor=actor,
+        actor_label=actor_label,
+        obj=alias,
+        clinic_id=clinic.pk,
+        detail={
+            "url": url,
+            "version": version,
+            "instrument": match.code,
+            "matched_by": match.matched_by,
+            "source": source[:500],
+        },
+    )
+    return alias, (
+        f"Remembered {shown} as {name} for {clinic.name}: responses naming it are imported "
+        "without the Questionnaire."
     )
 
 

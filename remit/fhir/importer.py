@@ -37,8 +37,12 @@ What is read:
   is only compared: a difference is REPORTED in the summary, never stored
   nor fatal. A response the patient already has (same instrument, same
   time) is matched, not stored again.
+  A Questionnaire the clinic imported earlier with ``remit instruments import``
+  (a partner's Questionnaire that is a built-in instrument, remembered by its
+  canonical URL and version: ``QuestionnaireAlias``) is found by that URL too, so
+  its responses need not carry it.
 - **Questionnaire** — used to read responses, not stored (``remit instruments
-  import`` stores instruments). Their structural problems are reported as
+  import`` stores instruments and aliases). Their structural problems are reported as
   warnings, not errors: Remit only reads their items, codes and ordinal
   values, which its own reader checks (the LHC-Forms PHQ-9 carries STU3-era
   extension values that R4B refuses).
@@ -68,13 +72,15 @@ from django.utils import timezone
 from fhir.resources.R4B import get_fhir_model_class
 from pydantic import ValidationError as PydanticError
 
+from remit import safejson
 from remit.accounts.models import Clinic
 from remit.audit import actions as audit
 from remit.core.instruments import INSTRUMENTS
 from remit.fhir.mapping import instrument_questionnaire, questionnaire_for_canonical
 from remit.fhir.mapping.systems import ICD10CM, US_CORE_BIRTHSEX, mrn_system
+from remit.fhir.models import QuestionnaireAlias
 from remit.fhir.questionnaires import QuestionnaireError, score_response
-from remit.measures.actions import record_assessment
+from remit.measures.actions import record_assessment, taken_at_problem
 from remit.measures.models import Assessment
 from remit.patients.actions import add_diagnosis, create_patient
 from remit.patients.models import Diagnosis, Patient, validate_date_of_birth, validate_icd10cm
@@ -191,7 +197,10 @@ def _ndjson_sources(path: Path, report: Report) -> Iterator[Source]:
                 continue
             where = f"{path.name} line {number}"
             try:
-                resource = json.loads(line)
+                resource = safejson.loads(line)
+            except safejson.TooDeep as error:
+                report.error(where, path.name, str(error), code="too-costly")
+                continue
             except json.JSONDecodeError as error:
                 report.error(where, path.name, f"not JSON ({error.msg})", code="structure")
                 continue
@@ -250,7 +259,10 @@ def read_sources(path: str | Path, report: Report) -> list[Source]:
     if path.suffix == ".ndjson":
         return list(_ndjson_sources(path, report))
     try:
-        document = json.loads(path.read_text(encoding="utf-8"))
+        document = safejson.loads(path.read_text(encoding="utf-8"))
+    except safejson.TooDeep as error:
+        report.error(path.name, path.name, str(error), code="too-costly")
+        return []
     except (json.JSONDecodeError, UnicodeDecodeError) as error:
         report.error(path.name, path.name, f"not a JSON file ({error})", code="structure")
         return []
@@ -355,6 +367,13 @@ class PatientPlan:
     existing: Patient | None = None
     values: JSON = field(default_factory=dict)
     stored: Patient | None = None
+
+    @property
+    def date_of_birth(self) -> dt.date | None:
+        if self.existing is not None:
+            return self.existing.date_of_birth
+        born = self.values.get("date_of_birth")
+        return born if isinstance(born, dt.date) else None
 
     @property
     def sex(self) -> str:
@@ -758,25 +777,31 @@ class Importer:
                 "names no Questionnaire, so Remit cannot tell which instrument it is",
             )
             return None
-        bare = canonical.split("|", 1)[0].rstrip("/")
-        if bare not in self._canonical_cache:
-            self._canonical_cache[bare] = self._find_questionnaire(bare)
-        found = self._canonical_cache[bare]
+        bare, _, version = canonical.partition("|")
+        bare = bare.rstrip("/")
+        key = f"{bare}|{version}"
+        if key not in self._canonical_cache:
+            self._canonical_cache[key] = self._find_questionnaire(bare, version)
+        found = self._canonical_cache[key]
         if found is None:
             self.report.error(
                 source.label,
                 source.path("questionnaire"),
-                f"{canonical!r} is neither in this import nor one of Remit's Questionnaires; "
-                "include the Questionnaire",
+                f"{canonical!r} is neither in this import, nor a Questionnaire this clinic imported "
+                "(remit instruments import), nor one of Remit's Questionnaires; include the Questionnaire",
                 code="not-found",
             )
         return found
 
-    def _find_questionnaire(self, bare: str) -> JSON | None:
+    def _find_questionnaire(self, bare: str, version: str = "") -> JSON | None:
         for q in self.questionnaires:
             url = str(q.resource.get("url") or "").split("|", 1)[0].rstrip("/")
             if bare in (url, q.full_url) or bare in q.keys() or (url and bare == url):
                 return q.resource
+        alias = QuestionnaireAlias.find(self.clinic, f"{bare}|{version}" if version else bare)
+        if alias is not None:
+            self.used["Questionnaire (imported earlier)"] += 1
+            return dict(alias.questionnaire)
         builtin = questionnaire_for_canonical(bare)
         if builtin is not None:
             return builtin
@@ -825,7 +850,14 @@ class Importer:
             message = error.message if where != "questionnaire" else f"its Questionnaire: {error}"
             self.report.error(source.label, source.path(where), message, code="invalid")
             return
+        if not any(value is not None for value in scored.read.answers.values()):
+            self.report.error(source.label, source.path("item"), "no item is answered")
+            return
         if patient is None or taken_at is None:
+            return
+        problem = taken_at_problem(patient.date_of_birth, taken_at)
+        if problem:
+            self.report.error(source.label, source.path("authored"), problem)
             return
         instrument = scored.read.instrument
         plan = ResponsePlan(

@@ -67,6 +67,52 @@ class ImportedInstrument(models.Model):
         return instrument_from_json(definition)
 
 
+class QuestionnaireAlias(models.Model):
+    """A partner's Questionnaire (its canonical URL and version) that is a built-in instrument, per clinic.
+
+    ``remit instruments import`` remembers it, so a later QuestionnaireResponse that names only the
+    canonical URL is read with this Questionnaire (kept whole in ``questionnaire``: its item codes and
+    answer codes map the answers) and scored as ``instrument_code``. Never edited or deleted; one row per
+    clinic, URL and version (a blank version is a Questionnaire that states none).
+    """
+
+    clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="questionnaire_aliases")
+    url = models.CharField(max_length=500, help_text="The Questionnaire's canonical URL, without |version")
+    version = models.CharField(max_length=100, blank=True)
+    instrument_code = models.CharField(max_length=40)
+    matched_by = models.CharField(max_length=20, help_text="How the Questionnaire matched the instrument")
+    questionnaire = models.JSONField(help_text="The Questionnaire as imported")
+    source = models.CharField(max_length=500, help_text="The file it came from")
+    added_by_label = models.CharField(max_length=200, blank=True)
+    added_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["url", "-added_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["clinic", "url", "version"], name="unique_questionnaire_alias_per_clinic"
+            )
+        ]
+
+    def __str__(self) -> str:
+        version = f"|{self.version}" if self.version else ""
+        return f"{self.url}{version} = {self.instrument_code} ({self.clinic_id})"
+
+    @classmethod
+    def find(cls, clinic: Clinic | int, canonical: str) -> QuestionnaireAlias | None:
+        """The clinic's alias for a canonical reference (``url`` or ``url|version``), or None.
+
+        With a version, only that version; without one, the latest added (FHIR: an unversioned
+        canonical means the current version).
+        """
+        clinic_id = getattr(clinic, "pk", clinic)
+        url, _, version = canonical.partition("|")
+        rows = cls.objects.filter(clinic_id=clinic_id, url=url.rstrip("/"))
+        if version:
+            rows = rows.filter(version=version)
+        return rows.order_by("-added_at", "-id").first()
+
+
 class ApiTokenQuerySet(models.QuerySet["ApiToken"]):
     def active(self) -> ApiTokenQuerySet:
         return self.filter(revoked_at__isnull=True)

@@ -1,4 +1,5 @@
-"""The FHIR API token page (``fhir:tokens``): a clinic administrator issues and revokes tokens.
+"""The Integrations page (``fhir:tokens``): a clinic administrator issues and revokes API tokens, and sees
+the partners' Questionnaires the clinic imported as built-in instruments (``QuestionnaireAlias``).
 
 Tokens are shown once, on the page that answers the POST that made them (never stored, never
 put in the session), and listed afterwards by name and prefix only.
@@ -14,9 +15,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from remit.accounts.decorators import recent_auth_required, staff_required
 from remit.accounts.models import Clinic
+from remit.core.instruments import INSTRUMENTS
 from remit.fhir import actions
 from remit.fhir.forms import TokenForm
-from remit.fhir.models import ApiToken
+from remit.fhir.models import ApiToken, QuestionnaireAlias
 
 LISTED = 200
 
@@ -51,9 +53,18 @@ def tokens(request: HttpRequest) -> HttpResponse:
     rows = list(
         ApiToken.objects.filter(clinic_id__in=clinic_ids).select_related("clinic", "created_by")[:LISTED]
     )
+    aliases = list(
+        QuestionnaireAlias.objects.filter(clinic_id__in=clinic_ids)
+        .select_related("clinic")
+        .order_by("clinic__name", "url", "version", "id")[:LISTED]
+    )
+    for alias in aliases:
+        instrument = INSTRUMENTS.get(alias.instrument_code)
+        alias.instrument_name = instrument.name if instrument else alias.instrument_code  # type: ignore[attr-defined]
     context = {
         "form": form,
         "tokens": rows,
+        "aliases": aliases,
         "created": created[0] if created else None,
         "raw_token": created[1] if created else None,
         "fhir_base": request.build_absolute_uri("/fhir/r4/"),

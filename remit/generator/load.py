@@ -598,7 +598,9 @@ def _measures(
                 taken = _taken_at(a.day, a.minute_of_day)
             scored = score(a.instrument, a.answer_dict)
             if "suicidal_ideation" in scored.flags:  # the plan draws these only in the recent weeks
-                safety.append((pid, a, taken))
+                # record_assessment refuses an answer time in the future: one planned for later today
+                # is taken as answered by now.
+                safety.append((pid, a, min(taken, anchor)))
                 continue
             clinician = a.respondent == Assessment.CLINICIAN
             rows.append(

@@ -160,6 +160,45 @@ def _alerts_for(assessment: Assessment, result: ScoreResult) -> list[dict[str, A
     return raised
 
 
+# How far ahead of the server's clock an answer time may be (devices' clocks drift by a little).
+TAKEN_AT_CLOCK_SKEW = dt.timedelta(minutes=5)
+
+
+def answer_clock() -> dt.datetime:
+    """The time answer times are checked against (tests that pretend it is another day patch this)."""
+    return timezone.now()
+
+
+def taken_at_problem(date_of_birth: dt.date | None, taken_at: dt.datetime) -> str | None:
+    """Why an answer time cannot be right (before the birth, or more than a few minutes ahead), or None."""
+    if timezone.is_naive(taken_at):
+        taken_at = timezone.make_aware(taken_at)
+    shown = taken_at.isoformat(timespec="minutes")
+    if taken_at > answer_clock() + TAKEN_AT_CLOCK_SKEW:
+        return f"{shown} is in the future; give the time the answers were given."
+    if date_of_birth is not None and taken_at < timezone.make_aware(
+        dt.datetime.combine(date_of_birth, dt.time.min)
+    ):
+        return (
+            f"{shown} is before the patient's birth ({date_of_birth:%Y-%m-%d}); "
+            "give the time the answers were given."
+        )
+    return None
+
+
+def check_taken_at(patient: Patient, taken_at: dt.datetime | None) -> dt.datetime:
+    """The time an assessment was answered: now when not given; refused (naming ``taken_at``) when it
+    is before the patient's birth or more than a few minutes in the future."""
+    if taken_at is None:
+        return timezone.now()
+    if timezone.is_naive(taken_at):
+        taken_at = timezone.make_aware(taken_at)
+    problem = taken_at_problem(patient.date_of_birth, taken_at)
+    if problem:
+        raise ValidationError({"taken_at": [problem]})
+    return taken_at
+
+
 def record_assessment(
     *,
     patient: Patient,
@@ -188,6 +227,9 @@ def record_assessment(
         raise answer_error(instrument, error) from None
     if patient.is_voided:
         raise ValidationError(VOIDED_PATIENT)
+    if not any(value is not None for value in result.answers.values()):
+        raise ValidationError({"answers": ["No item is answered: an assessment needs at least one answer."]})
+    taken_at = check_taken_at(patient, taken_at)
     session_type, session_id = _session_fields(session)
 
     from remit.alerts.actions import raise_alert  # the alerts app is built beside this one
@@ -210,7 +252,7 @@ def record_assessment(
             session_id=session_id,
             request=measurement_request,
             portal_link=portal_link,
-            taken_at=taken_at or timezone.now(),
+            taken_at=taken_at,
             sex=sex or "",
         )
         detail = {

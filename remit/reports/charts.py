@@ -1,4 +1,4 @@
-"""The report's charts, drawn with matplotlib (Agg): SVG for the page, the same figures in the PDF.
+"""The report's charts, drawn with matplotlib through ``remit.plotting`` (no text parsed as markup): SVG for the page, the same figures in the PDF.
 
 Plain on purpose: labelled axes, n on every chart, no grid clutter, no 3-D, two
 colours. Below the minimum n a chart says "too few to report" instead of
@@ -10,34 +10,17 @@ from __future__ import annotations
 import io
 from collections.abc import Callable
 
-import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
-
-from remit.core.analytics import TOO_FEW  # noqa: E402
-from remit.reports.report import OutcomeReport  # noqa: E402
+from remit.core.analytics import TOO_FEW
+from remit.plotting import Figure, figure
+from remit.reports.report import OutcomeReport
 
 RESPONSE = "#1f5fa8"
 REMISSION = "#2e7d32"
 GREY = "#5b6672"
 
-plt.rcParams.update(
-    {
-        "font.family": "DejaVu Sans",
-        "font.size": 10,
-        "axes.spines.top": False,
-        "axes.spines.right": False,
-        "svg.fonttype": "none",
-        "pdf.fonttype": 42,
-        "svg.hashsalt": "remit",
-    }
-)
-
 
 def _figure(title: str) -> tuple[Figure, object]:
-    fig = Figure(figsize=(7.0, 4.2), dpi=100)
+    fig = figure(figsize=(7.0, 4.2), dpi=100)
     ax = fig.add_subplot(1, 1, 1)
     ax.set_title(title, loc="left", fontsize=11, fontweight="bold")
     return fig, ax
@@ -139,7 +122,7 @@ def dissociation(report: OutcomeReport) -> Figure:
 
 
 def strata(report: OutcomeReport) -> Figure:
-    fig = Figure(figsize=(7.0, 4.6), dpi=100)
+    fig = figure(figsize=(7.0, 4.6), dpi=100)
     groups = (
         ("By baseline severity", dict(report.by_band_display)),
         ("By failed adequate trials", report.by_failed_trials),

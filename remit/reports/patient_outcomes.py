@@ -291,18 +291,15 @@ def point_rows(outcome: CourseOutcome) -> list[dict[str, Any]]:
     return rows
 
 
-# --- charts (matplotlib, no Django) ---------------------------------------------------------------
+# --- charts (matplotlib through remit.plotting, no Django) ---------------------------------------------------------------
 
 
 def trajectory_figure(view: CourseView, settings: OutcomeSettings) -> Any:
     """The primary instrument's totals over the course, with baseline, response and remission lines."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    from matplotlib.figure import Figure
+    from remit.plotting import figure
 
     outcome = view.outcome
-    fig = Figure(figsize=(6.4, 2.8))
+    fig = figure(figsize=(6.4, 2.8))
     ax = fig.add_subplot()
     if outcome is None:
         ax.text(0.5, 0.5, "No depression scores", ha="center", va="center", transform=ax.transAxes)
@@ -342,12 +339,9 @@ def trajectory_figure(view: CourseView, settings: OutcomeSettings) -> Any:
 
 def dose_figure(doses: list[tuple[dt.date, float]], induction_mg_per_kg: float | None, title: str) -> Any:
     """Maintenance mg/kg by date, the induction dose, and the days between boosters."""
-    import matplotlib
+    from remit.plotting import figure
 
-    matplotlib.use("Agg")
-    from matplotlib.figure import Figure
-
-    fig = Figure(figsize=(6.4, 2.6))
+    fig = figure(figsize=(6.4, 2.6))
     ax = fig.add_subplot()
     dates = [d for d, _ in doses]
     values = [v for _, v in doses]

@@ -5,9 +5,8 @@ from __future__ import annotations
 import io
 
 from django.utils import timezone
-from matplotlib.backends.backend_pdf import PdfPages
-from matplotlib.figure import Figure
 
+from remit.plotting import Figure, PdfPages, figure
 from remit.reports import charts
 from remit.reports.report import OutcomeReport
 
@@ -18,7 +17,7 @@ PAGE_COUNT = 2 + len(charts.CHARTS)
 
 def _text_page(lines: list[tuple[str, float, str]]) -> Figure:
     """A portrait page of text: (text, font size, weight) from the top."""
-    fig = Figure(figsize=(8.27, 11.69))
+    fig = figure(figsize=(8.27, 11.69))
     y = 0.95
     for text, size, weight in lines:
         fig.text(0.07, y, text, fontsize=size, fontweight=weight, va="top", family="DejaVu Sans")

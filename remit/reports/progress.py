@@ -42,10 +42,10 @@ class _Page:
         self.pages = 0
 
     def _new(self) -> None:
-        from matplotlib.figure import Figure
+        from remit.plotting import figure
 
         self.flush()
-        self.fig = Figure(figsize=A4)
+        self.fig = figure(figsize=A4)
         self.y = 0.95
         self.pages += 1
 
@@ -81,10 +81,10 @@ class _Page:
         buffer = io.BytesIO()
         chart.savefig(buffer, format="png", dpi=200)
         buffer.seek(0)
-        import matplotlib.image as mpimg
+        from remit.plotting import imread
 
         ax = self.fig.add_axes((0.07, self.y - height, 0.86, height))
-        ax.imshow(mpimg.imread(buffer))
+        ax.imshow(imread(buffer))
         ax.set_axis_off()
         self.y -= height + 0.015
 
@@ -197,10 +197,7 @@ def progress_content(patient: Patient) -> list[Item]:
 
 
 def progress_report(patient: Patient) -> bytes:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    from matplotlib.backends.backend_pdf import PdfPages
+    from remit.plotting import PdfPages
 
     items = progress_content(patient)
     buffer = io.BytesIO()

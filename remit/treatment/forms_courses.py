@@ -9,6 +9,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
+from remit import safejson
 from remit.accounts.models import User
 from remit.treatment.actions_courses import DEFAULT_CLINIC_DAYS, CoursePlan
 from remit.treatment.models import MODALITIES, Protocol
@@ -195,7 +196,9 @@ class ProtocolEditForm(forms.Form):
 
     def clean_definition(self) -> dict[str, Any]:
         try:
-            data = json.loads(self.cleaned_data["definition"])
+            data = safejson.loads(self.cleaned_data["definition"])
+        except safejson.TooDeep as error:
+            raise forms.ValidationError(f"{str(error)[0].upper()}{str(error)[1:]}.") from None
         except json.JSONDecodeError as error:
             raise forms.ValidationError(f"Not valid JSON: {error.msg} (line {error.lineno}).") from None
         if not isinstance(data, dict):

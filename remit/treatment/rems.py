@@ -225,9 +225,7 @@ def build_form_data(session: Session, *, signer: Any) -> dict[str, str]:
 
 def pdf_pages(form: RemsMonitoringForm) -> list[Any]:
     """The form as A4 matplotlib figures: a plain, legible two-column table of label and answer."""
-    import matplotlib
-    from matplotlib.figure import Figure
-    from matplotlib.lines import Line2D
+    from remit.plotting import Line2D, figure
 
     lines: list[tuple[str, str, bool]] = []
     for key, label in FIELDS:
@@ -242,13 +240,12 @@ def pdf_pages(form: RemsMonitoringForm) -> list[Any]:
                     i == 0,
                 )
             )
-    matplotlib.rcParams["pdf.fonttype"] = 42  # embed TrueType: the text stays selectable
     per_page = 50
     figures = []
     for page_start in range(0, len(lines), per_page):
-        figure = Figure(figsize=(8.27, 11.69))
-        figure.text(0.06, 0.955, "Spravato REMS Patient Monitoring Form", fontsize=15, weight="bold")
-        figure.text(
+        page = figure(figsize=(8.27, 11.69))
+        page.text(0.06, 0.955, "Spravato REMS Patient Monitoring Form", fontsize=15, weight="bold")
+        page.text(
             0.06,
             0.93,
             f"Remit session id {form.session_id} · signed {form.created_at:%Y-%m-%d} · submit by "
@@ -259,22 +256,22 @@ def pdf_pages(form: RemsMonitoringForm) -> list[Any]:
         y = 0.895
         for label, value, first in lines[page_start : page_start + per_page]:
             if first:
-                figure.add_artist(Line2D([0.06, 0.94], [y + 0.013, y + 0.013], lw=0.4, color="#bbbbbb"))
-            figure.text(0.06, y, label, fontsize=9.5, color="#222222")
-            figure.text(0.52, y, value, fontsize=9.5, weight="bold" if first else "normal")
+                page.add_artist(Line2D([0.06, 0.94], [y + 0.013, y + 0.013], lw=0.4, color="#bbbbbb"))
+            page.text(0.06, y, label, fontsize=9.5, color="#222222")
+            page.text(0.52, y, value, fontsize=9.5, weight="bold" if first else "normal")
             y -= 0.017
-        figures.append(figure)
+        figures.append(page)
     return figures
 
 
 def pdf_bytes(form: RemsMonitoringForm) -> bytes:
     """The form as a PDF (matplotlib's PDF backend: no network, no extra fonts)."""
-    from matplotlib.backends.backend_pdf import PdfPages
+    from remit.plotting import PdfPages
 
     buffer = io.BytesIO()
     with PdfPages(buffer, metadata={"Title": f"Spravato REMS Patient Monitoring Form {form.pk}"}) as pdf:
-        for figure in pdf_pages(form):
-            pdf.savefig(figure)
+        for page in pdf_pages(form):
+            pdf.savefig(page)
     return buffer.getvalue()
 
 

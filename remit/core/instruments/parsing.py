@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 
+from remit import safejson
 from remit.core.instruments.engine import check_answers
 from remit.core.instruments.errors import AnswerError
 from remit.core.instruments.model import Instrument, Item
@@ -25,7 +26,9 @@ def parse_answers(instrument: Instrument, text: str) -> dict[str, int | None]:
 
 def _parse_json(instrument: Instrument, text: str) -> dict[str, object]:
     try:
-        document = json.loads(text)
+        document = safejson.loads(text)
+    except safejson.TooDeep as error:
+        raise AnswerError(None, f"{instrument.code} answers: {error}") from None
     except json.JSONDecodeError as error:
         raise AnswerError(None, f"{instrument.code} answers: not valid JSON ({error.msg})") from None
     if not isinstance(document, dict):

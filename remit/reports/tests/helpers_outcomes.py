@@ -25,6 +25,13 @@ def at_noon(d: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(d, dt.time(12, 0)))
 
 
+def answered_on(d: dt.date, hour: int = 10) -> dt.datetime:
+    """``hour`` o'clock on ``d``, or a minute ago when that is still to come today (an answer time may not
+    be in the future)."""
+    moment = timezone.make_aware(dt.datetime.combine(d, dt.time(hour, 0)))
+    return min(moment, timezone.now() - dt.timedelta(minutes=1))
+
+
 def protocol(clinic: Any, code: str) -> Protocol:
     ensure_protocols(clinic)
     return Protocol.objects.get(clinic=clinic, code=code, is_active=True)
@@ -104,7 +111,7 @@ def phq9(world: Any, patient: Any, d: dt.date, total: int, *, signal: bool = Fal
             answers=phq9_answers(total),
             respondent=Assessment.CLINICIAN,
             actor=world.users["nurse"],
-            taken_at=at_noon(d) - dt.timedelta(hours=2),
+            taken_at=answered_on(d, 10),
         )
     rows = Assessment.objects.bulk_create(
         [
@@ -141,5 +148,5 @@ def dast10(world: Any, patient: Any, d: dt.date, yes: int) -> Assessment:
         answers=answers,
         respondent=Assessment.CLINICIAN,
         actor=world.users["nurse"],
-        taken_at=at_noon(d),
+        taken_at=answered_on(d, 12),
     )

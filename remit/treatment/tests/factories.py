@@ -44,11 +44,14 @@ class Clock:
 
 @pytest.fixture
 def clock(monkeypatch: Any) -> Clock:
-    """Charting's clock, starting at START; tests move it with ``clock.advance(minutes=...)``."""
+    """Charting's clock (and the one answer times are checked against), starting at START; tests move it
+    with ``clock.advance(minutes=...)``."""
+    from remit.measures import actions as measures_actions
     from remit.treatment import charting
 
     value = Clock(timezone.make_aware(START))
     monkeypatch.setattr(charting, "now", value)
+    monkeypatch.setattr(measures_actions, "answer_clock", value)
     return value
 
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from remit import safejson
 from remit.accounts.models import Clinic
 from remit.fhir.actions import ImportRefused, import_questionnaire
 from remit.fhir.questionnaires import QuestionnaireError
@@ -17,7 +18,8 @@ class Command(BaseCommand):
     help = (
         "Instrument tools. `remit instruments import FILE --clinic SLUG` reads a FHIR Questionnaire: one "
         "matching a built-in instrument attaches its wording (licensed instruments need "
-        "--licence-confirmed-by); any other sum-scored Questionnaire becomes a new instrument."
+        "--licence-confirmed-by) and is remembered by its canonical URL, so later responses naming it "
+        "import on their own; any other sum-scored Questionnaire becomes a new instrument."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -34,9 +36,11 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         path = Path(options["file"])
         try:
-            questionnaire = json.loads(path.read_text(encoding="utf-8"))
+            questionnaire = safejson.loads(path.read_text(encoding="utf-8"))
         except OSError as error:
             raise CommandError(f"{path}: cannot read it ({error.strerror or error})") from None
+        except safejson.TooDeep as error:
+            raise CommandError(f"{path}: {error}") from None
         except (json.JSONDecodeError, UnicodeDecodeError) as error:
             raise CommandError(f"{path}: not a JSON file ({error})") from None
         clinic = Clinic.objects.filter(slug=options["clinic"]).first()

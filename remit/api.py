@@ -1,7 +1,7 @@
 """The JSON API under /api/v1/ (django-ninja); each app adds its router here.
 
 Staff use it with their signed-in session (django_auth checks CSRF); OpenAPI at
-/api/v1/openapi.json. Request bodies are read with ``remit.safejson``: a body
+/api/v1/openapi.json. Request bodies are read with ``remit.core.safejson``: a body
 nested deeper than its limit is a 400 naming the limit, never a crash. A
 creating call (POST) honours an ``Idempotency-Key`` header
 (``remit.idempotency``).
@@ -17,7 +17,7 @@ from ninja.errors import HttpError
 from ninja.parser import Parser
 from ninja.security import django_auth
 
-from remit import safejson
+from remit.core import safejson
 
 
 class SafeJsonParser(Parser):

@@ -62,3 +62,14 @@ def test_every_emitter_in_the_table_emits_its_event():
                 "_add(" in body.group(0) and f"events.{constant[name]}" in source
             )
             assert emits, f"{emitter} does not emit {name}"
+
+
+def test_the_core_contract_forbids_every_package_outside_the_core():
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["importlinter"]
+    (forbidden,) = [c["forbidden_modules"] for c in config["contracts"] if c["type"] == "forbidden"]
+    packages = {
+        f"remit.{p.stem if p.is_file() else p.name}"
+        for p in (ROOT / "remit").iterdir()
+        if (p.is_dir() and (p / "__init__.py").exists()) or (p.suffix == ".py" and p.name != "__init__.py")
+    }
+    assert packages - set(forbidden) - {"remit.core", "remit.env"} == set()

@@ -25,7 +25,7 @@ import json
 import sys
 from typing import Any
 
-from remit import safejson
+from remit.core import safejson
 from remit.core.outcomes import CourseOutcome, OutcomeInputError, evaluate_course
 
 _KEYS = {"instrument", "sessions", "assessments", "series_end", "retreatments"}

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from remit import safejson
+from remit.core import safejson
 from remit.core.screening import IntakeError, ModalityResult, evaluate, parse_intake, to_dict
 from remit.core.screening.wording import (
     DECISION_WORDS,

@@ -72,9 +72,9 @@ from django.utils import timezone
 from fhir.resources.R4B import get_fhir_model_class
 from pydantic import ValidationError as PydanticError
 
-from remit import safejson
 from remit.accounts.models import Clinic
 from remit.audit import actions as audit
+from remit.core import safejson
 from remit.core.instruments import INSTRUMENTS
 from remit.fhir.mapping import instrument_questionnaire, questionnaire_for_canonical
 from remit.fhir.mapping.systems import ICD10CM, US_CORE_BIRTHSEX, mrn_system

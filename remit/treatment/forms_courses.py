@@ -9,8 +9,8 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
-from remit import safejson
 from remit.accounts.models import User
+from remit.core import safejson
 from remit.treatment.actions_courses import DEFAULT_CLINIC_DAYS, CoursePlan
 from remit.treatment.models import MODALITIES, Protocol
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 
-from remit import safejson
+from remit.core import safejson
 from remit.core.instruments.engine import check_answers
 from remit.core.instruments.errors import AnswerError
 from remit.core.instruments.model import Instrument, Item

@@ -62,7 +62,7 @@ def test_a_questionnaire_nested_thousands_deep_is_refused_by_instruments_import_
 
 
 def test_a_document_exactly_at_the_limit_is_read():
-    from remit import safejson
+    from remit.core import safejson
 
     document = safejson.loads("[" * 100 + "]" * 100)
     depth = 0

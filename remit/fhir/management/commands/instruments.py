@@ -8,8 +8,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from remit import safejson
 from remit.accounts.models import Clinic
+from remit.core import safejson
 from remit.fhir.actions import ImportRefused, import_questionnaire
 from remit.fhir.questionnaires import QuestionnaireError
 

@@ -28,7 +28,8 @@ from django.utils import timezone
 from remit.audit import actions as audit
 from remit.core.instruments import AnswerError, ScoreResult, UnknownInstrument, get_instrument, score
 from remit.core.measurement_schedule import KIND_PRIORITY, MeasurementDue
-from remit.measures.models import Assessment, MeasurementRequest, PortalLink
+from remit.measures import dedupe
+from remit.measures.models import Assessment, MeasurementItem, MeasurementRequest, PortalLink
 from remit.patients.models import Patient
 
 PORTAL_LABEL = "patient portal"
@@ -297,6 +298,24 @@ def check_portal_instruments(codes: Sequence[str]) -> list[str]:
     return seen
 
 
+def _instrument_names(codes: Iterable[str]) -> str:
+    return ", ".join(get_instrument(code).name for code in codes)
+
+
+def _add_items(measurement: MeasurementRequest, codes: Sequence[str]) -> None:
+    MeasurementItem.objects.bulk_create(
+        [
+            MeasurementItem(
+                request=measurement,
+                patient_id=measurement.patient_id,
+                instrument=code,
+                due_date=measurement.due_date,
+            )
+            for code in codes
+        ]
+    )
+
+
 def create_request(
     *,
     patient: Patient,
@@ -313,16 +332,113 @@ def create_request(
     session_id: str = "",
     session_number: int | None = None,
 ) -> MeasurementRequest:
+    """Ask the patient ``instruments`` on ``due_date`` — each instrument at most once that day.
+
+    An instrument the patient is already asked that day (by any course or
+    person, ``remit.measures.dedupe``) is dropped.  What remains joins the
+    day's visit not sent yet, if there is one, so the patient gets one text;
+    otherwise it is a new request.  When every instrument is already asked,
+    the open request asking them is returned (nothing is written); if that
+    day's questionnaire is already closed, the call is refused, naming it.
+    """
+    measurement, _changed = request_questionnaires(
+        patient=patient,
+        instruments=instruments,
+        due_date=due_date,
+        window_days=window_days,
+        reason=reason,
+        kind=kind,
+        actor=actor,
+        request=request,
+        course_type=course_type,
+        course_id=course_id,
+        session_type=session_type,
+        session_id=session_id,
+        session_number=session_number,
+    )
+    return measurement
+
+
+def request_questionnaires(
+    *,
+    patient: Patient,
+    instruments: Sequence[str],
+    due_date: dt.date | None = None,
+    window_days: int = 0,
+    reason: str = "",
+    kind: str = "one_off",
+    actor: Any = None,
+    request: Any = None,
+    course_type: str = "",
+    course_id: str = "",
+    session_type: str = "",
+    session_id: str = "",
+    session_number: int | None = None,
+) -> tuple[MeasurementRequest, bool]:
+    """``create_request``, also saying whether anything was written (False: all already asked)."""
     codes = check_portal_instruments(instruments)
     if patient.is_voided:
         raise ValidationError(VOIDED_PATIENT)
     if isinstance(window_days, bool) or not isinstance(window_days, int) or window_days < 0:
         raise ValidationError({"window_days": ["Must be a whole number of days from 0."]})
     due = due_date or timezone.localdate()
+    actor_label = "" if actor is not None or request is not None else WORKER_LABEL
     with transaction.atomic():
+        # One writer per patient at a time; the constraint on items is the backstop.
+        Patient.objects.select_for_update().filter(pk=patient.pk).first()
+        asked = dedupe.already_asked(patient.pk, due, codes)
+        remaining = [code for code in codes if code not in asked]
+        if not remaining:
+            holders = list(dict.fromkeys(item.request for item in asked.values()))
+            open_holders = [m for m in holders if m.is_open]
+            if len(open_holders) == len(holders) == 1:
+                return holders[0], False
+            closed = [m for m in holders if not m.is_open]
+            what = "; ".join(
+                f"{_instrument_names(c for c in codes if asked[c].request_id == m.pk)} "
+                f"({m.get_status_display().lower()})"
+                for m in (closed or holders)
+            )
+            raise ValidationError(
+                {
+                    "instruments": [
+                        f"Already asked of this patient for {due:%Y-%m-%d}: {what}. "
+                        "A questionnaire is asked at most once a day."
+                    ]
+                }
+            )
+        unsent = (
+            MeasurementRequest.objects.select_for_update()
+            .filter(patient=patient, due_date=due, status=MeasurementRequest.PENDING)
+            .order_by("id")
+            .first()
+        )
+        if unsent is not None:
+            unsent.instruments = [*unsent.instruments, *remaining]
+            unsent.window_days = min(unsent.window_days, window_days)
+            unsent.closes_at = closes_at_for(due, unsent.window_days)
+            if reason and reason not in unsent.reason:
+                unsent.reason = (f"{unsent.reason}; {reason}" if unsent.reason else reason)[:300]
+            unsent.save(update_fields=["instruments", "window_days", "closes_at", "reason"])
+            _add_items(unsent, remaining)
+            audit.record(
+                audit.UPDATE,
+                actor=actor,
+                actor_label=actor_label,
+                request=request,
+                obj=unsent,
+                patient=patient,
+                detail={
+                    "added_instruments": remaining,
+                    "already_asked": [c for c in codes if c in asked],
+                    "kind": kind,
+                    "course_id": str(course_id),
+                },
+            )
+            return unsent, True
         measurement = MeasurementRequest.objects.create(
             patient=patient,
-            instruments=codes,
+            instruments=remaining,
             due_date=due,
             window_days=window_days,
             closes_at=closes_at_for(due, window_days),
@@ -335,16 +451,20 @@ def create_request(
             session_id=str(session_id),
             session_number=session_number,
         )
+        _add_items(measurement, remaining)
+        detail: dict[str, Any] = {"instruments": remaining, "due_date": due.isoformat(), "kind": kind}
+        if asked:
+            detail["already_asked"] = [c for c in codes if c in asked]
         audit.record(
             audit.CREATE,
             actor=actor,
-            actor_label="" if actor is not None or request is not None else WORKER_LABEL,
+            actor_label=actor_label,
             request=request,
             obj=measurement,
             patient=patient,
-            detail={"instruments": codes, "due_date": due.isoformat(), "kind": kind},
+            detail=detail,
         )
-    return measurement
+    return measurement, True
 
 
 def schedule_for_course(
@@ -359,8 +479,11 @@ def schedule_for_course(
     """Turn the core schedule's items into requests: one visit per day, instruments bundled.
 
     The tightest window and the highest-priority kind of the day win; every
-    reason is kept.  Days that already have a request for this course are left
-    alone, so calling it again after a course changes adds only the new days.
+    reason is kept.  An instrument the patient is already asked that day, by
+    this course or any other, is not asked again (``create_request``), so
+    calling it again after a course changes adds only what is new, and an
+    induction's last days and its maintenance course's first days, or two
+    courses at once, never text the patient twice for one questionnaire.
     Clinician-rated instruments in the schedule are ignored (they are rated at
     the session, not sent).
     """
@@ -372,19 +495,10 @@ def schedule_for_course(
         by_day.setdefault(due.due_date, []).append(due)
     created: list[MeasurementRequest] = []
     with transaction.atomic():
-        taken = set(
-            MeasurementRequest.objects.filter(
-                patient=patient, course_type=course_type, course_id=str(course_id), due_date__in=list(by_day)
-            )
-            .exclude(status=MeasurementRequest.CANCELLED)
-            .values_list("due_date", flat=True)
-        )
         for day in sorted(by_day):
-            if day in taken:
-                continue
             items = sorted(by_day[day], key=lambda d: (rank[d.kind], d.instrument_code))
-            created.append(
-                create_request(
+            try:
+                measurement, changed = request_questionnaires(
                     patient=patient,
                     instruments=[d.instrument_code for d in items],
                     due_date=day,
@@ -397,7 +511,10 @@ def schedule_for_course(
                     course_id=str(course_id),
                     session_number=next((d.session_number for d in items if d.session_number), None),
                 )
-            )
+            except ValidationError:
+                continue  # every instrument of the day is already asked (and that visit is closed)
+            if changed and measurement not in created:
+                created.append(measurement)
     return created
 
 
@@ -410,6 +527,8 @@ def cancel_request(
             raise ValidationError(f"This request is already {locked.status}.")
         locked.status = MeasurementRequest.CANCELLED
         locked.save(update_fields=["status"])
+        # A cancelled visit no longer holds its day: the questionnaire may be asked again.
+        MeasurementItem.objects.filter(request=locked, live=True).update(live=False)
         audit.record(
             audit.UPDATE,
             actor=actor,

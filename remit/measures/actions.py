@@ -298,6 +298,10 @@ def check_portal_instruments(codes: Sequence[str]) -> list[str]:
     return seen
 
 
+class AlreadyAsked(ValidationError):
+    """Every instrument asked is already asked of the patient that day, in a visit already closed."""
+
+
 def _instrument_names(codes: Iterable[str]) -> str:
     return ", ".join(get_instrument(code).name for code in codes)
 
@@ -399,7 +403,7 @@ def request_questionnaires(
                 f"({m.get_status_display().lower()})"
                 for m in (closed or holders)
             )
-            raise ValidationError(
+            raise AlreadyAsked(
                 {
                     "instruments": [
                         f"Already asked of this patient for {due:%Y-%m-%d}: {what}. "
@@ -511,7 +515,7 @@ def schedule_for_course(
                     course_id=str(course_id),
                     session_number=next((d.session_number for d in items if d.session_number), None),
                 )
-            except ValidationError:
+            except AlreadyAsked:
                 continue  # every instrument of the day is already asked (and that visit is closed)
             if changed and measurement not in created:
                 created.append(measurement)

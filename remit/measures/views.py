@@ -321,6 +321,14 @@ def instrument_name(code: str) -> str:
     return INSTRUMENTS[code].name if code in INSTRUMENTS else code
 
 
+def short_name(code: str) -> str:
+    """ "PHQ-9" for "Patient Health Questionnaire-9 (PHQ-9)": the abbreviation staff use on a button."""
+    name = instrument_name(code)
+    if name.endswith(")") and "(" in name:
+        return name[name.rindex("(") + 1 : -1]
+    return name
+
+
 def follow_up_rows(requests: list[MeasurementRequest]) -> list[dict[str, Any]]:
     """Per visit: each questionnaire with whether it was answered, and what staff can do next."""
     answered: dict[int, set[str]] = {}
@@ -332,7 +340,12 @@ def follow_up_rows(requests: list[MeasurementRequest]) -> list[dict[str, Any]]:
     for measurement in requests:
         done = answered.get(measurement.pk, set())
         questionnaires = [
-            {"code": code, "name": instrument_name(code), "answered": code in done}
+            {
+                "code": code,
+                "name": instrument_name(code),
+                "short": short_name(code),
+                "answered": code in done,
+            }
             for code in measurement.instruments
         ]
         rows.append(

@@ -21,6 +21,8 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
+from django.db.models import Count, Max, Q
+
 # Statuses, as stored (the migration runs on historical models without the class constants).
 PENDING, SENT, COMPLETED, PARTIAL, MISSED, CANCELLED = (
     "pending",
@@ -66,9 +68,10 @@ def merge_duplicate_questionnaires(apps: Any, schema_editor: Any = None) -> dict
     Assessment = apps.get_model("measures", "Assessment")
 
     # 1. Items for the requests stored before items existed, not live yet (so the constraint,
-    #    when present, is never in the way), then one per patient, instrument and day made live.
+    #    when present, is never in the way); step 3 makes one per patient, instrument and day live.
+    first_new = (Item.objects.aggregate(last=Max("id"))["last"] or 0) + 1
     have_items = set(Item.objects.values_list("request_id", flat=True).distinct())
-    new_ids: list[int] = []
+    created = 0
     batch: list[Any] = []
     for request in Request.objects.order_by("id").iterator():
         if request.pk in have_items:
@@ -83,42 +86,33 @@ def merge_duplicate_questionnaires(apps: Any, schema_editor: Any = None) -> dict
                     live=False,
                 )
             )
-        if len(batch) >= 500:
-            new_ids += [item.pk for item in Item.objects.bulk_create(batch)]
+        if len(batch) >= 1000:
+            created += len(Item.objects.bulk_create(batch))
             batch = []
     if batch:
-        new_ids += [item.pk for item in Item.objects.bulk_create(batch)]
-    if not new_ids:
+        created += len(Item.objects.bulk_create(batch))
+    if not created:
         return {"items": 0, "merged": 0, "cancelled": 0}
 
-    # 2. Candidates per patient, instrument and day: the new items of requests not cancelled,
-    #    and any item already live for the same day.
-    fresh = list(
-        Item.objects.filter(pk__in=new_ids)
-        .exclude(request__status=CANCELLED)
-        .select_related("request")
-        .order_by("id")
+    # 2. The candidates: the new items of requests not cancelled, and any item already live.
+    #    Where a patient, instrument and day has several, one survives; the others point at it.
+    candidates = Item.objects.filter((Q(pk__gte=first_new) & ~Q(request__status=CANCELLED)) | Q(live=True))
+    duplicated = list(
+        candidates.values("patient_id", "instrument", "due_date")
+        .annotate(n=Count("id"))
+        .filter(n__gt=1)
+        .order_by("patient_id", "due_date", "instrument")
     )
-    groups: dict[tuple[int, str, Any], list[Any]] = {}
-    for item in fresh:
-        groups.setdefault((item.patient_id, item.instrument, item.due_date), []).append(item)
-    for item in (
-        Item.objects.filter(live=True, patient_id__in={key[0] for key in groups})
-        .select_related("request")
-        .order_by("id")
-    ):
-        key = (item.patient_id, item.instrument, item.due_date)
-        if key in groups:
-            groups[key].append(item)
-    single = [items[0].pk for items in groups.values() if len(items) == 1]
-    for start in range(0, len(single), 500):
-        Item.objects.filter(pk__in=single[start : start + 500]).update(live=True)
 
     merged = 0
     touched: set[int] = set()
-    for (_patient, code, _day), items in groups.items():
-        if len(items) == 1:
-            continue
+    for key in duplicated:
+        code = key["instrument"]
+        items = list(
+            candidates.filter(patient_id=key["patient_id"], instrument=code, due_date=key["due_date"])
+            .select_related("request")
+            .order_by("id")
+        )
         answered = set(
             Assessment.objects.filter(
                 request_id__in=[item.request_id for item in items],
@@ -136,7 +130,6 @@ def merge_duplicate_questionnaires(apps: Any, schema_editor: Any = None) -> dict
         )
         losers = [item for item in items if item.pk != survivor.pk]
         Item.objects.filter(pk__in=[item.pk for item in losers]).update(live=False, merged_into=survivor.pk)
-        Item.objects.filter(pk=survivor.pk).update(live=True)
         for item in losers:
             merged += 1
             request = Request.objects.get(pk=item.request_id)
@@ -146,6 +139,11 @@ def merge_duplicate_questionnaires(apps: Any, schema_editor: Any = None) -> dict
                 request.instruments = [c for c in request.instruments if c != code]
             request.save(update_fields=["reason", "instruments"])
             touched.add(request.pk)
+
+    # 3. Every new item of a request not cancelled that was not merged away is live.
+    Item.objects.filter(pk__gte=first_new, merged_into__isnull=True).exclude(
+        request__status=CANCELLED
+    ).update(live=True)
 
     cancelled = 0
     for request in Request.objects.filter(pk__in=touched).exclude(status=CANCELLED):
@@ -172,7 +170,7 @@ def merge_duplicate_questionnaires(apps: Any, schema_editor: Any = None) -> dict
             request.status = MISSED
         request.save(update_fields=fields)
     Item.objects.filter(request__status=CANCELLED, live=True).update(live=False)
-    return {"items": len(new_ids), "merged": merged, "cancelled": cancelled}
+    return {"items": created, "merged": merged, "cancelled": cancelled}
 
 
 def noop(apps: Any, schema_editor: Any) -> None:

@@ -137,11 +137,20 @@ def test_the_migration_merges_stored_duplicates_and_keeps_every_answer(world):
     ahead = timezone.localdate() + dt.timedelta(days=4)
     pending = _old_request(patient, ["phq9", "gad7"], ahead, MeasurementRequest.PENDING)
     sent = _old_request(patient, ["phq9"], ahead, MeasurementRequest.SENT)
+    # A request made since the rule (it has items) and an old one for the same day.
+    beyond = ahead + dt.timedelta(days=1)
+    newer = actions.create_request(patient=patient, instruments=["phq9"], due_date=beyond)
+    older_sent = _old_request(patient, ["phq9"], beyond, MeasurementRequest.SENT)
     before = {a.pk: (a.request_id, dict(a.answers)) for a in Assessment.objects.all()}
 
     counts = merge_duplicate_questionnaires(apps)
 
-    assert counts["merged"] == 3
+    assert counts["merged"] == 4
+    newer.refresh_from_db()
+    assert newer.status == MeasurementRequest.CANCELLED
+    assert (
+        MeasurementItem.objects.get(patient=patient, due_date=beyond, live=True).request_id == older_sent.pk
+    )
     assert {a.pk: (a.request_id, dict(a.answers)) for a in Assessment.objects.all()} == before
     assert {a1.pk, a2.pk, a3.pk, a4.pk} <= set(before)
     for request in (first, second, missed, answered, pending, sent):

@@ -202,3 +202,14 @@ def test_the_chart_measures_table_shows_missed_and_partly_answered_questionnaire
 def test_the_follow_up_link_is_in_the_navigation_for_clinical_roles_only(world):
     assert 'href="/measures/follow-up/"' in world.client("nurse").get("/").content.decode()
     assert 'href="/measures/follow-up/"' not in world.client("front_desk").get("/").content.decode()
+
+
+def test_the_missed_assessment_alert_page_names_its_source_in_words_and_links_the_questionnaires(world):
+    patient = portal_patient(world.clinic)
+    for days_ago in (9, 6, 3):
+        _due_past(patient, days_ago)
+    jobs.mark_missed(timezone.now())
+    alert = Alert.objects.get(patient=patient, kind="missed_assessment")
+    html = world.client("nurse").get(reverse("alerts:detail", args=[alert.pk])).content.decode()
+    assert "Questionnaire request #" in html and "measures.measurementrequest" not in html
+    assert reverse("measures:patient", args=[patient.pk]) in html

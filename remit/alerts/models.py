@@ -52,6 +52,8 @@ KINDS: dict[str, str] = {
     "missed_assessment": "Missed assessment",
     "decision_support_failed": "Decision support failed",
 }
+# Sources whose model name does not read well to a clinician.
+SOURCE_LABELS: dict[str, str] = {"measures.measurementrequest": "Questionnaire request"}
 KIND_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 
 
@@ -162,6 +164,21 @@ class Alert(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status == OPEN
+
+    @property
+    def source_label(self) -> str:
+        """What raised it, in words ("Questionnaire request"), never the internal model name."""
+        if not self.source_type:
+            return ""
+        if self.source_type in SOURCE_LABELS:
+            return SOURCE_LABELS[self.source_type]
+        from django.apps import apps
+
+        try:
+            model = apps.get_model(self.source_type)
+        except (LookupError, ValueError):
+            return "Record"
+        return str(model._meta.verbose_name).capitalize()
 
 
 class EscalationContact(models.Model):

@@ -29,7 +29,8 @@ from remit import events
 from remit.audit import actions as audit
 from remit.core.instruments import AnswerError, ScoreResult, UnknownInstrument, get_instrument, score
 from remit.core.measurement_schedule import KIND_PRIORITY, MeasurementDue
-from remit.measures.models import Assessment, MeasurementRequest, PortalLink
+from remit.measures import dedupe
+from remit.measures.models import Assessment, MeasurementItem, MeasurementRequest, PortalLink
 from remit.patients.models import Patient
 
 PORTAL_LABEL = "patient portal"
@@ -341,6 +342,28 @@ def check_portal_instruments(codes: Sequence[str]) -> list[str]:
     return seen
 
 
+class AlreadyAsked(ValidationError):
+    """Every instrument asked is already asked of the patient that day, in a visit already closed."""
+
+
+def _instrument_names(codes: Iterable[str]) -> str:
+    return ", ".join(get_instrument(code).name for code in codes)
+
+
+def _add_items(measurement: MeasurementRequest, codes: Sequence[str]) -> None:
+    MeasurementItem.objects.bulk_create(
+        [
+            MeasurementItem(
+                request=measurement,
+                patient_id=measurement.patient_id,
+                instrument=code,
+                due_date=measurement.due_date,
+            )
+            for code in codes
+        ]
+    )
+
+
 def create_request(
     *,
     patient: Patient,
@@ -357,16 +380,113 @@ def create_request(
     session_id: str = "",
     session_number: int | None = None,
 ) -> MeasurementRequest:
+    """Ask the patient ``instruments`` on ``due_date`` — each instrument at most once that day.
+
+    An instrument the patient is already asked that day (by any course or
+    person, ``remit.measures.dedupe``) is dropped.  What remains joins the
+    day's visit not sent yet, if there is one, so the patient gets one text;
+    otherwise it is a new request.  When every instrument is already asked,
+    the open request asking them is returned (nothing is written); if that
+    day's questionnaire is already closed, the call is refused, naming it.
+    """
+    measurement, _changed = request_questionnaires(
+        patient=patient,
+        instruments=instruments,
+        due_date=due_date,
+        window_days=window_days,
+        reason=reason,
+        kind=kind,
+        actor=actor,
+        request=request,
+        course_type=course_type,
+        course_id=course_id,
+        session_type=session_type,
+        session_id=session_id,
+        session_number=session_number,
+    )
+    return measurement
+
+
+def request_questionnaires(
+    *,
+    patient: Patient,
+    instruments: Sequence[str],
+    due_date: dt.date | None = None,
+    window_days: int = 0,
+    reason: str = "",
+    kind: str = "one_off",
+    actor: Any = None,
+    request: Any = None,
+    course_type: str = "",
+    course_id: str = "",
+    session_type: str = "",
+    session_id: str = "",
+    session_number: int | None = None,
+) -> tuple[MeasurementRequest, bool]:
+    """``create_request``, also saying whether anything was written (False: all already asked)."""
     codes = check_portal_instruments(instruments)
     if patient.is_voided:
         raise ValidationError(VOIDED_PATIENT)
     if isinstance(window_days, bool) or not isinstance(window_days, int) or window_days < 0:
         raise ValidationError({"window_days": ["Must be a whole number of days from 0."]})
     due = due_date or timezone.localdate()
+    actor_label = "" if actor is not None or request is not None else WORKER_LABEL
     with transaction.atomic():
+        # One writer per patient at a time; the constraint on items is the backstop.
+        Patient.objects.select_for_update().filter(pk=patient.pk).first()
+        asked = dedupe.already_asked(patient.pk, due, codes)
+        remaining = [code for code in codes if code not in asked]
+        if not remaining:
+            holders = list(dict.fromkeys(item.request for item in asked.values()))
+            open_holders = [m for m in holders if m.is_open]
+            if len(open_holders) == len(holders) == 1:
+                return holders[0], False
+            closed = [m for m in holders if not m.is_open]
+            what = "; ".join(
+                f"{_instrument_names(c for c in codes if asked[c].request_id == m.pk)} "
+                f"({m.get_status_display().lower()})"
+                for m in (closed or holders)
+            )
+            raise AlreadyAsked(
+                {
+                    "instruments": [
+                        f"Already asked of this patient for {due:%Y-%m-%d}: {what}. "
+                        "A questionnaire is asked at most once a day."
+                    ]
+                }
+            )
+        unsent = (
+            MeasurementRequest.objects.select_for_update()
+            .filter(patient=patient, due_date=due, status=MeasurementRequest.PENDING)
+            .order_by("id")
+            .first()
+        )
+        if unsent is not None:
+            unsent.instruments = [*unsent.instruments, *remaining]
+            unsent.window_days = min(unsent.window_days, window_days)
+            unsent.closes_at = closes_at_for(due, unsent.window_days)
+            if reason and reason not in unsent.reason:
+                unsent.reason = (f"{unsent.reason}; {reason}" if unsent.reason else reason)[:300]
+            unsent.save(update_fields=["instruments", "window_days", "closes_at", "reason"])
+            _add_items(unsent, remaining)
+            audit.record(
+                audit.UPDATE,
+                actor=actor,
+                actor_label=actor_label,
+                request=request,
+                obj=unsent,
+                patient=patient,
+                detail={
+                    "added_instruments": remaining,
+                    "already_asked": [c for c in codes if c in asked],
+                    "kind": kind,
+                    "course_id": str(course_id),
+                },
+            )
+            return unsent, True
         measurement = MeasurementRequest.objects.create(
             patient=patient,
-            instruments=codes,
+            instruments=remaining,
             due_date=due,
             window_days=window_days,
             closes_at=closes_at_for(due, window_days),
@@ -379,16 +499,20 @@ def create_request(
             session_id=str(session_id),
             session_number=session_number,
         )
+        _add_items(measurement, remaining)
+        detail: dict[str, Any] = {"instruments": remaining, "due_date": due.isoformat(), "kind": kind}
+        if asked:
+            detail["already_asked"] = [c for c in codes if c in asked]
         audit.record(
             audit.CREATE,
             actor=actor,
-            actor_label="" if actor is not None or request is not None else WORKER_LABEL,
+            actor_label=actor_label,
             request=request,
             obj=measurement,
             patient=patient,
-            detail={"instruments": codes, "due_date": due.isoformat(), "kind": kind},
+            detail=detail,
         )
-    return measurement
+    return measurement, True
 
 
 def schedule_for_course(
@@ -403,8 +527,11 @@ def schedule_for_course(
     """Turn the core schedule's items into requests: one visit per day, instruments bundled.
 
     The tightest window and the highest-priority kind of the day win; every
-    reason is kept.  Days that already have a request for this course are left
-    alone, so calling it again after a course changes adds only the new days.
+    reason is kept.  An instrument the patient is already asked that day, by
+    this course or any other, is not asked again (``create_request``), so
+    calling it again after a course changes adds only what is new, and an
+    induction's last days and its maintenance course's first days, or two
+    courses at once, never text the patient twice for one questionnaire.
     Clinician-rated instruments in the schedule are ignored (they are rated at
     the session, not sent).
     """
@@ -416,19 +543,10 @@ def schedule_for_course(
         by_day.setdefault(due.due_date, []).append(due)
     created: list[MeasurementRequest] = []
     with transaction.atomic():
-        taken = set(
-            MeasurementRequest.objects.filter(
-                patient=patient, course_type=course_type, course_id=str(course_id), due_date__in=list(by_day)
-            )
-            .exclude(status=MeasurementRequest.CANCELLED)
-            .values_list("due_date", flat=True)
-        )
         for day in sorted(by_day):
-            if day in taken:
-                continue
             items = sorted(by_day[day], key=lambda d: (rank[d.kind], d.instrument_code))
-            created.append(
-                create_request(
+            try:
+                measurement, changed = request_questionnaires(
                     patient=patient,
                     instruments=[d.instrument_code for d in items],
                     due_date=day,
@@ -441,7 +559,10 @@ def schedule_for_course(
                     course_id=str(course_id),
                     session_number=next((d.session_number for d in items if d.session_number), None),
                 )
-            )
+            except AlreadyAsked:
+                continue  # every instrument of the day is already asked (and that visit is closed)
+            if changed and measurement not in created:
+                created.append(measurement)
     return created
 
 
@@ -454,6 +575,8 @@ def cancel_request(
             raise ValidationError(f"This request is already {locked.status}.")
         locked.status = MeasurementRequest.CANCELLED
         locked.save(update_fields=["status"])
+        # A cancelled visit no longer holds its day: the questionnaire may be asked again.
+        MeasurementItem.objects.filter(request=locked, live=True).update(live=False)
         audit.record(
             audit.UPDATE,
             actor=actor,
@@ -462,6 +585,186 @@ def cancel_request(
             patient=measurement.patient,
             detail={"status": "cancelled", "reason": reason},
         )
+
+
+# --- follow-up of missed and partly answered questionnaires --------------------------------
+
+MISSED_ALERT_KEY = "missed_assessment"
+FOLLOW_UP = (MeasurementRequest.MISSED, MeasurementRequest.PARTIAL)
+RUN_LOOKBACK = 50
+
+
+def missed_in_a_row(patient: Patient) -> list[MeasurementRequest]:
+    """The patient's latest closed questionnaires that were not answered at all, newest first.
+
+    The run counts back from the latest closed visit (by due date) and stops
+    at the first one answered in full or in part; cancelled ones are skipped.
+    """
+    closed = MeasurementRequest.objects.filter(
+        patient=patient,
+        status__in=(MeasurementRequest.COMPLETED, MeasurementRequest.PARTIAL, MeasurementRequest.MISSED),
+    ).order_by("-due_date", "-id")[:RUN_LOOKBACK]
+    run: list[MeasurementRequest] = []
+    for measurement in closed:
+        if measurement.status != MeasurementRequest.MISSED:
+            break
+        run.append(measurement)
+    return run
+
+
+def raise_missed_alert_if_due(patient: Patient) -> Any:
+    """A ``missed_assessment`` alert once the run of missed questionnaires reaches the clinic's setting.
+
+    The number is the clinic's "missed questionnaires in a row before an
+    alert" (``ClinicOutcomeSettings.missed_questionnaires_alert``, an example
+    value the medical director confirms).  While that alert is open, more
+    missed questionnaires add nothing.  Returns the alert, or None.
+    """
+    from remit.alerts.actions import raise_alert
+    from remit.reports.models import outcome_settings_for
+
+    limit = outcome_settings_for(patient.clinic_id).missed_questionnaires_alert
+    run = missed_in_a_row(patient)
+    if len(run) < limit:
+        return None
+    latest = run[0]
+    names = _instrument_names(dict.fromkeys(code for m in run for code in m.instruments))
+    return raise_alert(
+        patient=patient,
+        kind=MISSED_ALERT_KEY,
+        severity="medium",
+        reason=(
+            f"{len(run)} questionnaires in a row were not answered ({names}; the latest was due "
+            f"{latest.due_date:%Y-%m-%d}). The clinic alerts after {limit}."
+        ),
+        detail={
+            "requests": [m.pk for m in run],
+            "due_dates": [m.due_date.isoformat() for m in run],
+            "limit": limit,
+        },
+        source=latest,
+        dedupe_key=MISSED_ALERT_KEY,
+    )
+
+
+def resend_request(
+    actor: Any, measurement: MeasurementRequest, request: Any = None, *, now: dt.datetime | None = None
+) -> PortalLink:
+    """Send a new link for a missed, partly answered or still open questionnaire, by a consented channel.
+
+    A closed visit is reopened (its window now ends when the new link
+    expires), so the patient answers what is still unanswered; the send
+    counts as a reminder.  One transaction: reopening, the link, both audit
+    rows and the message.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = (
+            MeasurementRequest.objects.select_for_update().select_related("patient").get(pk=measurement.pk)
+        )
+        if locked.status not in (*MeasurementRequest.OPEN, *FOLLOW_UP):
+            raise ValidationError(
+                f"This questionnaire is {locked.get_status_display().lower()}; nothing was sent."
+            )
+        if locked.patient.is_voided:
+            raise ValidationError(VOIDED_PATIENT)
+        channels = consented_channels(locked.patient)
+        if not channels:
+            raise ValidationError(
+                "The patient consents to no channel we have a contact for; nothing was sent. "
+                "Call the patient and enter the answers given by phone."
+            )
+        if locked.last_channel in channels:
+            channels.remove(locked.last_channel)
+            channels.insert(0, locked.last_channel)
+        if locked.status in FOLLOW_UP:
+            before = locked.status
+            locked.status = MeasurementRequest.SENT
+            locked.closes_at = max(
+                locked.closes_at, now + dt.timedelta(hours=settings.REMIT_PORTAL_LINK_HOURS)
+            )
+            locked.save(update_fields=["status", "closes_at"])
+            audit.record(
+                audit.UPDATE,
+                actor=actor,
+                request=request,
+                obj=locked,
+                patient=locked.patient,
+                detail={"reopened_from": before, "closes_at": locked.closes_at.isoformat()},
+            )
+        link = send_invitation(locked, channels[0], actor, request, reminder=True, now=now)
+    measurement.refresh_from_db()
+    return link
+
+
+def record_phone_answers(
+    actor: Any,
+    measurement: MeasurementRequest,
+    code: str,
+    answers: Mapping[str, Any],
+    request: Any = None,
+    *,
+    sex: str | None = None,
+) -> Assessment:
+    """Store the answers a patient gave by phone for one questionnaire of a visit, entered by staff.
+
+    The assessment goes through ``record_assessment`` (scored, audited, any
+    safety alert raised) as the patient's answers, entered by ``actor``.
+    The visit is completed once every questionnaire is stored (a missed one
+    with some left becomes partly answered); its links stop working.
+    """
+    with transaction.atomic():
+        locked = (
+            MeasurementRequest.objects.select_for_update().select_related("patient").get(pk=measurement.pk)
+        )
+        if locked.status in (MeasurementRequest.COMPLETED, MeasurementRequest.CANCELLED):
+            raise ValidationError(f"This questionnaire is {locked.get_status_display().lower()}.")
+        if code not in locked.instruments:
+            raise ValidationError(
+                {"instrument": [f"{get_instrument(code).name} is not asked in this visit."]}
+            )
+        if code in live_assessments(locked):
+            raise ValidationError(f"{get_instrument(code).name} is already answered for this visit.")
+        now = timezone.now()
+        assessment = record_assessment(
+            patient=locked.patient,
+            instrument=code,
+            answers=answers,
+            respondent=Assessment.PATIENT,
+            actor=actor,
+            request=request,
+            measurement_request=locked,
+            sex=sex,
+            taken_at=now,
+        )
+        stored = live_assessments(locked)
+        before = locked.status
+        fields = ["status"]
+        if not _unanswered(locked, stored):
+            locked.status = MeasurementRequest.COMPLETED
+            locked.completed_at = now
+            fields.append("completed_at")
+            PortalLink.objects.filter(request=locked, used_at__isnull=True).update(used_at=now)
+        elif locked.status == MeasurementRequest.MISSED:
+            locked.status = MeasurementRequest.PARTIAL
+        if locked.status != before:
+            locked.save(update_fields=fields)
+        audit.record(
+            audit.UPDATE,
+            actor=actor,
+            request=request,
+            obj=locked,
+            patient=locked.patient,
+            detail={
+                "answers_given_by": "phone",
+                "instrument": code,
+                "assessment": assessment.pk,
+                "status_before": before,
+                "status": locked.status,
+            },
+        )
+    measurement.refresh_from_db()
+    return assessment
 
 
 # --- invitations -------------------------------------------------------------------

@@ -102,7 +102,9 @@ def mark_missed(now: datetime) -> int:
     an abandoned visit can hold some assessments: they stay (and any alert
     they raised stays open); the request becomes ``partial``.  One whose every
     questionnaire was stored but whose last submit never came is ``completed``.
-    Either way its links stop working.
+    Either way its links stop working.  A missed one that makes the
+    patient's run of missed questionnaires reach the clinic's setting raises
+    the ``missed_assessment`` alert, in the same transaction.
     """
     marked = 0
     while True:
@@ -144,6 +146,8 @@ def mark_missed(now: datetime) -> int:
                     patient=measurement.patient,
                     detail=detail,
                 )
+                if measurement.status == MeasurementRequest.MISSED:
+                    actions.raise_missed_alert_if_due(measurement.patient)
             marked += len(batch)
         if len(batch) < BATCH:
             return marked

@@ -97,6 +97,41 @@ class MeasurementRequest(models.Model):
         return self.status in self.OPEN
 
 
+class MeasurementItem(models.Model):
+    """One questionnaire of a visit: what the one-per-day rule is enforced on.
+
+    A patient is asked an instrument at most once a day, whatever course or
+    person asked for it: a database constraint allows one live item per
+    patient, instrument and due date.  ``remit.measures.dedupe`` drops an
+    instrument already asked that day when requests are created, and merged
+    the duplicates stored before the rule (``merged_into``).  An item stops
+    being live when its request is cancelled or it was merged into another;
+    it is never deleted, and any answer stays where the patient gave it.
+    """
+
+    request = models.ForeignKey(MeasurementRequest, on_delete=models.PROTECT, related_name="items")
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="+")
+    instrument = models.CharField(max_length=30)
+    due_date = models.DateField()
+    live = models.BooleanField(default=True)
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_from"
+    )
+
+    class Meta:
+        ordering = ["due_date", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["patient", "instrument", "due_date"],
+                condition=models.Q(live=True),
+                name="measures_one_questionnaire_per_patient_instrument_day",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.instrument} due {self.due_date}{'' if self.live else ' (not live)'}"
+
+
 class Assessment(Voidable):
     PATIENT = "patient"
     CLINICIAN = "clinician"

@@ -17,7 +17,10 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_GET, require_http_methods
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from remit.accounts.decorators import staff_required
 from remit.audit import actions as audit
@@ -50,10 +53,7 @@ def session_dates_for(patient: Patient) -> list[dt.date]:
 
 def _epoch_ms(value: dt.datetime | dt.date) -> int:
     if not isinstance(value, dt.datetime):
-        value = dt.datetime.combine(value, dt.time(12))
-        from django.utils import timezone
-
-        value = timezone.make_aware(value)
+        value = timezone.make_aware(dt.datetime.combine(value, dt.time(12)))
     return int(value.timestamp() * 1000)
 
 
@@ -155,6 +155,15 @@ def patient_measures(request: HttpRequest, pk: int) -> HttpResponse:
             "due_date", "id"
         )[:20]
     )
+    for measurement in requests:
+        measurement.names = [instrument_name(code) for code in measurement.instruments]  # type: ignore[attr-defined]
+    follow_up = follow_up_rows(
+        list(
+            MeasurementRequest.objects.filter(patient=patient, status__in=actions.FOLLOW_UP)
+            .select_related("patient")
+            .order_by("-due_date", "-id")[:20]
+        )
+    )
     audit.record(
         audit.VIEW,
         request=request,
@@ -171,6 +180,8 @@ def patient_measures(request: HttpRequest, pk: int) -> HttpResponse:
             "rows": rows,
             "series": chart_data(points, session_dates_for(patient)),
             "requests": requests,
+            "follow_up": follow_up,
+            "here": request.get_full_path(),
             "rated": [INSTRUMENTS[code] for code in RATED_BY_CLINICIANS],
             "can_rate": request.user.can("measures.rate"),  # type: ignore[union-attr]
         },
@@ -293,4 +304,222 @@ def void(request: HttpRequest, pk: int, assessment_pk: int) -> HttpResponse:
         request,
         "measures/void.html",
         {"patient": patient, "assessment": assessment, "name": name, "form": form},
+    )
+
+
+# --- follow-up of missed and partly answered questionnaires --------------------------------
+
+FOLLOW_UP_SHOW = {
+    "all": ("Missed or partly answered", actions.FOLLOW_UP),
+    "missed": ("Missed", (MeasurementRequest.MISSED,)),
+    "partial": ("Partly answered", (MeasurementRequest.PARTIAL,)),
+}
+FOLLOW_UP_DAYS = (7, 30, 90)
+
+
+def instrument_name(code: str) -> str:
+    return INSTRUMENTS[code].name if code in INSTRUMENTS else code
+
+
+def short_name(code: str) -> str:
+    """ "PHQ-9" for "Patient Health Questionnaire-9 (PHQ-9)": the abbreviation staff use on a button."""
+    name = instrument_name(code)
+    if name.endswith(")") and "(" in name:
+        return name[name.rindex("(") + 1 : -1]
+    return name
+
+
+def follow_up_rows(requests: list[MeasurementRequest]) -> list[dict[str, Any]]:
+    """Per visit: each questionnaire with whether it was answered, and what staff can do next."""
+    answered: dict[int, set[str]] = {}
+    for request_id, code in Assessment.objects.filter(
+        request_id__in=[m.pk for m in requests], voided_at__isnull=True
+    ).values_list("request_id", "instrument"):
+        answered.setdefault(request_id, set()).add(code)
+    rows = []
+    for measurement in requests:
+        done = answered.get(measurement.pk, set())
+        questionnaires = [
+            {
+                "code": code,
+                "name": instrument_name(code),
+                "short": short_name(code),
+                "answered": code in done,
+            }
+            for code in measurement.instruments
+        ]
+        rows.append(
+            {
+                "request": measurement,
+                "questionnaires": questionnaires,
+                "unanswered": [q for q in questionnaires if not q["answered"]],
+                "can_resend": bool(actions.consented_channels(measurement.patient)),
+            }
+        )
+    return rows
+
+
+def _clinic_choice(request: HttpRequest) -> tuple[list[Any], Any]:
+    from remit.accounts.models import Clinic
+
+    clinics = list(Clinic.objects.filter(pk__in=request.user.clinic_ids()).order_by("name"))  # type: ignore[union-attr]
+    wanted = (request.GET.get("clinic") or "").strip()
+    chosen = next((c for c in clinics if str(c.pk) == wanted or c.slug == wanted), None)
+    return clinics, chosen
+
+
+@staff_required("measures.rate")
+@require_GET
+def follow_up(request: HttpRequest) -> HttpResponse:
+    """The clinic's worklist of questionnaires missed or partly answered: resend, or enter answers by phone."""
+    show = request.GET.get("show") if request.GET.get("show") in FOLLOW_UP_SHOW else "all"
+    try:
+        days = int(request.GET.get("days") or 30)
+    except ValueError:
+        days = 30
+    if days not in FOLLOW_UP_DAYS:
+        days = 30
+    clinics, clinic = _clinic_choice(request)
+    since = timezone.localdate() - dt.timedelta(days=days)
+    patients = Patient.objects.visible_to(request.user).filter(voided_at__isnull=True)
+    if clinic is not None:
+        patients = patients.filter(clinic=clinic)
+    requests = (
+        MeasurementRequest.objects.filter(
+            patient__in=patients, status__in=FOLLOW_UP_SHOW[show][1], due_date__gte=since
+        )
+        .select_related("patient", "patient__clinic")
+        .order_by("-due_date", "-id")
+    )
+    page = Paginator(requests, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = follow_up_rows(list(page.object_list))
+    audit.record(
+        audit.VIEW,
+        request=request,
+        object_type="measures.follow_up",
+        detail={
+            "show": show,
+            "days": days,
+            "clinic": getattr(clinic, "pk", None),
+            "page": page.number,
+            "results": page.paginator.count,
+        },
+    )
+    query = urlencode(
+        {k: v for k, v in (("show", show), ("days", days), ("clinic", getattr(clinic, "pk", ""))) if v}
+    )
+    return render(
+        request,
+        "measures/follow_up.html",
+        {
+            "page": page,
+            "rows": rows,
+            "show": show,
+            "show_choices": [(key, label) for key, (label, _s) in FOLLOW_UP_SHOW.items()],
+            "days": days,
+            "day_choices": FOLLOW_UP_DAYS,
+            "clinics": clinics,
+            "clinic": clinic,
+            "many_clinics": len(clinics) > 1,
+            "query": query,
+            "here": f"{request.path}?{query}" if query else request.path,
+        },
+    )
+
+
+def _visible_request(request: HttpRequest, pk: int) -> MeasurementRequest:
+    """A questionnaire request of a patient the user may see, else 404."""
+    return get_object_or_404(
+        MeasurementRequest.objects.select_related("patient", "patient__clinic").filter(
+            patient__in=Patient.objects.visible_to(request.user)
+        ),
+        pk=pk,
+    )
+
+
+def _back(request: HttpRequest, measurement: MeasurementRequest) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return target
+    return reverse("measures:follow_up")
+
+
+@staff_required("measures.rate")
+@require_POST
+def resend(request: HttpRequest, pk: int) -> HttpResponse:
+    """One click: a new link for a missed, partly answered or open questionnaire."""
+    measurement = _visible_request(request, pk)
+    try:
+        link = actions.resend_request(request.user, measurement, request=request)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        how = "email" if link.channel == "email" else "text message"
+        patient = measurement.patient
+        messages.success(
+            request, f"Questionnaire sent again to {patient.given_name} {patient.family_name} by {how}."
+        )
+    return redirect(_back(request, measurement))
+
+
+@staff_required("measures.rate")
+@require_http_methods(["GET", "POST"])
+def phone_answers(request: HttpRequest, pk: int, code: str) -> HttpResponse:
+    """Enter the answers a patient gave by phone for one questionnaire of a visit."""
+    measurement = _visible_request(request, pk)
+    patient = measurement.patient
+    if code not in measurement.instruments:
+        raise Http404("That questionnaire is not asked in this visit.")
+    instrument = _instrument(code)
+    if patient.is_voided:
+        raise PermissionDenied(actions.VOIDED_PATIENT)
+    stored = actions.live_assessments(measurement)
+    form = RateForm(request.POST or None, instrument=instrument)
+    if request.method == "POST" and form.is_valid():
+        answers = form.raw_answers()
+        sex = form.cleaned_data.get("sex") or None
+        try:
+            result = score(instrument.code, answers, sex=sex)
+        except AnswerError as error:
+            form.add_error(
+                error.item if error.item in form.fields else None, actions._item_message(code, error)
+            )
+        else:
+            for item_id in result.missing:
+                form.add_error(item_id, "Not answered: enter the patient's answer.")
+        if form.is_valid():
+            try:
+                actions.record_phone_answers(
+                    request.user, measurement, code, answers, request=request, sex=sex
+                )
+            except ValidationError as error:
+                apply_validation_error(form, error)
+            else:
+                messages.success(request, f"{instrument.name}: answers given by phone saved.")
+                left = [c for c in measurement.instruments if c not in actions.live_assessments(measurement)]
+                if left and measurement.status != MeasurementRequest.CANCELLED:
+                    return redirect(
+                        f"{reverse('measures:phone_answers', args=[measurement.pk, left[0]])}"
+                        f"?{urlencode({'next': _back(request, measurement)})}"
+                    )
+                return redirect(_back(request, measurement))
+    elif request.method == "GET":
+        audit.record(
+            audit.VIEW,
+            request=request,
+            obj=measurement,
+            patient=patient,
+            detail={"page": "phone_answers", "instrument": code},
+        )
+    return render(
+        request,
+        "measures/phone_answers.html",
+        {
+            "patient": patient,
+            "measurement": measurement,
+            "instrument": instrument,
+            "form": form,
+            "already": stored.get(code),
+            "next": _back(request, measurement),
+        },
     )

@@ -172,6 +172,13 @@ class ClinicOutcomeSettings(models.Model):
         help_text="Rules look at courses active now or with a session in this many days, so old history "
         "does not flood the inbox. " + EXAMPLE,
     )
+    missed_questionnaires_alert = models.PositiveSmallIntegerField(
+        "Missed questionnaires in a row before an alert",
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(20)],
+        help_text="A patient who answers none of this many questionnaires in a row raises a missed "
+        "assessment alert (a partly answered one ends the run). No source fixes it. " + EXAMPLE,
+    )
 
     confirmed_by_medical_director = models.BooleanField(
         default=False, help_text="Unticked: the values are Remit's labelled examples, not yet confirmed."
@@ -213,6 +220,7 @@ class ClinicOutcomeSettings(models.Model):
         "repeated_early_requests",
         "repeated_early_window_days",
         "alert_lookback_days",
+        "missed_questionnaires_alert",
         "confirmed_by_medical_director",
     )
 

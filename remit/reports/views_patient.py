@@ -246,10 +246,11 @@ def outcome_settings(request: HttpRequest) -> HttpResponse:
     else:
         form = OutcomeSettingsForm(instance=stored)
     clinics = list(Clinic.objects.filter(pk__in=request.user.clinic_ids()).order_by("name"))  # type: ignore[union-attr]
+    fields = form.visible_fields()
     groups = [
-        ("Outcome definitions", form.visible_fields()[:10]),
-        ("Decision support", form.visible_fields()[10:25]),
-        ("Confirmation", form.visible_fields()[25:]),
+        ("Outcome definitions", fields[:10]),
+        ("Decision support", [f for f in fields[10:] if f.name != "confirmed_by_medical_director"]),
+        ("Confirmation", [f for f in fields[10:] if f.name == "confirmed_by_medical_director"]),
     ]
     return render(
         request,

@@ -375,9 +375,19 @@ def plan_course(
 
 
 def schedule_measurements(
-    course: Course, sessions: Iterable[tuple[dt.date, str]], *, actor: Any = None, request: Any = None
+    course: Course,
+    sessions: Iterable[tuple[dt.date, str]],
+    *,
+    actor: Any = None,
+    request: Any = None,
+    after: dt.date | None = None,
 ) -> int:
-    """Create the course's questionnaire requests through the measures app (days already scheduled are kept)."""
+    """Create the course's questionnaire requests through the measures app.
+
+    An instrument the patient is already asked that day (by this course or
+    another) is not asked again.  With ``after``, only days after it are
+    considered.
+    """
     from remit.measures.actions import schedule_for_course
 
     scheduled = [ScheduledSession(day, modality) for day, modality in sessions]  # type: ignore[arg-type]
@@ -386,6 +396,8 @@ def schedule_measurements(
     dues = measurement_schedule(
         scheduled, intake_date=scheduled[0].date if course.phase == "induction" else None
     )
+    if after is not None:
+        dues = [due for due in dues if due.due_date > after]
     created = schedule_for_course(
         patient=course.patient,
         dues=dues,
@@ -518,7 +530,43 @@ def _close_remaining(course: Course, reason: str, actor: Any, request: Any) -> t
     for measurement in requests:
         cancel_request(actor, measurement, reason, request)
         count += 1
+    if count:
+        reask_for_other_courses(course, actor=actor, request=request)
     return cancelled, count
+
+
+def reask_for_other_courses(course: Course, *, actor: Any = None, request: Any = None) -> int:
+    """Re-ask what the patient's other planned or active courses need after this one's questionnaires end.
+
+    A questionnaire is asked once a day for all of a patient's courses, so the
+    day an induction's post-dose PHQ-9 coincides with its maintenance course's
+    first pre-session PHQ-9, only one is stored.  When the induction ends and
+    its future questionnaires are cancelled, the other courses' questionnaires
+    for those days are asked again here (future days only).
+    """
+    today = timezone.localdate()
+    others = (
+        Course.objects.filter(
+            patient_id=course.patient_id,
+            status__in=(Course.PLANNED, Course.ACTIVE),
+            voided_at__isnull=True,
+        )
+        .exclude(pk=course.pk)
+        .select_related("patient")
+    )
+    created = 0
+    for other in others:
+        sessions = Session.objects.filter(
+            course=other, status__in=LIVE_SESSION_STATUSES, voided_at__isnull=True
+        ).order_by("scheduled_for", "id")
+        created += schedule_measurements(
+            other,
+            [(timezone.localdate(s.scheduled_for), s.modality) for s in sessions],
+            actor=actor,
+            request=request,
+            after=today,
+        )
+    return created
 
 
 def _end_course(

@@ -11,6 +11,7 @@ NAVIGATION: list[tuple[str, str, str | None]] = [
     ("Today", "web:today", None),
     ("Patients", "patients:list", "patient.view"),
     ("Alerts", "alerts:inbox", "clinical.view"),
+    ("Follow-up", "measures:follow_up", "measures.rate"),
     ("REMS", "treatment:rems", "clinical.view"),
     ("Reports", "reports:outcomes", "reports.view"),
     ("Audit", "audit:report", "audit.view"),

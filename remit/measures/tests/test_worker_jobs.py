@@ -91,7 +91,7 @@ def test_requests_past_their_window_are_marked_missed_and_their_links_close(worl
     today = timezone.localdate()
     old = make_request(patient, due_date=today - dt.timedelta(days=3), window_days=1)
     current = make_request(patient, due_date=today, window_days=1)
-    done = make_request(patient, due_date=today - dt.timedelta(days=3))
+    done = make_request(patient, due_date=today - dt.timedelta(days=4))
     MeasurementRequest.objects.filter(pk=done.pk).update(status="completed")
     assert jobs.mark_missed(timezone.now()) == 1
     assert jobs.mark_missed(timezone.now()) == 0

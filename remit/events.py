@@ -33,6 +33,7 @@ SESSION_SIGNED = "session_signed"
 ASSESSMENT_RECORDED = "assessment_recorded"
 CLINICAL_FACT_ADDED = "clinical_fact_added"
 BOOSTER_REQUESTED = "booster_requested"
+QUESTIONNAIRE_MISSED = "questionnaire_missed"
 
 # What each event means, in words; ARCHITECTURE.md lists the same (a test keeps the two in step).
 EVENTS: dict[str, str] = {
@@ -40,6 +41,7 @@ EVENTS: dict[str, str] = {
     ASSESSMENT_RECORDED: "a questionnaire or clinician rating was scored and stored",
     CLINICAL_FACT_ADDED: "a diagnosis or a medication was added to the patient's record",
     BOOSTER_REQUESTED: "a patient's request for a booster was logged",
+    QUESTIONNAIRE_MISSED: "a questionnaire closed with no answer",
 }
 
 

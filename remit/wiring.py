@@ -28,6 +28,7 @@ def connect() -> None:
     events.subscribe(events.CLINICAL_FACT_ADDED, decision.run_rules)
     events.subscribe(events.CLINICAL_FACT_ADDED, out_of_date.on_clinical_fact_added)
     events.subscribe(events.BOOSTER_REQUESTED, decision.run_rules)
+    events.subscribe(events.QUESTIONNAIRE_MISSED, decision.raise_missed_alert)
 
     # The patient chart's sections, in the order they appear under the registry's own.
     chart_sections.register(screening_chart.section_context, "screening/_chart_section.html")

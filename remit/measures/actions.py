@@ -346,7 +346,7 @@ class AlreadyAsked(ValidationError):
     """Every instrument asked is already asked of the patient that day, in a visit already closed."""
 
 
-def _instrument_names(codes: Iterable[str]) -> str:
+def instrument_names(codes: Iterable[str]) -> str:
     return ", ".join(get_instrument(code).name for code in codes)
 
 
@@ -443,7 +443,7 @@ def request_questionnaires(
                 return holders[0], False
             closed = [m for m in holders if not m.is_open]
             what = "; ".join(
-                f"{_instrument_names(c for c in codes if asked[c].request_id == m.pk)} "
+                f"{instrument_names(c for c in codes if asked[c].request_id == m.pk)} "
                 f"({m.get_status_display().lower()})"
                 for m in (closed or holders)
             )
@@ -589,7 +589,6 @@ def cancel_request(
 
 # --- follow-up of missed and partly answered questionnaires --------------------------------
 
-MISSED_ALERT_KEY = "missed_assessment"
 FOLLOW_UP = (MeasurementRequest.MISSED, MeasurementRequest.PARTIAL)
 RUN_LOOKBACK = 50
 
@@ -610,41 +609,6 @@ def missed_in_a_row(patient: Patient) -> list[MeasurementRequest]:
             break
         run.append(measurement)
     return run
-
-
-def raise_missed_alert_if_due(patient: Patient) -> Any:
-    """A ``missed_assessment`` alert once the run of missed questionnaires reaches the clinic's setting.
-
-    The number is the clinic's "missed questionnaires in a row before an
-    alert" (``ClinicOutcomeSettings.missed_questionnaires_alert``, an example
-    value the medical director confirms).  While that alert is open, more
-    missed questionnaires add nothing.  Returns the alert, or None.
-    """
-    from remit.alerts.actions import raise_alert
-    from remit.reports.models import outcome_settings_for
-
-    limit = outcome_settings_for(patient.clinic_id).missed_questionnaires_alert
-    run = missed_in_a_row(patient)
-    if len(run) < limit:
-        return None
-    latest = run[0]
-    names = _instrument_names(dict.fromkeys(code for m in run for code in m.instruments))
-    return raise_alert(
-        patient=patient,
-        kind=MISSED_ALERT_KEY,
-        severity="medium",
-        reason=(
-            f"{len(run)} questionnaires in a row were not answered ({names}; the latest was due "
-            f"{latest.due_date:%Y-%m-%d}). The clinic alerts after {limit}."
-        ),
-        detail={
-            "requests": [m.pk for m in run],
-            "due_dates": [m.due_date.isoformat() for m in run],
-            "limit": limit,
-        },
-        source=latest,
-        dedupe_key=MISSED_ALERT_KEY,
-    )
 
 
 def resend_request(

@@ -18,6 +18,7 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from remit import events
 from remit.audit import actions as audit
 from remit.jobs import job
 from remit.measures import actions
@@ -147,7 +148,7 @@ def mark_missed(now: datetime) -> int:
                     detail=detail,
                 )
                 if measurement.status == MeasurementRequest.MISSED:
-                    actions.raise_missed_alert_if_due(measurement.patient)
+                    events.emit(events.QUESTIONNAIRE_MISSED, patient=measurement.patient, source=measurement)
             marked += len(batch)
         if len(batch) < BATCH:
             return marked

@@ -44,6 +44,7 @@ from remit.audit import actions as audit
 from remit.core import decision_support as rules
 from remit.core.decision_support import Finding
 from remit.events import Event
+from remit.measures.actions import instrument_names, missed_in_a_row
 from remit.patients.models import Diagnosis, Medication, Patient
 from remit.reports.models import ClinicOutcomeSettings, outcome_settings_for
 from remit.reports.patient_outcomes import (
@@ -367,6 +368,42 @@ def run_rules(event: Event) -> None:
     if event.name == events.ASSESSMENT_RECORDED and (not source.valid or source.total is None):
         return  # an invalid or partial questionnaire carries no score for a rule to read
     evaluate_patient(event.patient, actor=event.actor)
+
+
+MISSED_ALERT_KEY = "missed_assessment"
+
+
+def raise_missed_alert(event: Event) -> Alert | None:
+    """Listener: a ``missed_assessment`` alert once the run of missed questionnaires reaches the clinic's setting.
+
+    The number is the clinic's "missed questionnaires in a row before an
+    alert" (``ClinicOutcomeSettings.missed_questionnaires_alert``, an example
+    value the medical director confirms).  While that alert is open, more
+    missed questionnaires add nothing.  Returns the alert, or None.
+    """
+    patient = event.patient
+    limit = outcome_settings_for(patient.clinic_id).missed_questionnaires_alert
+    run = missed_in_a_row(patient)
+    if len(run) < limit:
+        return None
+    latest = run[0]
+    names = instrument_names(dict.fromkeys(code for m in run for code in m.instruments))
+    return raise_alert(
+        patient=patient,
+        kind=MISSED_ALERT_KEY,
+        severity="medium",
+        reason=(
+            f"{len(run)} questionnaires in a row were not answered ({names}; the latest was due "
+            f"{latest.due_date:%Y-%m-%d}). The clinic alerts after {limit}."
+        ),
+        detail={
+            "requests": [m.pk for m in run],
+            "due_dates": [m.due_date.isoformat() for m in run],
+            "limit": limit,
+        },
+        source=latest,
+        dedupe_key=MISSED_ALERT_KEY,
+    )
 
 
 def evaluate_all(clinic: Any, *, as_of: dt.date | None = None) -> int:

@@ -107,7 +107,7 @@ class EsketamineDoseForm(forms.Form):
     """Today's esketamine dose: the doses the protocol allows at this session, and for a prescriber
     another dose with a written reason. Values are parsed here; ``actions_sessions`` decides."""
 
-    dose_mg = forms.IntegerField(label="Today's dose", required=False, widget=forms.RadioSelect)
+    dose_mg = forms.IntegerField(label="Dose to give", required=False, widget=forms.RadioSelect)
     override_dose_mg = forms.IntegerField(
         label="Another dose (prescriber override)", required=False, widget=forms.Select
     )

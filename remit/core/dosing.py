@@ -326,9 +326,6 @@ class EsketamineSessionDoses:
     source: str
     older_adult: bool
 
-    def devices(self, mg: int) -> int:
-        return esketamine_devices(mg)
-
 
 def _mg_list(doses: tuple[int, ...] | list[int]) -> str:
     words = [f"{mg} mg" for mg in sorted(doses)]

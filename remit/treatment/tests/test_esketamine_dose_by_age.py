@@ -278,3 +278,14 @@ def test_the_data_migration_gives_stored_esketamine_protocols_the_older_adult_sc
     migration.remove_schedule(apps, None)
     row.refresh_from_db()
     assert row.definition["dosing"]["first_dose_mg_65_plus"] == 28
+
+
+def test_a_dose_stopped_short_of_the_one_chosen_is_shown_as_such_on_the_rems_form(world, clock):
+    from remit.treatment.rems import build_form_data
+
+    session = ready_esketamine(world, clock, dose_mg=56)
+    give(session, world, clock, 1)
+    A.end_dose(session, actor=world.users["nurse"])
+    data = build_form_data(Session.objects.get(pk=session.pk), signer=world.users["nurse"])
+    assert data["dose"] == "Other: 28 mg (56 mg planned; dosing stopped after 1 device)"
+    assert data["dose_override"] == "No"

@@ -8,7 +8,7 @@ urlpatterns = [
     path("", include("remit.web.urls")),
     path("accounts/", include("remit.accounts.urls")),
     path("patients/", include("remit.patients.urls")),
-    path("audit/", include("remit.audit.urls")),
+    path("audit/", include("remit.web.audit_urls")),
     path("alerts/", include("remit.alerts.urls")),
     path("measures/", include("remit.measures.urls")),
     path("p/", include("remit.measures.portal_urls")),

@@ -53,7 +53,7 @@ from remit.accounts.forms import (
 )
 from remit.accounts.models import User
 from remit.audit import actions as audit
-from remit.web.forms import apply_validation_error
+from remit.pages.forms import apply_validation_error
 
 PENDING_KEY = "remit_pending_sign_in"
 ENROL_KEY = "remit_enrol_device"

@@ -54,12 +54,14 @@ from remit.alerts.models import (
     EscalationContact,
 )
 from remit.audit import actions as audit
+from remit.events import EVENTS, Event, Listener
 
 logger = logging.getLogger("remit.alerts")
 
 WORKER_LABEL = "remit worker"
 IMMEDIATE_LABEL = "remit"
 RULE_LABEL = "remit (automatic rule)"
+DECISION_SUPPORT_FAILED = "decision_support_failed"
 ESCALATION_BATCH = 100
 
 
@@ -141,6 +143,28 @@ def raise_alert(
         if severity == HIGH:
             transaction.on_commit(lambda: _notify_now(alert.pk))
     return alert
+
+
+def report_listener_failure(event: Event, listener: Listener, error: BaseException) -> None:
+    """A decision-support listener failed: say so loudly, as a high-severity alert for the patient's clinic.
+
+    The triggering record is kept (the listener ran in a savepoint); what is lost
+    is the check, so a clinician must do it by hand. The error itself goes to the
+    server log (``remit.events``), never onto a page.
+    """
+    raise_alert(
+        patient=event.patient,
+        kind=DECISION_SUPPORT_FAILED,
+        severity=HIGH,
+        reason=(
+            f"Decision support could not check this patient after {EVENTS[event.name]}. "
+            "An alert that should have been raised may be missing: review the patient's chart by hand, "
+            "and tell your administrator so the fault is fixed."
+        ),
+        detail={"after": EVENTS[event.name]},
+        source=event.source if getattr(event.source, "pk", None) is not None else None,
+        dedupe_key="decision-support-failed",
+    )
 
 
 def _notify_now(alert_id: int) -> None:

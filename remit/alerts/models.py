@@ -50,6 +50,7 @@ KINDS: dict[str, str] = {
     "opioid_antagonist": "Opioid antagonist during a ketamine course",
     "screening_out_of_date": "Screening out of date",
     "missed_assessment": "Missed assessment",
+    "decision_support_failed": "Decision support failed",
 }
 KIND_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 

@@ -25,7 +25,7 @@ from remit.alerts import actions
 from remit.alerts.forms import AcknowledgeForm, EscalationContactForm
 from remit.alerts.models import Alert, EscalationContact
 from remit.audit import actions as audit
-from remit.web.forms import apply_validation_error
+from remit.pages.forms import apply_validation_error
 
 PAGE_SIZE = 25
 

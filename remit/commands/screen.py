@@ -9,6 +9,13 @@ from pathlib import Path
 from typing import Any
 
 from remit.core.screening import IntakeError, ModalityResult, evaluate, parse_intake, to_dict
+from remit.core.screening.wording import (
+    DECISION_WORDS,
+    LEVEL_WORDS,
+    MODALITY_WORDS,
+    fact_words,
+    plain_source,
+)
 
 EXIT_BAD_INPUT = 2
 PROG = "remit screen"
@@ -48,12 +55,17 @@ def _read(file: str) -> Any:
 
 
 def summary(results: dict[str, ModalityResult]) -> str:
+    """The result in plain words: per modality the decision, each reason with its evidence and source."""
     lines = []
     for modality, result in results.items():
-        lines.append(f"{modality}: {result.decision}")
-        lines.extend(f"  {reason.level}: {reason.rule}: {reason.message}" for reason in result.reasons)
+        lines.append(f"{MODALITY_WORDS.get(modality, modality)}: {DECISION_WORDS[result.decision]}")
+        for reason in result.reasons:
+            lines.append(f"  {LEVEL_WORDS[reason.level]}: {reason.message}")
+            lines.extend(f"    {text}." for text in reason.evidence)
+            lines.extend(f"    Contradiction: {note}" for note in reason.contradictions)
+            lines.append(f"    Source: {plain_source(reason.source)}")
         if result.missing:
-            lines.append(f"  missing: {', '.join(result.missing)}")
+            lines.append("  Missing: " + "; ".join(fact_words(fact) for fact in result.missing))
     return "\n".join(lines)
 
 

@@ -27,7 +27,7 @@ longer rather than denser.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 from remit.core.protocols import Protocol, Stage
@@ -180,3 +180,63 @@ def plan_sessions(
                     )
                 )
     return sessions
+
+
+# --- moving a booked session ---------------------------------------------------------------
+
+SHIFT_SEARCH_DAYS = 60
+
+
+@dataclass(frozen=True)
+class Shift:
+    """One session's move: ``number`` goes from ``before`` to ``after``."""
+
+    number: int
+    before: dt.date
+    after: dt.date
+
+
+def shift_booked(
+    sessions: Sequence[tuple[int, dt.date]],
+    to: dt.date,
+    clinic_days: frozenset[int],
+    holidays: Collection[dt.date] = frozenset(),
+    blocked: Collection[dt.date] = frozenset(),
+) -> list[Shift]:
+    """Move the first of ``sessions`` to ``to`` and shift the rest so they keep their spacing.
+
+    sessions: ``(number, date)`` of the session being moved, then the course's
+    later booked sessions, in course order (dates never going back). The first
+    lands on ``to`` whatever the weekday (the patient is there that day). Each
+    later one keeps its original gap to the one before it: it goes to the first
+    day at least that gap after the new date of the one before that is a clinic
+    day, not a holiday and not ``blocked`` (a day the patient already has a
+    session that rules this one out). So gaps are kept, or grow by the days
+    needed to reach a clinic day; they never shrink. Sessions on one day
+    (accelerated TMS, gap 0) stay together.
+
+    Raises ``CalendarError`` for inputs out of order, an empty list, or when no
+    eligible day is found within ``SHIFT_SEARCH_DAYS`` of where a session would go.
+    """
+    _check_inputs(to, clinic_days, holidays, blocked, 1)
+    if not sessions:
+        raise CalendarError("sessions", "name at least the session to move")
+    for (_, earlier), (number, later) in zip(sessions, sessions[1:], strict=False):
+        if later < earlier:
+            raise CalendarError("sessions", f"session {number} is before the one listed ahead of it")
+    closed = frozenset(holidays) | frozenset(blocked)
+    first_number, first_day = sessions[0]
+    shifts = [Shift(first_number, first_day, to)]
+    previous_before, previous_after = first_day, to
+    for number, day in sessions[1:]:
+        candidate = previous_after + (day - previous_before)
+        limit = candidate + dt.timedelta(days=SHIFT_SEARCH_DAYS)
+        while candidate.weekday() not in clinic_days or candidate in closed:
+            candidate += dt.timedelta(days=1)
+            if candidate > limit:
+                raise CalendarError(
+                    "clinic_days", f"no clinic day within {SHIFT_SEARCH_DAYS} days for session {number}"
+                )
+        shifts.append(Shift(number, day, candidate))
+        previous_before, previous_after = day, candidate
+    return shifts

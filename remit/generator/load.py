@@ -14,8 +14,11 @@ re-derive the demo passwords.
 
 Questionnaires and ratings (issue 6) are scored by the clinical core's
 ``score`` as they are written, so a stored row holds exactly what the app
-would store.  Two things go through the app's own code instead, and are
-audited by it: the few (recent) answers that flag suicidal ideation are stored
+would store.  Three things go through the app's own code instead, and are
+audited by it: every screening (issue 10: one before each course, one to
+review a relapse) is entered with ``remit.screening.actions.create_screening``
+and signed by the clinic's prescriber with ``sign_screening``, dated when the
+plan says, and each course links to its own; the few (recent) answers that flag suicidal ideation are stored
 with ``remit.measures.actions.record_assessment`` (which raises their
 alerts), and afterwards ``remit.reports.decision.evaluate_all`` runs the
 decision-support rules over each clinic, raising the non-response, relapse,
@@ -72,6 +75,10 @@ class LoadResult:
     # plan index -> database id, for later steps (courses, sessions) to attach to
     patient_ids: dict[int, int] = field(default_factory=dict)
     courses: int = 0
+    screenings: int = 0
+    screening_overrides: int = (
+        0  # the course's modality was not eligible or caution: overridden with a reason
+    )
     sessions: int = 0
     assessments: int = 0
     alerts: dict[str, int] = field(default_factory=dict)  # open alerts by kind, in the plan's clinics
@@ -86,6 +93,8 @@ class LoadResult:
             "staff_created": self.staff_created,
             "staff_existing": self.staff_existing,
             "courses": self.courses,
+            "screenings": self.screenings,
+            "screening_overrides": self.screening_overrides,
             "sessions": self.sessions,
             "assessments": self.assessments,
             "alerts": self.alerts,
@@ -109,7 +118,8 @@ def load_plan(plan: S.Plan, *, batch_size: int = 1000, now: datetime | None = No
         clinics = _clinics(plan.clinics)
         _staff(plan.staff, clinics, result)
         _patients(plan, clinics, result, batch_size)
-        sessions = _courses(plan, clinics, result, batch_size, now)
+        screenings = _screenings(plan, result, now)
+        sessions = _courses(plan, clinics, result, batch_size, now, screenings)
         safety = _measures(plan, result, sessions, batch_size, now)
         audit.record(
             audit.CREATE,
@@ -308,8 +318,65 @@ def _staff_by_clinic(plan: S.Plan) -> dict[str, dict[str, User]]:
 SessionKey = tuple[int, int, int]  # (patient index, course index, session number)
 
 
+OVERRIDE_REASON = (
+    "Synthetic history: the prescriber weighed the flagged risk against the depression's severity with "
+    "the patient and chose to treat, with closer monitoring."
+)
+
+
+def _screenings(plan: S.Plan, result: LoadResult, now: datetime) -> dict[tuple[int, int], int]:
+    """Each planned screening through the screening app's own actions: entered by the clinic's nurse,
+    evaluated by the rules, signed by its prescriber (both audited), dated when the plan says.
+
+    The prescriber accepts every eligible or caution result; the modality the screening is for is
+    overridden with a written reason if the rules did not allow it (counted in the result), the other
+    modalities are declined. Returns the screening id for each (patient index, course index) whose
+    course it precedes.
+    """
+    from remit.screening.actions import Choice, create_screening, sign_screening
+    from remit.screening.models import ScreeningDecision
+
+    staff = _staff_by_clinic(plan)
+    patients = Patient.objects.in_bulk(list(result.patient_ids.values()))
+    out: dict[tuple[int, int], int] = {}
+    for p in plan.patients:
+        people = staff.get(p.clinic, {})
+        prescriber = people.get("prescriber")
+        if not p.screenings or prescriber is None:
+            continue
+        patient = patients[result.patient_ids[p.index]]
+        for s in p.screenings:
+            taken = min(_taken_at(s.day, s.minute), now - timedelta(minutes=2))
+            signed = min(taken + timedelta(minutes=s.signed_after), now - timedelta(minutes=1))
+            screening = create_screening(
+                actor=people.get("nurse") or prescriber,
+                patient=patient,
+                intake=s.intake,
+                taken_at=taken,
+            )
+            choices = {}
+            for modality, value in screening.result.items():
+                if value["decision"] in ("eligible", "caution"):
+                    choices[modality] = Choice(ScreeningDecision.ACCEPTED)
+                elif modality == s.modality:
+                    choices[modality] = Choice(ScreeningDecision.OVERRIDDEN, OVERRIDE_REASON)
+                    result.screening_overrides += 1
+                else:
+                    choices[modality] = Choice(ScreeningDecision.DECLINED)
+            sign_screening(actor=prescriber, screening=screening, choices=choices, signed_at=signed)
+            result.screenings += 1
+            if s.purpose == "course":
+                out[(p.index, s.course)] = screening.pk
+    return out
+
+
 def _courses(
-    plan: S.Plan, clinics: dict[str, Clinic], result: LoadResult, batch_size: int, now: datetime
+    plan: S.Plan,
+    clinics: dict[str, Clinic],
+    result: LoadResult,
+    batch_size: int,
+    now: datetime,
+    screenings: dict[tuple[int, int], int] | None = None,
 ) -> dict[SessionKey, Any]:
     """Courses, sessions and vitals; returns the session rows by plan key (for the ratings to link to)."""
     from remit.treatment.actions_courses import ensure_protocols
@@ -334,7 +401,7 @@ def _courses(
         prescriber = people.get("prescriber")
         if prescriber is None:
             continue
-        for c in p.courses:
+        for i, c in enumerate(p.courses):
             row = Course(
                 patient_id=pid,
                 clinic=clinics[p.clinic],
@@ -344,7 +411,7 @@ def _courses(
                 planned_sessions=len(c.sessions),
                 status=c.status,
                 discontinue_reason=c.discontinue_reason,
-                screening=None,  # generated history: no screening snapshot
+                screening_id=(screenings or {}).get((p.index, i)),
                 prescriber=prescriber,
                 created_by=prescriber,
                 start_date=c.start_date,

@@ -18,7 +18,11 @@ draws from a stream of its own, e.g. ``stream(seed, "courses", i)``, then a
 matching step in the loader writes it.  Steps so far: ``add_courses``
 (courses and sessions, issue 5) and ``add_measures`` (questionnaires,
 clinician ratings and the demo's decision-support signals, issue 6; streams
-``"assessments"``, ``"ratings"`` and ``"signals"``).
+``"assessments"``, ``"ratings"`` and ``"signals"``, with ``"follow_up"`` for the
+follow-up horizon and scheduled boosters), ``add_new_courses`` (a course of
+another modality after a series that did not help, issue 10; stream
+``"new_course"``) and ``screening_plan.add_screenings`` (issue 10; stream
+``"screenings"``).
 
 Everything here is obviously synthetic: family names are invented or carry a
 "Sample-"/"Test-"/... prefix, e-mail addresses end in ``example.invalid`` and
@@ -38,6 +42,7 @@ MAOIs ~1.5%, naltrexone ~2% (more with alcohol use in remission);
 from __future__ import annotations
 
 import base64
+import dataclasses
 import hashlib
 import math
 import random
@@ -45,6 +50,10 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from remit.generator.screening_plan import ScreeningPlan
 
 # ---------------------------------------------------------------------------
 # Fixed lists
@@ -310,6 +319,8 @@ class PatientPlan:
     assessments: tuple[AssessmentPlan, ...] = ()
     booster_requests: tuple[date, ...] = ()
     extra_medications: tuple[MedicationPlan, ...] = ()
+    # Issue 10, drawn by screening_plan.add_screenings: one per course and one per relapse review.
+    screenings: tuple[ScreeningPlan, ...] = ()
 
     def age_on(self, day: date) -> int:
         dob = self.date_of_birth
@@ -434,7 +445,9 @@ def build_plan(seed: int, *, patients: int, clinics: int = 2, as_of: date) -> Pl
         staff=staff_plans(seed, clinic_list),
         patients=tuple(people),
     )
-    return add_measures(seed, add_courses(seed, plan))
+    from remit.generator.screening_plan import add_screenings
+
+    return add_screenings(seed, add_new_courses(seed, add_measures(seed, add_courses(seed, plan))))
 
 
 def _family_name(rng: random.Random) -> str:
@@ -688,7 +701,7 @@ def _allergies(rng: random.Random) -> tuple[AllergyPlan, ...]:
 # live states, and ~2% a course planned to start soon. Every patient whose
 # index is 3 modulo 40 has IV ketamine with boosters whose dose creeps up
 # (0.5 -> 0.8 mg/kg) at shrinking intervals, for the tolerance/misuse review.
-# Generated courses have no screening (``screening`` null): they are history.
+# Each course is linked to the signed screening made before it (issue 10, ``screening_plan``).
 
 from remit.core.calendar import plan_sessions as _plan_sessions  # noqa: E402
 from remit.core.dosing import esketamine_session_doses as _esketamine_session_doses  # noqa: E402
@@ -1107,7 +1120,15 @@ RELAPSE_MEDIAN_DAYS = 18  # Murrough 2013: median time to relapse after a six-in
 # (Murrough 2013: median relapse 18 days after the series) and real-world care (McInnes 2022: ~60% of
 # responders still responding at 8 weeks without maintenance); clinical-reference §6.
 RELAPSE_SHARE = 0.6
-FOLLOW_UP_DAYS = (14, 28, 56, 84)
+# Follow-up questionnaires after a series, in days: 2, 4, 8 and 12 weeks, then 18, 26, 39 and 52 weeks.
+# Each patient is followed to a horizon drawn from LONG_FOLLOW_UP: 52 weeks for ~70%, 26 weeks for
+# the others (each questionnaire is still ~15% missed, and none is asked after ``as_of``), so the
+# report's "still free at 26 weeks" is known.
+FOLLOW_UP_DAYS = (14, 28, 56, 84, 126, 182, 273, 364)
+LONG_FOLLOW_UP = ((364, 70), (182, 30))
+# Share of the maintenance courses (not the dose-creep demo) that are scheduled while the patient is
+# still well, so the booster itself ends the durability (a retreatment) instead of a relapse.
+SCHEDULED_BOOSTER_SHARE = 0.5
 MISSED = 0.08
 RECENT_SAFETY_DAYS = 21  # item 9 is answered 1 only in these last days (stored through record_assessment)
 SESSION_RATED = frozenset({"completed", "dosing", "monitoring", "ready_for_discharge"})
@@ -1284,8 +1305,18 @@ def _given(course: CourseHistoryPlan) -> list[SessionPlan]:
     return [s for s in course.sessions if s.status == "completed"]
 
 
-def _questionnaires(rng: random.Random, p: PatientPlan, as_of: date) -> tuple[str, list[AssessmentPlan]]:
-    """The PHQ-9 trajectory (and GAD-7) around the patient's induction course and any boosters."""
+def _questionnaires(
+    rng: random.Random,
+    p: PatientPlan,
+    as_of: date,
+    horizon: int = FOLLOW_UP_DAYS[-1],
+    scheduled_booster: bool = False,
+) -> tuple[str, list[AssessmentPlan]]:
+    """The PHQ-9 trajectory (and GAD-7) around the patient's induction course and any boosters.
+
+    Follow-up runs to ``horizon`` days after the series; with ``scheduled_booster`` the first
+    maintenance course is given while the patient is still well (no relapse before it).
+    """
     induction_i = next((i for i, c in enumerate(p.courses) if c.phase == "induction"), None)
     if induction_i is None:
         return "", []
@@ -1297,6 +1328,8 @@ def _questionnaires(rng: random.Random, p: PatientPlan, as_of: date) -> tuple[st
     ended = course.status in ("completed", "discontinued") and bool(given_days)
     series_end = given_days[-1] if ended else None
     booster_day = boosters[0][1].sessions[0].day if boosters else None
+    creep = p.index % CREEP_EVERY == CREEP_AT
+    scheduled = scheduled_booster and booster_day is not None and not creep
     minute_of = {s.day: s.minute_of_day for s in course.sessions}
     for _, b in boosters:
         minute_of.update({s.day: s.minute_of_day for s in b.sessions})
@@ -1330,7 +1363,9 @@ def _questionnaires(rng: random.Random, p: PatientPlan, as_of: date) -> tuple[st
     # Relapse after a completed series (responders only).
     relapse_onset = relapse_confirm = None
     if series_end is not None and course.status == "completed" and traj.cls in ("early", "late"):
-        if booster_day is not None:
+        if scheduled:
+            pass  # a booster on the calendar, given while still well: no relapse before it
+        elif booster_day is not None:
             gap = (booster_day - series_end).days
             relapse_onset = booster_day - timedelta(days=rng.randint(6, max(6, min(12, gap - 8))))
             relapse_confirm = booster_day - timedelta(days=1)
@@ -1342,13 +1377,12 @@ def _questionnaires(rng: random.Random, p: PatientPlan, as_of: date) -> tuple[st
         claim(relapse_confirm, "relapse_check")
     if series_end is not None:
         offsets = FOLLOW_UP_DAYS if course.status == "completed" else FOLLOW_UP_DAYS[:2]
-        for d in offsets:
+        for d in (d for d in offsets if d <= horizon):
             day = series_end + timedelta(days=d)
             if booster_day is None or day < booster_day:
                 claim(day, "follow_up", chance=0.85)
 
     # Boosters: before each one, the day after some, and follow-ups after the last.
-    creep = p.index % CREEP_EVERY == CREEP_AT
     booster_pre: dict[date, int] = {}
     for i, b in boosters:
         b_given = [s.day for s in _given(b)]
@@ -1357,7 +1391,7 @@ def _questionnaires(rng: random.Random, p: PatientPlan, as_of: date) -> tuple[st
             claim(day, "pre_session", i, chance=1 - MISSED)
             claim(day + timedelta(days=2), "post_dose", i, chance=1.0 if creep else 0.5)
         if b.status == "completed" and b_given:
-            for d in FOLLOW_UP_DAYS[:3]:
+            for d in (d for d in FOLLOW_UP_DAYS if d <= horizon // 2):
                 claim(b_given[-1] + timedelta(days=d), "follow_up", i, chance=0.85)
 
     plans: list[AssessmentPlan] = []
@@ -1366,7 +1400,9 @@ def _questionnaires(rng: random.Random, p: PatientPlan, as_of: date) -> tuple[st
         kind, course_i = when[day]
         if booster_day is not None and day >= booster_day:
             n = booster_pre.get(day)
-            if n == 1 or (n is None and day == booster_day):
+            if scheduled:
+                total = traj.well(rng)
+            elif n == 1 or (n is None and day == booster_day):
                 total = traj.relapsed(rng)
             elif n is not None and creep:
                 total = traj.wearing_off(rng)
@@ -1581,7 +1617,12 @@ def add_measures(seed: int, plan: Plan) -> Plan:
 
     patients = []
     for p in plan.patients:
-        cls, questionnaires = _questionnaires(stream(seed, "assessments", p.index), p, plan.as_of)
+        follow = stream(seed, "follow_up", p.index)
+        horizon = _weighted(follow, LONG_FOLLOW_UP)
+        scheduled = follow.random() < SCHEDULED_BOOSTER_SHARE
+        cls, questionnaires = _questionnaires(
+            stream(seed, "assessments", p.index), p, plan.as_of, horizon, scheduled
+        )
         ratings = _ratings(stream(seed, "ratings", p.index), p)
         patients.append(dataclasses.replace(p, trajectory=cls, assessments=(*questionnaires, *ratings)))
     used: set[int] = set()
@@ -1592,4 +1633,124 @@ def add_measures(seed: int, plan: Plan) -> Plan:
                     patients[n] = apply(stream(seed, "signals", p.index), p, plan.as_of)
                     used.add(p.index)
                     break
+    return dataclasses.replace(plan, patients=tuple(patients))
+
+
+# ---------------------------------------------------------------------------
+# New courses after a series that did not help (issue 10)
+#
+# Drawn from ``stream(seed, "new_course", i)`` after the measures, so every earlier draw stands (the
+# new course goes at the end of the patient's courses). About half the non- and partial responders
+# whose induction ended (completed, or stopped at the checkpoint for no response) start an induction
+# of another modality 3-8 weeks later: after ketamine, TMS or esketamine; after esketamine, TMS or IV
+# ketamine; after TMS, IV ketamine or esketamine (esketamine only under 65). The new course is a
+# retreatment for the first one's durability; its own questionnaires follow a class drawn like the
+# first's (baseline: where the patient stood), with follow-up to the same kind of horizon. Questionnaires
+# of the first course dated from the new baseline on are dropped (the new course's take their place).
+
+SWITCH_SHARE = 0.5
+SWITCH_TO = {
+    "ketamine_iv": ("tms_10hz", "esketamine_induction"),
+    "ketamine_im": ("tms_10hz", "esketamine_induction"),
+    "esketamine": ("tms_10hz", "ketamine_iv_induction"),
+    "tms": ("ketamine_iv_induction", "esketamine_induction"),
+}
+
+
+def _new_course(rng: random.Random, p: PatientPlan, as_of: date) -> CourseHistoryPlan | None:
+    if not p.courses or p.trajectory not in ("non", "partial") or p.index % CREEP_EVERY == CREEP_AT:
+        return None
+    first = p.courses[0]
+    given = _given(first)
+    if len(p.courses) > 1 or first.phase != "induction" or not given:
+        return None
+    if first.status != "completed" and first.discontinue_reason != NO_RESPONSE_REASON:
+        return None
+    signal = (
+        p.booster_requests
+        or p.extra_medications
+        or any(a.instrument == "dast10" or a.item9 for a in p.assessments)
+    )
+    if signal or rng.random() >= SWITCH_SHARE:
+        return None  # a patient carrying a demo signal keeps it
+    code = rng.choice(SWITCH_TO[first.modality])
+    if code == "esketamine_induction" and p.age_on(as_of) >= 65:
+        code = "ketamine_iv_induction"
+    start = given[-1].day + timedelta(days=rng.randint(21, 56))
+    while start.weekday() not in WEEKDAYS:
+        start += timedelta(days=1)
+    if start > as_of:
+        return None
+    mg = Decimal("0.5") if code.startswith("ketamine") else None
+    return _course(rng, p, code, start, as_of, mg_per_kg=mg)
+
+
+def _new_course_questionnaires(
+    rng: random.Random, p: PatientPlan, course_i: int, course: CourseHistoryPlan, level: int, as_of: date
+) -> list[AssessmentPlan]:
+    """PHQ-9 before the new course (its baseline), before its sessions, at its end and in follow-up."""
+    traj = dataclasses.replace(_trajectory(rng, p, course, False), baseline=max(11, min(24, level)))
+    given_days = [s.day for s in _given(course)]
+    start = given_days[0] if given_days else course.sessions[0].day
+    series_end = given_days[-1] if course.status == "completed" else None
+    horizon = _weighted(rng, LONG_FOLLOW_UP)
+    when: dict[date, str] = {}
+
+    def claim(day: date, kind: str, chance: float = 1.0) -> None:
+        if day < as_of and day not in when and rng.random() < chance:
+            when[day] = kind
+
+    claim(start - timedelta(days=rng.choice((0, 0, 1, 3))), "baseline")
+    weekly = course.modality == "tms"
+    for s in _given(course):
+        if not weekly or s.number % 5 == 1 or s.day == given_days[-1]:
+            claim(s.day, "pre_session", 1 - MISSED)
+    relapse_onset = None
+    if series_end is not None:
+        claim(series_end + timedelta(days=1), "post_dose")
+        if traj.cls in ("early", "late") and rng.random() < RELAPSE_SHARE:
+            days = max(8, min(75, round(math.exp(rng.gauss(math.log(RELAPSE_MEDIAN_DAYS), 0.55)))))
+            relapse_onset = series_end + timedelta(days=days)
+            claim(relapse_onset, "relapse_check")
+            claim(relapse_onset + timedelta(days=rng.randint(6, 9)), "relapse_check")
+        for d in (d for d in FOLLOW_UP_DAYS if d <= horizon):
+            claim(series_end + timedelta(days=d), "follow_up", 0.85)
+    plans = []
+    for day in sorted(when):
+        if when[day] == "baseline":
+            total = traj.baseline
+        elif relapse_onset is not None and day >= relapse_onset:
+            total = traj.relapsed(rng)
+        else:
+            k = sum(1 for d in given_days if d < day)
+            total = traj.total(rng, k, series_end is not None and day > series_end)
+        minute = _minute(rng)
+        plans.append(
+            _check(
+                AssessmentPlan(
+                    "phq9", day, minute, phq9_answers(rng, total), total, kind=when[day], course=course_i
+                )
+            )
+        )
+    return plans
+
+
+def add_new_courses(seed: int, plan: Plan) -> Plan:
+    """The plan with a new induction course for some patients whose first one did not help (see above)."""
+    patients = []
+    for p in plan.patients:
+        rng = stream(seed, "new_course", p.index)
+        course = _new_course(rng, p, plan.as_of)
+        if course is None:
+            patients.append(p)
+            continue
+        first_day = min(s.day for s in course.sessions) - timedelta(days=3)
+        kept = [a for a in p.assessments if a.day < first_day or a.instrument not in ("phq9", "gad7")]
+        before = [a.total for a in kept if a.instrument == "phq9"]
+        level = before[-1] if before else 18
+        course_i = len(p.courses)
+        with_course = dataclasses.replace(p, courses=(*p.courses, course))
+        new = _new_course_questionnaires(rng, with_course, course_i, course, level, plan.as_of)
+        ratings = [a for a in _ratings(rng, with_course) if a.course == course_i]
+        patients.append(dataclasses.replace(with_course, assessments=(*kept, *new, *ratings)))
     return dataclasses.replace(plan, patients=tuple(patients))

@@ -25,6 +25,7 @@ from django.db import IntegrityError, models, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from remit import events
 from remit.audit import actions as audit
 from remit.core.instruments import AnswerError, ScoreResult, UnknownInstrument, get_instrument, score
 from remit.core.measurement_schedule import KIND_PRIORITY, MeasurementDue
@@ -242,6 +243,7 @@ def record_assessment(
                 request=request if staff else None,
                 **alert,
             )
+        events.emit(events.ASSESSMENT_RECORDED, patient=patient, actor=actor, source=assessment)
     return assessment
 
 

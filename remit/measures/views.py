@@ -32,9 +32,9 @@ from remit.core.instruments import (
 from remit.measures import actions
 from remit.measures.forms import RateForm, SendQuestionnaireForm, VoidAssessmentForm
 from remit.measures.models import Assessment, MeasurementRequest
+from remit.pages.forms import apply_validation_error
 from remit.patients.lookups import visible_patient
 from remit.patients.models import Patient
-from remit.web.forms import apply_validation_error
 
 PAGE_SIZE = 25
 CHART_POINTS = 2000

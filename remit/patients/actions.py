@@ -15,8 +15,10 @@ from django.db import IntegrityError, models, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
+from remit import events
 from remit.accounts.models import Clinic
 from remit.audit import actions as audit
+from remit.core.screening.medications import in_class
 from remit.patients.models import (
     Allergy,
     AntidepressantTrial,
@@ -225,6 +227,8 @@ def _add(
             patient=patient,
             detail={"fields": sorted(values)},
         )
+        if isinstance(record, Diagnosis | Medication):
+            events.emit(events.CLINICAL_FACT_ADDED, patient=patient, actor=actor, source=record)
     return record
 
 
@@ -264,7 +268,7 @@ def add_allergy(
     return _add(actor, patient, Allergy, data, request)
 
 
-# Medication name -> class flags, from the screening engine's table when it has one.
+# Medication name -> class flags, from the screening engine's table.
 _FLAG_CLASSES = {
     "is_benzodiazepine": "benzodiazepine",
     "is_maoi": "maoi",
@@ -276,10 +280,6 @@ _FLAG_CLASSES = {
 
 def suggested_medication_flags(name: str) -> dict[str, bool]:
     """Which class boxes to pre-tick for a medication name; staff can correct them."""
-    try:
-        from remit.core.screening.medications import in_class
-    except ImportError:  # pragma: no cover - the screening table is optional
-        return {}
     flags: dict[str, bool] = {}
     for field, medication_class in _FLAG_CLASSES.items():
         try:

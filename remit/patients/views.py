@@ -24,6 +24,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 from remit.accounts.decorators import staff_required
 from remit.accounts.models import Clinic
 from remit.audit import actions as audit
+from remit.pages.chart_sections import render_sections
+from remit.pages.forms import apply_validation_error
 from remit.patients import actions
 from remit.patients.forms import (
     MEDICATION_FLAG_FIELDS,
@@ -46,8 +48,6 @@ from remit.patients.models import (
     Voidable,
     WeightEntry,
 )
-from remit.web.chart_sections import render_sections
-from remit.web.forms import apply_validation_error
 
 PAGE_SIZE = 25
 

@@ -2,7 +2,8 @@
 
 ``evaluate_patient(patient, actor=None)`` is called in the same transaction
 after an assessment is recorded, a session is signed, a medication or
-diagnosis is added, or a booster request is logged (``receivers.py``);
+diagnosis is added, or a booster request is logged (the actions emit named
+events, and ``run_rules`` listens to them: see ``remit.wiring``);
 ``evaluate_all(clinic)`` runs it over every patient of a clinic (the
 generator calls it after loading the demo).
 
@@ -36,11 +37,13 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 
+from remit import events
 from remit.alerts.actions import raise_alert
 from remit.alerts.models import Alert
 from remit.audit import actions as audit
 from remit.core import decision_support as rules
 from remit.core.decision_support import Finding
+from remit.events import Event
 from remit.patients.models import Diagnosis, Medication, Patient
 from remit.reports.models import ClinicOutcomeSettings, outcome_settings_for
 from remit.reports.patient_outcomes import (
@@ -356,13 +359,14 @@ def evaluate_patient(
     return raised
 
 
-def evaluate_patient_safely(patient: Patient, *, actor: Any = None) -> None:
-    """For signal receivers: a fault in a rule must never stop the record that triggered it being saved."""
-    try:
-        with transaction.atomic():
-            evaluate_patient(patient, actor=actor)
-    except Exception:
-        logger.exception("decision support failed for patient %s; the triggering record was kept", patient.pk)
+def run_rules(event: Event) -> None:
+    """Listener (see ``remit.wiring``): run every rule for the patient the event concerns."""
+    source = event.source
+    if getattr(source, "voided_at", None) is not None:
+        return
+    if event.name == events.ASSESSMENT_RECORDED and (not source.valid or source.total is None):
+        return  # an invalid or partial questionnaire carries no score for a rule to read
+    evaluate_patient(event.patient, actor=event.actor)
 
 
 def evaluate_all(clinic: Any, *, as_of: dt.date | None = None) -> int:
@@ -401,7 +405,7 @@ def log_booster_request(
             patient=patient,
             detail={"requested_on": requested_on.isoformat()},
         )
-        evaluate_patient(patient, actor=actor, request=request)
+        events.emit(events.BOOSTER_REQUESTED, patient=patient, actor=actor, source=row)
     return row
 
 

@@ -25,6 +25,7 @@ from remit.accounts.decorators import recent_auth_required, staff_required
 from remit.accounts.models import Clinic
 from remit.alerts.models import Alert
 from remit.audit import actions as audit
+from remit.pages.forms import apply_validation_error
 from remit.patients.lookups import visible_patient
 from remit.patients.models import Patient
 from remit.reports import decision
@@ -42,7 +43,6 @@ from remit.reports.patient_outcomes import (
     trajectory_figure,
 )
 from remit.treatment.models import Course
-from remit.web.forms import apply_validation_error
 
 MODALITY_NAMES = dict(Course._meta.get_field("modality").choices)  # type: ignore[arg-type]
 

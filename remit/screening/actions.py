@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -37,6 +38,9 @@ from remit.screening.models import (
     Screening,
     ScreeningDecision,
 )
+
+# A time "now" on another machine may be this far ahead of ours and still not count as the future.
+CLOCK_SKEW = timedelta(minutes=5)
 
 SEVERITIES: list[tuple[str, str]] = [
     ("subsyndromal", "Subsyndromal"),
@@ -174,15 +178,21 @@ def create_screening(
     intake: Mapping[str, Any],
     resistance_facts: Mapping[str, Any] | None = None,
     request: HttpRequest | None = None,
+    taken_at: datetime | None = None,
 ) -> Screening:
     """Validate the intake document, evaluate it with the clinic's settings, store a draft, audit it.
 
+    ``taken_at`` is when the intake was taken, for one taken on paper and entered later (default: now;
+    never in the future); the audit event records it, and its own time is when it was entered.
     Raises ``IntakeValidationError`` (naming the intake field) and stores nothing on a bad document.
     """
     if actor is None or not actor.can("screening.enter"):
         raise PermissionDenied("Your role does not allow entering a screening.")
     if patient.is_voided:
         raise PermissionDenied("This patient's record is voided.")
+    entered = timezone.now()
+    if taken_at is not None and taken_at > entered + CLOCK_SKEW:
+        raise ValidationError({"taken_at": ["The time the intake was taken cannot be in the future."]})
     doc = dict(intake)
     try:
         parsed = parse_intake(doc)
@@ -195,6 +205,7 @@ def create_screening(
             patient=patient,
             clinic_id=patient.clinic_id,
             created_by=actor,
+            created_at=taken_at or entered,
             intake=doc,
             result=result,
             settings_snapshot=clinic_settings.snapshot(),
@@ -206,7 +217,10 @@ def create_screening(
             request=request,
             obj=screening,
             patient=patient,
-            detail={"decisions": {m: r["decision"] for m, r in result.items()}},
+            detail={
+                "decisions": {m: r["decision"] for m, r in result.items()},
+                **({"taken_at": taken_at.isoformat()} if taken_at is not None else {}),
+            },
         )
     return screening
 
@@ -246,12 +260,28 @@ def check_choices(screening: Screening, choices: Mapping[str, Choice]) -> dict[s
 
 
 def sign_screening(
-    *, actor: Any, screening: Screening, choices: Mapping[str, Choice], request: HttpRequest | None = None
+    *,
+    actor: Any,
+    screening: Screening,
+    choices: Mapping[str, Choice],
+    request: HttpRequest | None = None,
+    signed_at: datetime | None = None,
 ) -> Screening:
-    """Record the prescriber's choice for every modality and sign; refuses a signed or voided screening."""
+    """Record the prescriber's choice for every modality and sign; refuses a signed or voided screening.
+
+    ``signed_at`` is when the prescriber signed, for a screening signed on paper and entered later
+    (default: now). It may not be in the future nor before the intake was taken; the audit event
+    records it.
+    """
     if actor is None or not actor.can("screening.sign"):
         raise PermissionDenied("Only a prescriber can sign a screening.")
     clean = check_choices(screening, choices)
+    now = timezone.now()
+    if signed_at is not None:
+        if signed_at > now + CLOCK_SKEW:
+            raise ValidationError({"signed_at": ["The signing time cannot be in the future."]})
+        if signed_at < screening.created_at:
+            raise ValidationError({"signed_at": ["The signing time cannot be before the intake was taken."]})
     with transaction.atomic():
         locked = Screening.objects.select_for_update().get(pk=screening.pk)
         if locked.status != Screening.DRAFT:
@@ -269,7 +299,7 @@ def sign_screening(
             )
         locked.status = Screening.SIGNED
         locked.signed_by = actor
-        locked.signed_at = timezone.now()
+        locked.signed_at = signed_at or now
         locked.save()
         audit.record(
             audit.UPDATE,
@@ -280,6 +310,7 @@ def sign_screening(
             clinic_id=locked.clinic_id,
             detail={
                 "status": "signed",
+                **({"signed_at": signed_at.isoformat()} if signed_at is not None else {}),
                 "decisions": {
                     m: {
                         "evaluated": locked.result[m]["decision"],

@@ -19,6 +19,8 @@ from django.utils import timezone
 
 from remit.core.instruments import get_instrument
 from remit.core.screening import RULES, intake_schema
+from remit.core.screening.medications import CLASS_LABELS
+from remit.measures.models import Assessment
 from remit.screening.actions import SEVERITIES
 from remit.screening.models import ScreeningDecision
 
@@ -72,6 +74,16 @@ def _screen_choices(code: str, item_index: int) -> list[tuple[str, str]]:
 AUDITC_ITEMS = [(f"auditc_q{i + 1}", get_instrument("auditc").items[i].label) for i in range(3)]
 DAST10_ITEMS = [(f"dast10_q{i + 1}", get_instrument("dast10").items[i].label) for i in range(10)]
 
+# The registry's class boxes, written after a medicine as "[classes: MAOI, opioid antagonist]" or
+# "[classes: none]"; a line without the bracket leaves the boxes unknown.
+_CLASSES_SUFFIX = re.compile(r"\s*\[\s*classes?\s*:\s*(?P<classes>[^\]]*)\]\s*$", re.I)
+CLASS_BOXES: dict[str, str] = {
+    "is_benzodiazepine": "benzodiazepine",
+    "is_maoi": "maoi",
+    "is_psychostimulant": "psychostimulant",
+    "is_opioid_antagonist": "opioid_antagonist",
+}
+_CLASS_BY_WORDS = {CLASS_LABELS[c].lower(): c for c in CLASS_LABELS}  # type: ignore[index]
 _MEDICATION_LINE = re.compile(
     r"^(?P<name>.+?)(?:\s+(?P<dose>\d+(?:\.\d+)?)\s*(?:mg)?(?:\s*/\s*day|\s+a day|\s+daily)?)?$", re.I
 )
@@ -114,7 +126,11 @@ class IntakeForm(forms.Form):
         label="Current medications",
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="One per line: the generic name, then the total daily dose in mg (e.g. sertraline 100 mg).",
+        help_text=(
+            "One per line: the generic name, then the total daily dose in mg, then the registry's ticked "
+            "class boxes (e.g. phenelzine 45 mg [classes: MAOI], or sertraline 100 mg [classes: none]). "
+            "A medicine the screening knows counts for its class even when its box is not ticked."
+        ),
     )
     medications_known = forms.ChoiceField(
         label="Is the medication list complete?",
@@ -195,12 +211,21 @@ class IntakeForm(forms.Form):
 
     def clean_medications(self) -> list[dict[str, Any]]:
         rows = []
-        for line in _lines(self.cleaned_data.get("medications", "")):
+        for n, line in enumerate(_lines(self.cleaned_data.get("medications", "")), start=1):
+            classes: list[str] | None = None
+            suffix = _CLASSES_SUFFIX.search(line)
+            if suffix is not None:
+                classes = _classes(n, line, suffix["classes"])
+                line = line[: suffix.start()].strip()
+                if not line:
+                    raise forms.ValidationError(f"Line {n}: give the medicine's name before its classes.")
             match = _MEDICATION_LINE.match(line)
             assert match is not None  # the pattern matches any non-empty line
             row: dict[str, Any] = {"name": match["name"].strip()}
             if match["dose"] is not None:
                 row["daily_dose_mg"] = float(match["dose"])
+            if classes is not None:
+                row["classes"] = classes
             rows.append(row)
         return rows
 
@@ -272,6 +297,27 @@ class IntakeForm(forms.Form):
         return doc, facts
 
 
+def _classes(n: int, line: str, text: str) -> list[str]:
+    """The class names in a "[classes: ...]" suffix; "none" (or nothing) means no box is ticked."""
+    words = [w.strip().lower() for w in text.split(",") if w.strip()]
+    if words in ([], ["none"]):
+        return []
+    unknown = [w for w in words if w not in _CLASS_BY_WORDS]
+    if unknown:
+        known = ", ".join(CLASS_LABELS[c] for c in CLASS_LABELS)  # type: ignore[index]
+        raise forms.ValidationError(
+            f"Line {n} ({line!r}): {unknown[0]!r} is not a medicine class; use {known}, or none."
+        )
+    return list(dict.fromkeys(_CLASS_BY_WORDS[w] for w in words))
+
+
+def medication_line(name: str, dose: Decimal | None, ticked: Iterable[str]) -> str:
+    """A registry medicine as an intake line: name, daily dose and its ticked class boxes."""
+    labels = [CLASS_LABELS[c] for c in ticked]  # type: ignore[index]
+    dose_text = "" if dose is None else f" {dose.normalize():f} mg"
+    return f"{name}{dose_text} [classes: {', '.join(labels) or 'none'}]"
+
+
 def _lines(text: str) -> Iterable[str]:
     for line in (text or "").splitlines():
         line = " ".join(line.split())
@@ -314,25 +360,21 @@ def registry_initial(patient: Any) -> dict[str, Any]:
         .first()
     )
 
-    def dose(value: Decimal | None) -> str:
-        return "" if value is None else f" {value.normalize():f} mg"
-
     return {
         "age": patient.age_on(today),
         "sex": SEX_FROM_REGISTRY.get(patient.sex_at_birth, ""),
         "weight_kg": weight.weight_kg if weight is not None else None,
         "diagnoses": "\n".join(f"{d.code} {d.status}" for d in diagnoses),
-        "medications": "\n".join(f"{m.name}{dose(m.daily_dose_mg)}" for m in medications),
+        "medications": "\n".join(
+            medication_line(m.name, m.daily_dose_mg, [c for box, c in CLASS_BOXES.items() if getattr(m, box)])
+            for m in medications
+        ),
         "allergies": "\n".join(a.substance for a in allergies),
     }
 
 
 def screens_initial(patient: Any, days: int = 90) -> tuple[dict[str, Any], dict[str, Any]]:
     """Answers from the latest valid AUDIT-C and DAST-10 within ``days``, and the assessments used."""
-    try:
-        from remit.measures.models import Assessment
-    except ImportError:  # pragma: no cover - the measures app is built beside this one
-        return {}, {}
     since = timezone.now() - dt.timedelta(days=days)
     initial: dict[str, Any] = {}
     used: dict[str, Any] = {}

@@ -17,6 +17,7 @@ from datetime import date, timedelta
 from django.utils import timezone
 
 from remit.core.screening import MODALITIES
+from remit.core.screening.wording import fact_words
 from remit.screening.models import MODALITY_LABELS, Screening, ScreeningDecision
 
 
@@ -112,7 +113,10 @@ def check_gate(patient: object, modality: str, on: date | None = None) -> GateRe
     if evaluated == "contraindicated":
         why = _reason_texts(screening, modality, "absolute")
         return GateResult(False, f"{label} is contraindicated: {why}. {signer}", screening)
-    missing = ", ".join(screening.result.get(modality, {}).get("missing", [])) or "unknown facts"
+    missing = (
+        "; ".join(fact_words(fact) for fact in screening.result.get(modality, {}).get("missing", []))
+        or "unknown facts"
+    )
     return GateResult(
         False, f"{label} cannot start: the screening is incomplete (missing: {missing}). {signer}", screening
     )

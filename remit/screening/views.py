@@ -22,6 +22,9 @@ from remit.accounts.decorators import staff_required
 from remit.accounts.models import Clinic
 from remit.audit import actions as audit
 from remit.core.screening import RULES_BY_ID
+from remit.core.screening.medications import CLASS_LABELS
+from remit.core.screening.wording import fact_words, plain_source
+from remit.pages.forms import apply_validation_error
 from remit.patients.lookups import visible_patient
 from remit.screening import actions
 from remit.screening.forms import (
@@ -34,7 +37,6 @@ from remit.screening.forms import (
     screens_initial,
 )
 from remit.screening.models import DECISION_BADGES, DECISION_LABELS, MODALITY_LABELS, Screening
-from remit.web.forms import apply_validation_error
 
 SELF_REPORT = ["auditc", "dast10", "cssrs_screen"]
 
@@ -127,11 +129,11 @@ def _flatten(doc: Any, path: str = "") -> list[tuple[str, str]]:
         rows: list[tuple[str, str]] = []
         for key, value in doc.items():
             if key in ("diagnoses", "medications", "allergies") or not isinstance(value, dict):
-                rows.append((f"{path}{key}", _readable(value)))
+                rows.append((fact_words(f"{path}{key}"), _readable(value)))
             else:
                 rows.extend(_flatten(value, f"{path}{key}."))
         return rows
-    return [(path.rstrip("."), _readable(doc))]
+    return [(fact_words(path.rstrip(".")), _readable(doc))]
 
 
 def _readable(value: Any) -> str:
@@ -148,7 +150,11 @@ def _readable(value: Any) -> str:
                 parts.append(f"{item['code']} ({item['status'].replace('_', ' ')})")
             elif isinstance(item, dict) and "name" in item:
                 dose = item.get("daily_dose_mg")
-                parts.append(item["name"] + (f" {dose:g} mg/day" if dose is not None else ""))
+                text = item["name"] + (f" {dose:g} mg/day" if dose is not None else "")
+                if item.get("classes") is not None:
+                    labels = [CLASS_LABELS.get(c, c) for c in item["classes"]]
+                    text += f" (class boxes ticked: {', '.join(labels) or 'none'})"
+                parts.append(text)
             else:
                 parts.append("not answered" if item is None else str(item))
         return ", ".join(parts)
@@ -160,12 +166,31 @@ def _readable(value: Any) -> str:
 def _detail_context(request: HttpRequest, screening: Screening, form: DecisionForm | None) -> dict[str, Any]:
     decisions = {d.modality: d for d in screening.decisions.all()}
     rows = []
+    # Where a recorded diagnosis or a listed medicine contradicts an intake answer: once each, for the top.
+    contradictions: dict[str, None] = {}
     for row in screening.modality_results():
         reasons = []
         for reason in row["reasons"]:
             rule = RULES_BY_ID.get(reason["rule"])
-            reasons.append({**reason, "label_mandated": bool(rule and rule.label_mandated)})
-        rows.append({**row, "reasons": reasons, "choice": decisions.get(row["modality"])})
+            notes = reason.get("contradictions") or []
+            contradictions.update(dict.fromkeys(notes))
+            reasons.append(
+                {
+                    **reason,
+                    "label_mandated": bool(rule and rule.label_mandated),
+                    "source_words": plain_source(reason["source"]),
+                    "evidence": reason.get("evidence") or [],
+                    "contradictions": notes,
+                }
+            )
+        rows.append(
+            {
+                **row,
+                "reasons": reasons,
+                "missing_words": [fact_words(fact) for fact in row["missing"]],
+                "choice": decisions.get(row["modality"]),
+            }
+        )
     if form is not None:
         form_rows = {r["modality"]: r for r in form.rows}
         for row in rows:
@@ -182,6 +207,7 @@ def _detail_context(request: HttpRequest, screening: Screening, form: DecisionFo
         "resistance": screening.resistance or {},
         "intake_rows": _flatten(screening.intake or {}),
         "overrides": [d for d in decisions.values() if d.decision == "overridden"],
+        "contradictions": list(contradictions),
     }
 
 

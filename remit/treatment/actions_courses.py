@@ -28,6 +28,7 @@ from django.utils import timezone
 
 from remit.accounts.models import Clinic
 from remit.audit import actions as audit
+from remit.core.authorization import Authorization, Beyond, Booking, beyond_authorization, booking_warning
 from remit.core.calendar import CalendarError, plan_sessions
 from remit.core.measurement_schedule import ScheduledSession, measurement_schedule
 from remit.core.protocols import (
@@ -39,6 +40,7 @@ from remit.core.protocols import (
 )
 from remit.core.protocols import Protocol as CoreProtocol
 from remit.patients.models import Patient
+from remit.treatment.clinic_day import clinic_day
 from remit.treatment.models import Course, Protocol, Session
 
 COURSE_TYPE = "treatment.course"
@@ -183,6 +185,7 @@ class CoursePlan:
     authorisation_reference: str = ""
     prescriber: Any = None
     notes: str = ""
+    beyond_authorization_reason: str = ""
 
 
 def resize(protocol: CoreProtocol, sessions: int | None) -> CoreProtocol:
@@ -303,6 +306,15 @@ def plan_course(
         except CalendarError as error:
             field = error.field if error.field in ("start_date", "clinic_days") else "clinic_days"
             raise _error(field, error.message) from None
+        authorization = Authorization(plan.authorised_sessions, plan.authorisation_valid_until)
+        beyond = beyond_authorization([Booking(p.number, p.number, p.date) for p in planned], authorization)
+        reason = plan.beyond_authorization_reason.strip()
+        if beyond and not reason:
+            warning = booking_warning([Booking(p.number, p.number, p.date) for p in planned], authorization)
+            raise _error(
+                "beyond_authorization_reason",
+                f"{warning} Give the reason for booking them, or book fewer sessions.",
+            )
         course = Course.objects.create(
             patient=patient,
             clinic_id=patient.clinic_id,
@@ -334,6 +346,7 @@ def plan_course(
                     scheduled_for=_at(p.date, plan.session_time, p.start_offset_minutes),
                     room=plan.room,
                     mg_per_kg=plan.mg_per_kg,
+                    beyond_authorization_reason=reason if p.number in beyond else "",
                 )
                 for p in planned
             ]
@@ -352,6 +365,7 @@ def plan_course(
                 "last": planned[-1].date.isoformat(),
                 "gate": gate.reason,
                 "screening": gate.screening.pk if gate.screening else None,
+                "beyond_authorization": ({"sessions": sorted(beyond), "reason": reason} if beyond else None),
             },
         )
         schedule_measurements(
@@ -586,7 +600,7 @@ def update_authorisation(
             patient=locked.patient_id,
             clinic_id=locked.clinic_id,
             detail={
-                "authorisation": {
+                "authorization": {
                     "before": before,
                     "after": {
                         "authorised_sessions": authorised_sessions,
@@ -599,38 +613,81 @@ def update_authorisation(
     return locked
 
 
-# --- payer authorisation -------------------------------------------------------------------
+# --- payer authorization ------------------------------------------------------------------
 
 LOW_REMAINING_SESSIONS = 2
 LOW_REMAINING_DAYS = 7
 
 
-def authorisation_warnings(
-    course: Course, used: int, *, today: dt.date | None = None, planned_after: Collection[dt.date] = ()
+def authorization_of(course: Course) -> Authorization:
+    return Authorization(course.authorised_sessions, course.authorisation_valid_until)
+
+
+def beyond_for_courses(courses: Collection[Course]) -> dict[int, Beyond]:
+    """Sessions beyond their course's payer authorization, keyed by session id (one query in all)."""
+    authorizations = {course.pk: authorization_of(course) for course in courses}
+    recorded = {pk for pk, a in authorizations.items() if a.recorded}
+    if not recorded:
+        return {}
+    bookings: dict[int, list[Booking]] = {pk: [] for pk in recorded}
+    rows = Session.objects.filter(
+        course_id__in=recorded, status__in=LIVE_SESSION_STATUSES, voided_at__isnull=True
+    ).values_list("pk", "course_id", "number", "scheduled_for")
+    for pk, course_id, number, at in rows:
+        bookings[course_id].append(Booking(pk, number, clinic_day(at)))
+    out: dict[int, Beyond] = {}
+    for course_id, booked in bookings.items():
+        out.update(beyond_authorization(booked, authorizations[course_id]))
+    return out
+
+
+def course_bookings(course: Course) -> list[Booking]:
+    """The course's sessions that count against its authorization (those holding a place)."""
+    rows = Session.objects.filter(
+        course=course, status__in=LIVE_SESSION_STATUSES, voided_at__isnull=True
+    ).values_list("pk", "number", "scheduled_for")
+    return [Booking(pk, number, clinic_day(at)) for pk, number, at in rows]
+
+
+def authorization_warnings(
+    course: Course,
+    used: int,
+    *,
+    today: dt.date | None = None,
+    planned_after: Collection[dt.date] = (),
+    bookings: Collection[Booking] = (),
 ) -> list[str]:
-    """Plain-words warnings when the payer authorisation runs low (≤ 2 sessions left or ≤ 7 days)."""
+    """Plain-words warnings about the payer authorization.
+
+    More sessions booked than authorized (``bookings``: the course's sessions
+    holding a place), few left (≤ 2 sessions or ≤ 7 days), expired, or booked
+    sessions after it ends.
+    """
     today = today or timezone.localdate()
     warnings: list[str] = []
+    over = booking_warning(bookings, Authorization(course.authorised_sessions)) if bookings else None
+    if over:
+        warnings.append(over)
     if course.authorised_sessions is not None:
         remaining = course.authorised_sessions - used
         if remaining <= 0:
-            warnings.append(f"No authorised sessions left ({used} used of {course.authorised_sessions}).")
+            warnings.append(f"No authorized sessions left ({used} used of {course.authorised_sessions}).")
         elif remaining <= LOW_REMAINING_SESSIONS:
             warnings.append(
-                f"Only {remaining} authorised session{'s' if remaining != 1 else ''} left ({used} used of {course.authorised_sessions})."
+                f"Only {remaining} authorized session{'s' if remaining != 1 else ''} left ({used} used of {course.authorised_sessions})."
             )
     until = course.authorisation_valid_until
     if until is not None:
         days = (until - today).days
         if days < 0:
-            warnings.append(f"The authorisation expired on {until.isoformat()}.")
+            warnings.append(f"The authorization expired on {until.isoformat()}.")
         elif days <= LOW_REMAINING_DAYS:
             warnings.append(
-                f"The authorisation ends on {until.isoformat()} ({days} day{'s' if days != 1 else ''} left)."
+                f"The authorization ends on {until.isoformat()} ({days} day{'s' if days != 1 else ''} left)."
             )
         late = sorted(d for d in planned_after if d > until)
         if late and days >= 0:
             warnings.append(
-                f"{len(late)} booked session{'s are' if len(late) != 1 else ' is'} after the authorisation ends."
+                f"{len(late)} booked session{'s are' if len(late) != 1 else ' is'} after the authorization ends."
             )
     return warnings

@@ -38,6 +38,7 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
+from remit import events
 from remit.accounts import roles as R
 from remit.audit import actions as audit
 from remit.core import dosing
@@ -45,6 +46,7 @@ from remit.core import vitals as core_vitals
 from remit.core.protocols import EsketamineDosing, ProtocolError, protocol_from_dict
 from remit.patients.models import Patient
 from remit.treatment.actions_courses import start_course_if_planned
+from remit.treatment.actions_session_day import needs_move_to_today, not_today_error
 from remit.treatment.models import (
     AdverseEvent,
     Amendment,
@@ -177,17 +179,61 @@ def thresholds_for(settings: ClinicTreatmentSettings) -> core_vitals.VitalThresh
 # --- locking -------------------------------------------------------------------------------------
 
 
-def _locked(session: Session, actor: Any) -> Session:
-    """The session row locked for this transaction, refused when signed, voided or closed."""
+def _locked(session: Session, actor: Any, *, beyond_authorization_reason: str = "") -> Session:
+    """The session row locked for this transaction, refused when signed, voided or closed.
+
+    A booked session (nothing charted yet) is charted only on the clinic's day
+    it is booked for (otherwise it is moved to today first:
+    ``remit.treatment.actions_session_day``), and, when it is beyond the payer's
+    authorization, only with a recorded reason: one stored when it was booked,
+    or ``beyond_authorization_reason`` given now (set on the returned row for
+    the caller to save).
+    """
     current = (
-        Session.objects.select_for_update(of=("self",)).select_related("patient", "clinic").get(pk=session.pk)
+        Session.objects.select_for_update(of=("self",))
+        .select_related("patient", "clinic", "course")
+        .get(pk=session.pk)
     )
     if current.is_signed:
         raise ValidationError(SIGNED)
     if current.is_voided or current.status in (Session.CANCELLED, Session.NO_SHOW):
         raise ValidationError(CLOSED.format(status=current.get_status_display().lower()))
     _require_chart(actor, current)
+    if current.status == Session.BOOKED:
+        if needs_move_to_today(current):
+            raise not_today_error(current)
+        _check_authorization(current, beyond_authorization_reason)
     return current
+
+
+def beyond_authorization(session: Session) -> Any:
+    """Why ``session`` is beyond its course's payer authorization (``remit.core.authorization.Beyond``), or None."""
+    from remit.core.authorization import beyond_authorization as beyond
+    from remit.treatment.actions_courses import authorization_of, course_bookings
+
+    authorization = authorization_of(session.course)
+    if not authorization.recorded:
+        return None
+    bookings = course_bookings(session.course)
+    return beyond(bookings, authorization).get(session.pk)
+
+
+def _check_authorization(current: Session, given: str) -> None:
+    given = (given or "").strip()
+    found = beyond_authorization(current)
+    if found is None:
+        return
+    if given:
+        current.beyond_authorization_reason = given[:1000]
+        current._beyond_reason_given = True  # type: ignore[attr-defined]
+        return
+    if current.beyond_authorization_reason:
+        return
+    raise _fail(
+        "beyond_authorization_reason",
+        f"Session {current.number} is beyond the payer's authorization ({found.reason}): "
+        "give the reason for treating it.",
+    )
 
 
 def _audit(
@@ -248,16 +294,32 @@ def _record_override(session: Session, reason: str | None, actor: Any) -> list[s
 # --- check-in and checklist ----------------------------------------------------------------------
 
 
-def check_in(session: Session, *, actor: Any, request: HttpRequest | None = None) -> Session:
+def check_in(
+    session: Session,
+    *,
+    actor: Any,
+    request: HttpRequest | None = None,
+    beyond_authorization_reason: str = "",
+) -> Session:
+    """Check the patient in: the first charting step.
+
+    A session beyond the payer's authorization needs a reason (recorded and
+    audited here unless one was recorded when it was booked).
+    """
     with transaction.atomic():
-        current = _locked(session, actor)
+        current = _locked(session, actor, beyond_authorization_reason=beyond_authorization_reason)
         if current.checked_in_at is not None:
             raise _fail(None, f"Already checked in at {_hm(current.checked_in_at)}.")
         current.checked_in_at = now()
         if current.status == Session.BOOKED:
             current.status = Session.CHECKED_IN
-        _save(current, ["checked_in_at", "status", *_mark_charted(current, actor)])
-        _audit(audit.UPDATE, actor, request, current, current, step="check_in")
+        fields = ["checked_in_at", "status", *_mark_charted(current, actor)]
+        extra: dict[str, Any] = {}
+        if getattr(current, "_beyond_reason_given", False):
+            fields.append("beyond_authorization_reason")
+            extra["beyond_authorization_reason"] = current.beyond_authorization_reason
+        _save(current, fields)
+        _audit(audit.UPDATE, actor, request, current, current, step="check_in", **extra)
         # A course is planned until its first patient arrives.
         start_course_if_planned(current, actor=actor, request=request)
     return current
@@ -1416,6 +1478,7 @@ def sign(session: Session, *, actor: Any, request: HttpRequest | None = None) ->
         )
         if form is not None:
             _audit(audit.CREATE, actor, request, form, current, step="rems_form")
+        events.emit(events.SESSION_SIGNED, patient=current.patient, actor=actor, source=current)
     return current
 
 

@@ -23,7 +23,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from remit.accounts.decorators import staff_required
 from remit.audit import actions as audit
@@ -31,11 +31,13 @@ from remit.core.instruments import get_instrument
 from remit.core.vitals import next_vitals_due
 from remit.measures.forms import RateForm
 from remit.measures.models import Assessment
+from remit.pages.forms import apply_validation_error
 from remit.patients.models import Medication, WeightEntry
+from remit.treatment import actions_session_day as day_actions
 from remit.treatment import actions_sessions as A
 from remit.treatment import forms_sessions as F
+from remit.treatment.clinic_day import at_clinic_time, clinic_day, clinic_today
 from remit.treatment.models import RemsMonitoringForm, Session
-from remit.web.forms import apply_validation_error
 
 
 def now() -> dt.datetime:
@@ -159,6 +161,7 @@ def _context(
         "criteria": [
             (name, label, bool((session.discharge or {}).get(name))) for name, label in A.DISCHARGE_CRITERIA
         ],
+        "beyond_authorization": A.beyond_authorization(session),
     }
 
     forms_: dict[str, forms.BaseForm] = {}
@@ -176,6 +179,7 @@ def _context(
         )
     ctx["seizure_reported"] = checklist.get("seizure_since_last") == "yes"
     ctx["seizure_review"] = checklist.get("seizure_review")
+    forms_["check_in"] = bound.get("check_in") or F.CheckInForm()
     forms_["vitals"] = bound.get("vitals") or F.VitalsForm()
     forms_["vital_action"] = bound.get("vital_action") or F.VitalActionForm()
     forms_["adverse_event"] = bound.get("adverse_event") or F.AdverseEventForm()
@@ -298,10 +302,20 @@ def _context(
     return ctx
 
 
+def _move_first(request: HttpRequest, session: Session) -> HttpResponse | None:
+    """A booked session of another day goes to the move-to-today page before anything is charted."""
+    if not day_actions.needs_move_to_today(session):
+        return None
+    return redirect("treatment:session_move_to_today", pk=session.pk)
+
+
 @staff_required("sessions.chart")
 @require_GET
 def session_page(request: HttpRequest, pk: int) -> HttpResponse:
     session = _session_for(request, pk)
+    moved = _move_first(request, session)
+    if moved is not None:
+        return moved
     context = _context(request, session)
     audit.record(
         audit.VIEW,
@@ -347,14 +361,19 @@ def _simple(
 
 
 def _step_check_in(request: HttpRequest, session: Session) -> HttpResponse:
-    return _simple(
-        request,
-        session,
-        "check_in",
-        lambda: A.check_in(session, actor=request.user, request=request),
-        "Checked in.",
-        "checklist",
-    )
+    form = F.CheckInForm(request.POST)
+    if not form.is_valid():
+        return _refused(request, session, "check_in", form)
+    try:
+        A.check_in(
+            session,
+            actor=request.user,
+            request=request,
+            beyond_authorization_reason=form.cleaned_data.get("beyond_authorization_reason") or "",
+        )
+    except ValidationError as error:
+        return _refused(request, session, "check_in", form, error)
+    return _done(request, session, "Checked in.", "checklist")
 
 
 def _step_checklist(request: HttpRequest, session: Session) -> HttpResponse:
@@ -710,9 +729,75 @@ STEPS = {
 @require_POST
 def session_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     session = _session_for(request, pk)
-    if step.startswith("rate_") and step[5:] in A.RATED_AT_SESSION:
-        return _step_rate(request, session, step[5:])
+    rated = step.startswith("rate_") and step[5:] in A.RATED_AT_SESSION
     handler = STEPS.get(step)
-    if handler is None:
+    if handler is None and not rated:
         raise Http404("No such charting step.")
+    moved = _move_first(request, session)
+    if moved is not None:
+        messages.warning(request, "Nothing was charted: " + day_actions.not_today_error(session).messages[0])
+        return moved
+    if rated:
+        return _step_rate(request, session, step[5:])
+    assert handler is not None
     return handler(request, session)
+
+
+# --- move a session to today ---------------------------------------------------------------------
+
+
+@staff_required("sessions.chart")
+@require_http_methods(["GET", "POST"])
+def session_move_to_today(request: HttpRequest, pk: int) -> HttpResponse:
+    """Confirm moving a booked session to today (the course's later sessions shift), or say why it cannot be."""
+    session = _session_for(request, pk)
+    today = clinic_today()
+    refusal = ""
+    plan = None
+    if request.method == "POST":
+        try:
+            day_actions.move_session_to_today(actor=request.user, session=session, request=request)
+        except ValidationError as error:
+            refusal = " ".join(error.messages)
+        else:
+            messages.success(
+                request, f"Session {session.number} moved to today; the later sessions shifted with it."
+            )
+            return redirect("treatment:session", pk=session.pk)
+    else:
+        audit.record(
+            audit.VIEW,
+            request=request,
+            obj=session,
+            patient=session.patient,
+            detail={"page": "session_move_to_today", "session_id": session.pk},
+        )
+    try:
+        plan = day_actions.plan_move_to_today(session, today=today)
+    except ValidationError as error:
+        refusal = refusal or " ".join(error.messages)
+    rows = []
+    if plan is not None and not refusal:
+        for shift in plan.shifts:
+            row = plan.sessions[shift.number]
+            rows.append(
+                {
+                    "number": shift.number,
+                    "before": timezone.localtime(row.scheduled_for),
+                    "after": at_clinic_time(shift.after, row.scheduled_for),
+                    "changed": shift.after != shift.before,
+                }
+            )
+    return render(
+        request,
+        "treatment/session_move_today.html",
+        {
+            "session": session,
+            "patient": session.patient,
+            "today": today,
+            "booked_day": clinic_day(session.scheduled_for),
+            "refusal": refusal,
+            "rows": rows,
+            "already_today": not day_actions.needs_move_to_today(session, today),
+        },
+    )

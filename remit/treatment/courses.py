@@ -1,5 +1,5 @@
 """Course pages: plan a course (through the screening gate), a patient's courses, a course, move a session,
-update the payer authorisation, complete or discontinue.
+update the payer authorization, complete or discontinue.
 
 Thin views: forms parse, ``remit.treatment.actions_courses`` validates, writes
 and audits. Patients and courses are looked up through the user's clinics, so
@@ -21,6 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from remit.accounts.decorators import staff_required
 from remit.audit import actions as audit
+from remit.pages.forms import apply_validation_error
 from remit.patients.lookups import visible_patient
 from remit.patients.models import Patient
 from remit.treatment import actions_courses as actions
@@ -33,7 +34,6 @@ from remit.treatment.forms_courses import (
     course_initial,
 )
 from remit.treatment.models import MODALITIES, Course, Session
-from remit.web.forms import apply_validation_error
 
 MODALITY_LABELS = dict(MODALITIES)
 STATUS_BADGES = {
@@ -152,7 +152,10 @@ def _detail_context(request: HttpRequest, course: Course, **forms_: Any) -> dict
         "remaining_authorised": (
             course.authorised_sessions - used if course.authorised_sessions is not None else None
         ),
-        "warnings": actions.authorisation_warnings(course, used, today=today, planned_after=booked_days),
+        "warnings": actions.authorization_warnings(
+            course, used, today=today, planned_after=booked_days, bookings=actions.course_bookings(course)
+        ),
+        "beyond": actions.beyond_for_courses([course]),
         "today": today,
         "open_course": open_course,
         "can_plan": user.can("courses.plan"),  # type: ignore[union-attr]
@@ -233,7 +236,7 @@ def course_authorisation(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             apply_validation_error(form, error)
         else:
-            messages.success(request, "Payer authorisation updated.")
+            messages.success(request, "Payer authorization updated.")
             return redirect("treatment:course", pk=course.pk)
     return render(
         request,

@@ -57,11 +57,18 @@ class CourseForm(forms.Form):
         help_text="Ketamine only; empty takes the protocol's default.",
     )
     prescriber = forms.ModelChoiceField(queryset=User.objects.none(), label="Prescriber", required=False)
-    authorised_sessions = forms.IntegerField(label="Payer: authorised sessions", required=False)
+    authorised_sessions = forms.IntegerField(label="Payer: authorized sessions", required=False)
     authorisation_valid_until = forms.DateField(
         label="Payer: valid until", required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     authorisation_reference = forms.CharField(label="Payer: reference", max_length=100, required=False)
+    beyond_authorization_reason = forms.CharField(
+        label="Reason for booking beyond the authorization",
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Needed when more sessions are booked than the payer authorized, or after the authorization ends.",
+    )
     notes = forms.CharField(label="Notes", required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args: Any, clinic_id: int, modality: str, **kwargs: Any) -> None:
@@ -130,6 +137,7 @@ class CourseForm(forms.Form):
             authorisation_reference=data.get("authorisation_reference") or "",
             prescriber=data.get("prescriber"),
             notes=data.get("notes") or "",
+            beyond_authorization_reason=data.get("beyond_authorization_reason") or "",
         )
 
 
@@ -167,7 +175,7 @@ class DiscontinueForm(forms.Form):
 
 
 class AuthorisationForm(forms.Form):
-    authorised_sessions = forms.IntegerField(label="Authorised sessions", required=False, min_value=0)
+    authorised_sessions = forms.IntegerField(label="Authorized sessions", required=False, min_value=0)
     valid_until = forms.DateField(
         label="Valid until", required=False, widget=forms.DateInput(attrs={"type": "date"})
     )

@@ -23,6 +23,16 @@ def _radios(
     return forms.ChoiceField(label=label, choices=choices, widget=forms.RadioSelect, required=required)
 
 
+class CheckInForm(forms.Form):
+    beyond_authorization_reason = forms.CharField(
+        label="Reason for treating beyond the payer's authorization",
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Needed when this session is beyond the authorization and no reason was recorded when it was booked.",
+    )
+
+
 class ChecklistForm(forms.Form):
     """Ketamine and esketamine pre-session checklist; pregnancy only when applicable."""
 

@@ -92,7 +92,7 @@ class Course(Voidable):
     end_date = models.DateField(null=True, blank=True)
     # Ketamine: the course's ordered dose (the session may differ, with a reason).
     mg_per_kg = models.DecimalField(max_digits=4, decimal_places=2, null=True, blank=True)
-    # Payer authorisation.
+    # Payer authorization (the field names keep their original spelling).
     authorised_sessions = models.PositiveSmallIntegerField(null=True, blank=True)
     authorisation_valid_until = models.DateField(null=True, blank=True)
     authorisation_reference = models.CharField(max_length=100, blank=True)
@@ -184,6 +184,8 @@ class Session(Voidable):
 
     discharge = models.JSONField(default=dict, blank=True)
     note = models.TextField(blank=True)
+    # Why this session is booked or given beyond the payer's authorization (remit.core.authorization).
+    beyond_authorization_reason = models.TextField(blank=True)
     charted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

@@ -3,7 +3,8 @@
 Front desk sees scheduling only (name, time, room, status). Clinical roles
 also see the modality, the running clock (minutes since dosing started), when
 vitals are next due (the last ``VitalSign`` plus the clinic's interval), REMS
-forms due and open alerts.
+forms due and open alerts. Every role sees a "Beyond authorization" badge on a
+session past its course's payer authorization (``remit.core.authorization``).
 
 The page polls ``treatment:today_board`` every 30 s with htmx; the polling
 element carries ``data-background`` so remit.js marks the request as
@@ -29,6 +30,7 @@ from remit.accounts.decorators import staff_required
 from remit.audit import actions as audit
 from remit.core.protocols import DRUG_MODALITIES
 from remit.core.vitals import DEFAULT_VITALS_INTERVAL_MINUTES
+from remit.treatment.actions_courses import beyond_for_courses
 from remit.treatment.models import ClinicTreatmentSettings, RemsMonitoringForm, Session, VitalSign
 
 POLL_SECONDS = 30
@@ -105,7 +107,7 @@ def board_context(request: HttpRequest, now: dt.datetime | None = None) -> dict[
             clinic_id__in=clinic_ids, scheduled_for__gte=start, scheduled_for__lt=end, voided_at__isnull=True
         )
         .exclude(status=Session.CANCELLED)
-        .select_related("patient")
+        .select_related("patient", "course")
         .annotate(last_vital_at=Subquery(last_vital))
         .order_by("room", "scheduled_for", "id")
     )
@@ -114,6 +116,7 @@ def board_context(request: HttpRequest, now: dt.datetime | None = None) -> dict[
             "clinic_id", "vitals_interval_minutes"
         )
     )
+    beyond = beyond_for_courses({s.course_id: s.course for s in sessions}.values())
     rows = []
     for s in sessions:
         started = s.dose_started_at or _first_device_at(s)
@@ -125,6 +128,7 @@ def board_context(request: HttpRequest, now: dt.datetime | None = None) -> dict[
             "status": s.get_status_display(),
             "badge": STATUS_BADGES.get(s.status, ""),
             "booked": s.status == Session.BOOKED,
+            "beyond": beyond.get(s.pk),
         }
         if clinical:
             row["modality"] = s.get_modality_display()

@@ -5,3 +5,8 @@ class Config(AppConfig):
     name = "remit.web"
     label = "web"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from remit import wiring
+
+        wiring.connect()  # the domain events' listeners, in one place

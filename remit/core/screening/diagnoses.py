@@ -1,8 +1,9 @@
-"""Reading ICD-10-CM diagnosis codes for the screening rules.
+"""ICD-10-CM code groups the psychiatric and substance rules are built from, and the bipolar episode check.
 
-A code is compared by its category (the three characters before the dot)
-and, where the episode matters, by its subcategory. Only the codes named
-here are read; everything else is simply "another diagnosis".
+The rules declare the codes they read (``coded.CodedDiagnoses``, with their
+source); this module only names the groups they share. A code is compared by
+its category (the three characters before the dot) and, where the episode
+matters, by its subcategory.
 """
 
 from __future__ import annotations
@@ -26,13 +27,8 @@ OTHER_SUBSTANCE_USE_DISORDERS = tuple(
 )
 ALCOHOL_RELATED = ("F10",)
 
-# Bipolar codes whose current episode is manic, hypomanic, mixed, or has psychotic features:
-# F30 manic episode; F31.0 hypomanic; F31.1x manic; F31.2 manic with psychotic features;
-# F31.5 depressed with psychotic features; F31.6x mixed.
-MANIA_OR_PSYCHOSIS_PREFIXES = ("F30", "F31.0", "F31.1", "F31.2", "F31.5", "F31.6")
 # Bipolar codes that do not say what the current episode is: F31 alone, F31.8x (incl. bipolar II), F31.9.
 BIPOLAR_EPISODE_UNSTATED = ("F31.8", "F31.9")
-DEPRESSION_WITH_PSYCHOTIC_FEATURES = ("F32.3", "F33.3")
 
 
 def category(code: str) -> str:
@@ -41,14 +37,6 @@ def category(code: str) -> str:
 
 def _matches(code: str, prefixes: Iterable[str]) -> bool:
     return any(code.startswith(prefix) if "." in prefix else category(code) == prefix for prefix in prefixes)
-
-
-def has(
-    diagnoses: tuple[Diagnosis, ...] | None, prefixes: Iterable[str], statuses: frozenset[DiagnosisStatus]
-) -> bool:
-    """True when a diagnosis with one of these categories/prefixes and statuses is recorded."""
-    wanted = tuple(prefixes)
-    return diagnoses is not None and any(d.status in statuses and _matches(d.code, wanted) for d in diagnoses)
 
 
 def bipolar_episode_unstated(diagnoses: tuple[Diagnosis, ...] | None) -> bool:

@@ -30,6 +30,10 @@ class ReasonDict(TypedDict):
     level: Level
     message: str
     source: str
+    codes: list[str]
+    medications: list[str]
+    evidence: list[str]
+    contradictions: list[str]
 
 
 class ModalityDict(TypedDict):
@@ -40,13 +44,31 @@ class ModalityDict(TypedDict):
 
 @dataclass(frozen=True)
 class Reason:
+    """Why a rule fired. ``codes``: the recorded ICD-10-CM codes that made it fire; ``medications``: the
+    listed medicines; ``evidence``: both in plain words; ``contradictions``: where an explicit "no" or an
+    unticked class box disagrees with them (the recorded evidence wins), in plain words for the prescriber.
+    """
+
     rule: str
     level: Level
     message: str
     source: str
+    codes: tuple[str, ...] = ()
+    medications: tuple[str, ...] = ()
+    evidence: tuple[str, ...] = ()
+    contradictions: tuple[str, ...] = ()
 
     def to_dict(self) -> ReasonDict:
-        return {"rule": self.rule, "level": self.level, "message": self.message, "source": self.source}
+        return {
+            "rule": self.rule,
+            "level": self.level,
+            "message": self.message,
+            "source": self.source,
+            "codes": list(self.codes),
+            "medications": list(self.medications),
+            "evidence": list(self.evidence),
+            "contradictions": list(self.contradictions),
+        }
 
 
 @dataclass(frozen=True)
@@ -85,8 +107,21 @@ def evaluate_modality(
         if modality not in rule.modalities or rule.id in settings.disabled_rules:
             continue
         level = settings.level_of(rule)
-        if rule.condition(intake, settings):
-            reasons.append(Reason(rule=rule.id, level=level, message=rule.message, source=rule.source))
+        evidence = rule.evidence(intake)
+        # Coded evidence (a recorded diagnosis, a listed medicine) counts whatever the explicit answer says.
+        if evidence or rule.condition(intake, settings):
+            reasons.append(
+                Reason(
+                    rule=rule.id,
+                    level=level,
+                    message=rule.message,
+                    source=rule.source_with(evidence),
+                    codes=tuple(dict.fromkeys(e.code for e in evidence if e.kind == "diagnosis")),
+                    medications=tuple(dict.fromkeys(e.code for e in evidence if e.kind == "medication")),
+                    evidence=tuple(dict.fromkeys(e.text for e in evidence)),
+                    contradictions=rule.contradictions(intake, evidence),
+                )
+            )
         if rule.needs_apply(intake):
             missing.update(fact for fact in rule.needs if not is_known(intake, fact))
     reasons.sort(key=lambda r: (_LEVEL_ORDER[r.level], r.rule))
@@ -101,5 +136,6 @@ def evaluate(intake: Intake, settings: ScreeningSettings = DEFAULT_SETTINGS) -> 
 
 
 def to_dict(results: Mapping[str, ModalityResult]) -> dict[str, ModalityDict]:
-    """``{"<modality>": {"decision", "reasons": [{"rule","level","message","source"}], "missing": [...]}}``."""
+    """``{"<modality>": {"decision", "reasons": [{"rule", "level", "message", "source", "codes", "medications",
+    "evidence", "contradictions"}], "missing": [...]}}``."""
     return {modality: result.to_dict() for modality, result in results.items()}

@@ -17,7 +17,7 @@ from functools import lru_cache
 from remit.core.instruments import score
 from remit.core.screening import diagnoses as dx
 from remit.core.screening.intake import Intake, TmsSafety, Vascular
-from remit.core.screening.medications import BENZODIAZEPINES, MedicationClass, in_class, matching_name
+from remit.core.screening.medications import BENZODIAZEPINES, matching_name
 
 
 def screen_band(intake: Intake, code: str) -> str | None:
@@ -36,12 +36,6 @@ def _band(code: str, answers: tuple[int | None, ...], sex: str | None) -> str | 
     # Several rules read the same screen for each of four modalities; scoring is pure, so it is cached.
     result = score(code, {f"q{i}": a for i, a in enumerate(answers, start=1)}, sex=sex)
     return result.band if result.valid else None
-
-
-def takes(intake: Intake, medication_class: MedicationClass) -> bool:
-    return intake.medications is not None and any(
-        in_class(m.name, medication_class) for m in intake.medications
-    )
 
 
 def benzodiazepine_doses_known(intake: Intake) -> bool:

@@ -20,6 +20,8 @@ from typing import Any, Literal, cast
 
 import jsonschema
 
+from remit.core.screening.medications import MedicationClass
+
 Sex = Literal["female", "male", "other"]
 DiagnosisStatus = Literal["active", "in_remission", "resolved"]
 
@@ -47,8 +49,11 @@ class Diagnosis:
 
 @dataclass(frozen=True)
 class Medication:
+    """A listed medicine. ``classes``: the registry's ticked class boxes; None when not given."""
+
     name: str
     daily_dose_mg: float | None = None
+    classes: tuple[MedicationClass, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -189,6 +194,7 @@ def parse_intake(doc: Mapping[str, Any]) -> Intake:
             Medication(
                 name=m["name"],
                 daily_dose_mg=None if m.get("daily_dose_mg") is None else float(m["daily_dose_mg"]),
+                classes=None if m.get("classes") is None else tuple(m["classes"]),
             )
             for m in medications
         ),

@@ -131,6 +131,15 @@ CLASS_NAMES: dict[MedicationClass, frozenset[str]] = {
     "seizure_threshold_lowering": SEIZURE_THRESHOLD_LOWERING,
 }
 
+# The classes in plain words, as the registry's class boxes and the screening pages name them.
+CLASS_LABELS: dict[MedicationClass, str] = {
+    "maoi": "MAOI",
+    "psychostimulant": "psychostimulant",
+    "benzodiazepine": "benzodiazepine",
+    "opioid_antagonist": "opioid antagonist",
+    "seizure_threshold_lowering": "seizure-threshold-lowering medicine",
+}
+
 _WORD = re.compile(r"[a-z]+")
 
 

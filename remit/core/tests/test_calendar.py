@@ -157,3 +157,53 @@ def test_schedules_respect_clinic_days_holidays_spacing_and_count(
         if stage.period_weeks == 1:
             per_week = Counter(s.week for s in stage_sessions if s.index_in_day == 0)
             assert max(per_week.values()) <= stage.per_period
+
+
+# --- shift_booked: moving a session to today ----------------------------------------------------
+
+MWF = frozenset({0, 2, 4})
+
+
+def test_moving_a_session_earlier_keeps_the_later_gaps_on_clinic_days() -> None:
+    from remit.core.calendar import Shift, shift_booked
+
+    mon, wed, fri = dt.date(2030, 3, 4), dt.date(2030, 3, 6), dt.date(2030, 3, 8)
+    next_mon, next_wed = dt.date(2030, 3, 11), dt.date(2030, 3, 13)
+    # Session 2 (Wednesday) is given on Monday: session 3 keeps its 2 days (Wednesday); session 4's
+    # 3 days would be a Saturday, so it stays on the next clinic day, Monday, and session 5 keeps its gap.
+    assert shift_booked([(2, wed), (3, fri), (4, next_mon), (5, next_wed)], mon, MWF) == [
+        Shift(2, wed, mon),
+        Shift(3, fri, wed),
+        Shift(4, next_mon, next_mon),
+        Shift(5, next_wed, next_wed),
+    ]
+
+
+def test_moving_a_missed_session_later_pushes_the_rest_back_with_their_spacing() -> None:
+    from remit.core.calendar import shift_booked
+
+    mon, wed, fri = dt.date(2030, 3, 4), dt.date(2030, 3, 6), dt.date(2030, 3, 8)
+    shifts = shift_booked([(2, mon), (3, wed)], wed, MWF)
+    assert [(s.number, s.after) for s in shifts] == [(2, wed), (3, fri)]
+
+
+def test_a_blocked_day_and_sessions_on_one_day_are_respected() -> None:
+    from remit.core.calendar import shift_booked
+
+    mon, tue = dt.date(2030, 3, 4), dt.date(2030, 3, 5)
+    daily = frozenset(range(5))
+    # Two sessions a day (accelerated): both move together; Wednesday is blocked by another course.
+    shifts = shift_booked(
+        [(1, tue), (2, tue), (3, dt.date(2030, 3, 6))], mon, daily, blocked={dt.date(2030, 3, 5)}
+    )
+    assert [s.after for s in shifts] == [mon, mon, dt.date(2030, 3, 6)]
+    shifts = shift_booked([(1, tue), (2, dt.date(2030, 3, 6))], mon, daily, blocked={tue})
+    assert [s.after for s in shifts] == [mon, dt.date(2030, 3, 6)]
+
+
+def test_sessions_out_of_order_are_refused_naming_the_input() -> None:
+    from remit.core.calendar import CalendarError, shift_booked
+
+    with pytest.raises(CalendarError) as error:
+        shift_booked([(2, dt.date(2030, 3, 8)), (3, dt.date(2030, 3, 6))], dt.date(2030, 3, 4), MWF)
+    assert error.value.field == "sessions"

@@ -8,7 +8,6 @@ from collections import Counter
 from datetime import date, timedelta
 
 import pytest
-from scipy import stats
 
 from remit.core.instruments import score
 from remit.generator import synthetic as S
@@ -70,11 +69,17 @@ def test_the_same_seed_gives_the_same_questionnaires_ratings_and_signals():
 
 def test_measures_leave_every_earlier_draw_unchanged(plan):
     base = S.add_courses(2026, dataclasses.replace(plan, patients=tuple(_bare(p) for p in plan.patients)))
-    assert tuple(_bare(p) for p in plan.patients) == base.patients
+    # Later steps only add: a new course goes after the courses drawn before them.
+    assert tuple(
+        dataclasses.replace(_bare(p), courses=p.courses[: len(b.courses)])
+        for p, b in zip(plan.patients, base.patients, strict=True)
+    ) == tuple(_bare(b) for b in base.patients)
 
 
 def _bare(p: S.PatientPlan) -> S.PatientPlan:
-    return dataclasses.replace(p, trajectory="", assessments=(), booster_requests=(), extra_medications=())
+    return dataclasses.replace(
+        p, trajectory="", assessments=(), booster_requests=(), extra_medications=(), screenings=()
+    )
 
 
 def test_every_answer_set_scores_to_the_total_it_was_built_for(plan):
@@ -143,75 +148,41 @@ def test_relapses_come_around_a_median_of_18_days_after_the_series(plan):
     assert 12 <= statistics.median(days) <= 24
 
 
-def test_patients_given_boosters_relapse_before_the_first_one(plan):
+def test_patients_given_boosters_either_relapse_before_the_first_one_or_are_still_well_at_it(plan):
+    kinds = Counter()
     for p in plan.patients:
         boosters = [c for c in p.courses if c.phase == "maintenance"]
         if not boosters or series_end(p) is None:
             continue
         first = boosters[0].sessions[0].day
         checks = [a for a in phq9(p) if a.kind == "relapse_check"]
-        assert checks and all(a.day < first for a in checks), p.index
         assert p.trajectory in ("early", "late")
+        if checks:
+            assert all(a.day < first for a in checks), p.index
+            kinds["relapse"] += 1
+        else:
+            at_first = [a.total for a in phq9(p) if a.day == first]
+            assert all(t <= baseline(p) // 2 for t in at_first), p.index  # still a response: scheduled
+            kinds["scheduled"] += 1
+    assert kinds["relapse"] >= 5 and kinds["scheduled"] >= 5, kinds
 
 
-def test_item_9_is_mostly_zero_and_sometimes_one_in_the_recent_weeks(plan):
-    answers = [a for p in plan.patients for a in phq9(p)]
-    flagged = [a for a in answers if a.item9]
-    assert 0 < len(flagged) <= 0.01 * len(answers)
-    assert {a.item9 for a in flagged} == {1}
-    assert all(a.day >= AS_OF - timedelta(days=S.RECENT_SAFETY_DAYS) for a in flagged)
+def test_some_non_and_partial_responders_start_a_course_of_another_modality(plan):
+    switched = [p for p in plan.patients if sum(c.phase == "induction" for c in p.courses) == 2]
+    assert len(switched) >= 10
+    for p in switched:
+        first, new = p.courses[0], p.courses[-1]
+        assert p.trajectory in ("non", "partial") and new.modality != first.modality
+        assert new.start_date > max(s.day for s in first.sessions if s.status == "completed")
 
 
-def test_peak_dissociation_is_drawn_independently_of_benefit(plan):
-    pairs = []
+def test_follow_up_reaches_26_weeks_for_most_patients_whose_series_ended_long_enough_ago(plan):
+    reach = []
     for p in plan.patients:
-        end = end_of_induction(p)
-        if end is None or induction(p).modality == "tms":
+        end = series_end(p) if p.trajectory else None
+        if end is None or len(p.courses) > 1 or end > AS_OF - timedelta(days=190):
             continue
-        course_i = p.courses.index(induction(p))
-        cadss = [a.total for a in p.assessments if a.instrument == "cadss6" and a.course == course_i]
-        pairs.append((max(cadss), (baseline(p) - end.total) / baseline(p)))
-    assert len(pairs) >= 100
-    rho = stats.spearmanr([c for c, _ in pairs], [b for _, b in pairs]).statistic
-    assert abs(rho) < 0.2
-
-
-def test_ratings_are_taken_at_ketamine_sessions_around_forty_minutes_after_the_dose(plan):
-    for p in plan.patients:
-        for a in p.assessments:
-            if a.kind != "rating":
-                continue
-            course = p.courses[a.course]
-            session = next(s for s in course.sessions if s.number == a.session)
-            assert course.modality in S.DRUGS and session.day == a.day
-            assert a.respondent == "clinician"
-            if a.instrument == "cadss6":
-                assert 35 <= a.after_dose <= 50
-
-
-def test_each_clinic_gets_the_misuse_and_antagonist_signals_and_a_recent_item_9(plan):
-    for clinic in plan.clinics:
-        patients = [p for p in plan.patients if p.clinic == clinic.slug]
-        assert any(p.booster_requests for p in patients)
-        assert any(a.instrument == "dast10" and a.total >= 3 for p in patients for a in p.assessments)
-        assert any(m.name == "naltrexone" for p in patients for m in p.extra_medications)
-        recent = AS_OF - timedelta(days=S.RECENT_SAFETY_DAYS)
-        assert any(a.item9 and a.day >= recent for p in patients for a in phq9(p))
-
-
-def test_the_early_booster_request_is_sooner_than_the_protocol_allows(plan):
-    for p in plan.patients:
-        for requested in p.booster_requests:
-            last = max(
-                s.day for c in p.courses for s in c.sessions if s.status == "completed" and s.day <= requested
-            )
-            low, high = S.EARLY_REQUEST_GAP[p.courses[-1].modality]
-            assert low <= (requested - last).days <= high
-
-
-def test_naltrexone_starts_during_an_active_ketamine_course(plan):
-    for p in plan.patients:
-        for med in p.extra_medications:
-            course = p.courses[-1]
-            assert course.modality in S.DRUGS and course.status == "active"
-            assert course.sessions[0].day <= med.started_on <= AS_OF
+        reach.append(max((a.day - end).days for a in phq9(p)))
+    assert len(reach) >= 20
+    # Each questionnaire may be missed (~15%), so the last one answered is sometimes a step earlier.
+    assert sum(days >= 182 for days in reach) / len(reach) >= 0.75, sorted(reach)

@@ -51,7 +51,7 @@ def make_course(
     mg_per_kg: list[str] | str | None = "0.50",
     planned: int | None = None,
 ) -> Course:
-    """A course with one completed (not signed, so no signal) session per date."""
+    """A course with one completed (not signed, so no event) session per date."""
     drug = modality in ("ketamine_iv", "ketamine_im")
     course = Course.objects.create(
         patient=patient,
@@ -96,7 +96,7 @@ def phq9_answers(total: int) -> dict[str, int]:
 
 
 def phq9(world: Any, patient: Any, d: dt.date, total: int, *, signal: bool = False) -> Assessment:
-    """A PHQ-9 of ``total`` on ``d``: through ``record_assessment`` (signals fire) or stored quietly."""
+    """A PHQ-9 of ``total`` on ``d``: through ``record_assessment`` (its event runs the rules) or stored quietly."""
     if signal:
         return record_assessment(
             patient=patient,

@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 
 from remit.alerts.models import Alert
-from remit.patients.models import Diagnosis
+from remit.patients import actions as patients
 from remit.reports.decision import evaluate_patient, log_booster_request
 from remit.reports.models import ClinicOutcomeSettings
 from remit.reports.tests.helpers_outcomes import dast10, day, make_course
@@ -68,15 +68,15 @@ def test_a_dast10_below_the_clinics_threshold_raises_nothing(world):
 
 def test_a_new_substance_use_diagnosis_raises_an_alert(world):
     patient = on_maintenance(world, last_booster=-10)
-    Diagnosis.objects.create(patient=patient, code="F33.2", onset_date=dt.date(2020, 1, 1))
+    patients.add_diagnosis(world.users["nurse"], patient, dict(code="F33.2", onset_date=dt.date(2020, 1, 1)))
     assert misuse(patient) == []
-    Diagnosis.objects.create(patient=patient, code="F12.20", onset_date=day(-2))
+    patients.add_diagnosis(world.users["nurse"], patient, dict(code="F12.20", onset_date=day(-2)))
     assert misuse(patient) == ["new_substance_use_diagnosis"]
-    Diagnosis.objects.create(patient=patient, code="F10.10", onset_date=day(-1))
+    patients.add_diagnosis(world.users["nurse"], patient, dict(code="F10.10", onset_date=day(-1)))
     assert Alert.objects.filter(patient=patient, kind="misuse_signal").count() == 1
 
 
 def test_a_substance_use_diagnosis_from_before_the_course_raises_nothing(world):
     patient = on_maintenance(world, last_booster=-10)
-    Diagnosis.objects.create(patient=patient, code="F12.20", onset_date=day(-90))
+    patients.add_diagnosis(world.users["nurse"], patient, dict(code="F12.20", onset_date=day(-90)))
     assert misuse(patient) == []

@@ -12,7 +12,8 @@ from remit.alerts.models import Alert
 from remit.reports.decision import evaluate_patient
 from remit.reports.tests.helpers_outcomes import day, make_course
 from remit.testing import make_patient
-from remit.treatment.models import Course
+from remit.treatment import actions_sessions
+from remit.treatment.models import Course, Session
 
 INDUCTION = [day(-130), day(-128), day(-126), day(-123), day(-121), day(-119)]
 
@@ -27,11 +28,10 @@ def with_boosters(world, offsets, doses):
 
 
 def sign_last(world, course):
-    """Sign the latest session, as the session's sign action does (update_fields), so the signal fires."""
+    """Discharge the latest session and sign it with the real sign action, as a nurse would."""
     session = course.sessions.order_by("-number").first()
-    session.signed_at = timezone.now()
-    session.signed_by = world.users["nurse"]
-    session.save(update_fields=["signed_at", "signed_by"])
+    Session.objects.filter(pk=session.pk).update(discharged_at=timezone.now())
+    actions_sessions.sign(session, actor=world.users["nurse"])
 
 
 def rules_raised(patient):

@@ -10,6 +10,7 @@ from django.utils.html import escape
 
 from remit.audit.models import AuditEvent
 from remit.core.screening import RULES_BY_ID
+from remit.core.screening.wording import plain_source
 from remit.patients.models import AntidepressantTrial
 from remit.screening.tests.conftest import TMS_NO, complete_doc, draft, signed
 from remit.testing import PermissionMatrix, make_patient
@@ -35,7 +36,7 @@ def test_every_fired_rule_shows_its_message_level_and_source(world, patient):
     for rule_id in ("psychotic_disorder_f20_f29", "tms_seizure_history"):
         rule = RULES_BY_ID[rule_id]
         assert escape(rule.message) in page
-        assert escape(rule.source) in page, rule_id
+        assert escape(plain_source(rule.source)) in page, rule_id
     assert "Contraindicated" in page and "Caution" in page and "Absolute" in page and "Relative" in page
 
 
@@ -44,7 +45,8 @@ def test_it_lists_what_is_missing(world, patient):
     del doc["blood_pressure"]
     page = world.client("nurse").get(url(draft(world, patient, doc))).content.decode()
     assert "Incomplete" in page
-    assert "<code>blood_pressure</code>" in page
+    assert "<li>Blood pressure</li>" in page
+    assert "blood_pressure" not in page
 
 
 def test_it_shows_the_failed_trials_and_the_maudsley_stage(world, patient):
@@ -113,3 +115,29 @@ def test_its_queries_do_not_grow_with_the_reasons(world, django_assert_max_num_q
     client = world.client("prescriber")
     with django_assert_max_num_queries(14):
         assert client.get(url(screening)).status_code == 200
+
+
+def test_the_sign_off_page_shows_a_coded_diagnosis_that_contradicts_an_explicit_no(world, patient):
+    """Spravato contraindication: aneurysmal vascular disease [V] (clinical-reference 4); I67.1 cerebral
+    aneurysm, nonruptured (clinical-reference 8.x, ICD-10-CM Tabular List) [V]. The intake says "no" to the
+    vascular questions, the diagnosis list holds I67.1: esketamine and ketamine are contraindicated and the
+    prescriber sees the contradiction before signing."""
+    doc = complete_doc(
+        diagnoses=[{"code": "F33.2", "status": "active"}, {"code": "I67.1", "status": "active"}]
+    )
+    screening = draft(world, patient, doc)
+    assert screening.result["esketamine"]["decision"] == "contraindicated"
+    page = world.client("prescriber").get(url(screening)).content.decode()
+    assert "The record contradicts the intake answers" in page
+    assert page.index("The record contradicts the intake answers") < page.index("Sign screening")
+    assert "Recorded diagnosis I67.1 (active), read as ICD-10-CM I67.1 cerebral aneurysm, nonruptured" in page
+    assert escape('The intake answers "no" to "Aneurysmal vascular disease') in page
+    assert "clinical-reference 8.x" in page
+    # Plain words for people: no rule ids or fact names, no evidence markers.
+    assert "aneurysmal_vascular_disease" not in page
+    assert "[V]" not in page and "[V2]" not in page
+
+
+def test_a_screening_without_contradictions_shows_none(world, patient):
+    page = world.client("prescriber").get(url(draft(world, patient))).content.decode()
+    assert "The record contradicts the intake answers" not in page

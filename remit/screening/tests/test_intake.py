@@ -69,7 +69,7 @@ def test_it_is_prefilled_from_the_registry(world):
     assert initial["sex"] == "male"
     assert initial["weight_kg"] == Decimal("82.5")
     assert initial["diagnoses"] == "F10.20 in_remission\nF33.2 active"
-    assert initial["medications"] == "sertraline 150 mg"
+    assert initial["medications"] == "sertraline 150 mg [classes: none]"
     assert initial["allergies"] == "penicillin"
     page = response.content.decode()
     assert (
@@ -169,6 +169,12 @@ def test_one_unknown_tms_answer_makes_tms_incomplete_only(world, patient):
         ({"diagnoses": "F33.2 acute"}, "diagnoses", "Line 1"),
         ({"age": "130"}, "age", "age:"),
         ({"auditc_q1": "7"}, "auditc_q1", "Select a valid choice"),
+        (
+            {"medications": "phenelzine 45 mg [classes: antihistamine]"},
+            "medications",
+            "'antihistamine' is not a medicine class",
+        ),
+        ({"medications": "[classes: MAOI]"}, "medications", "give the medicine's name"),
     ],
 )
 def test_bad_input_names_the_field_and_saves_nothing(world, patient, changes, field, text):
@@ -226,3 +232,29 @@ def test_resistance_context_is_stored_outside_the_intake(world, patient):
     # duration 3 + severity 3 + failures 1 + augmentation 1 + ECT 0 = 8, moderate
     assert screening.resistance["maudsley"]["score"] == 8
     assert screening.resistance["maudsley"]["stage"] == "moderate"
+
+
+def test_the_registry_class_boxes_come_into_the_intake_and_a_listed_maoi_wins_over_an_unticked_box(
+    world, patient
+):
+    """Spravato interactions: MAOIs raise blood pressure [V] (clinical-reference 4). The registry's class
+    boxes are the explicit answer; phenelzine with its MAOI box unticked still counts, and the page says so."""
+    Medication.objects.create(patient=patient, name="phenelzine", daily_dose_mg=Decimal("45"))
+    Medication.objects.create(patient=patient, name="Brandx", is_maoi=True, is_psychostimulant=True)
+    initial = world.client("nurse").get(url(patient)).context["form"].initial
+    assert initial["medications"] == (
+        "Brandx [classes: MAOI, psychostimulant]\nphenelzine 45 mg [classes: none]"
+    )
+    world.client("nurse").post(url(patient), complete_post(medications=initial["medications"]))
+    screening = Screening.objects.get()
+    assert screening.intake["medications"] == [
+        {"name": "Brandx", "classes": ["maoi", "psychostimulant"]},
+        {"name": "phenelzine", "daily_dose_mg": 45.0, "classes": []},
+    ]
+    reasons = {r["rule"]: r for r in screening.result["esketamine"]["reasons"]}
+    assert screening.result["esketamine"]["decision"] == "caution"
+    assert reasons["maoi"]["medications"] == ["Brandx", "phenelzine"]
+    assert reasons["psychostimulant"]["medications"] == ["Brandx"]
+    assert reasons["maoi"]["contradictions"] == [
+        "Listed medicine phenelzine has its MAOI box unticked, but phenelzine is an MAOI: the medicine counts."
+    ]

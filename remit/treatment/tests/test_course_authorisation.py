@@ -1,4 +1,4 @@
-"""The payer authorisation: updated by a prescriber, warnings when sessions or days run low."""
+"""The payer authorization: updated by a prescriber, warnings when sessions or days run low."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import datetime as dt
 from django.urls import reverse
 
 from remit.testing import PermissionMatrix, make_patient
-from remit.treatment.actions_courses import authorisation_warnings
+from remit.treatment.actions_courses import authorization_warnings
 from remit.treatment.models import Course
 from remit.treatment.tests.test_course_support import direct_course
 
@@ -29,7 +29,7 @@ class TestPermissions(PermissionMatrix):
         return client.post(url, {"authorised_sessions": "36", "valid_until": "", "reference": "PA-9"})
 
 
-def test_it_saves_a_new_authorisation(world):
+def test_it_saves_a_new_authorization(world):
     course = direct_course(world, make_patient(world.clinic))
     world.client("prescriber").post(
         url(course), {"authorised_sessions": "10", "valid_until": "2030-01-31", "reference": "UHC 77"}
@@ -48,7 +48,7 @@ def test_a_negative_count_is_refused_naming_the_field(world):
         url(course), {"authorised_sessions": "-1", "valid_until": "", "reference": ""}
     )
     assert response.status_code == 200
-    assert b"Authorised sessions: " in response.content
+    assert b"Authorized sessions: " in response.content
     course.refresh_from_db()
     assert course.authorised_sessions == 6
 
@@ -58,26 +58,26 @@ def course(**fields):
 
 
 def test_three_left_is_no_warning_two_left_is():
-    assert authorisation_warnings(course(authorised_sessions=6), 3, today=TODAY) == []
-    assert authorisation_warnings(course(authorised_sessions=6), 4, today=TODAY) == [
-        "Only 2 authorised sessions left (4 used of 6)."
+    assert authorization_warnings(course(authorised_sessions=6), 3, today=TODAY) == []
+    assert authorization_warnings(course(authorised_sessions=6), 4, today=TODAY) == [
+        "Only 2 authorized sessions left (4 used of 6)."
     ]
-    assert authorisation_warnings(course(authorised_sessions=6), 6, today=TODAY) == [
-        "No authorised sessions left (6 used of 6)."
+    assert authorization_warnings(course(authorised_sessions=6), 6, today=TODAY) == [
+        "No authorized sessions left (6 used of 6)."
     ]
 
 
 def test_seven_days_left_warns_eight_does_not():
     assert (
-        authorisation_warnings(course(authorisation_valid_until=TODAY + dt.timedelta(days=8)), 0, today=TODAY)
+        authorization_warnings(course(authorisation_valid_until=TODAY + dt.timedelta(days=8)), 0, today=TODAY)
         == []
     )
-    assert authorisation_warnings(
+    assert authorization_warnings(
         course(authorisation_valid_until=TODAY + dt.timedelta(days=7)), 0, today=TODAY
-    ) == ["The authorisation ends on 2026-03-09 (7 days left)."]
+    ) == ["The authorization ends on 2026-03-09 (7 days left)."]
     assert (
         "expired"
-        in authorisation_warnings(
+        in authorization_warnings(
             course(authorisation_valid_until=TODAY - dt.timedelta(days=1)), 0, today=TODAY
         )[0]
     )
@@ -85,10 +85,10 @@ def test_seven_days_left_warns_eight_does_not():
 
 def test_booked_sessions_after_the_end_are_counted():
     until = TODAY + dt.timedelta(days=20)
-    warnings = authorisation_warnings(
+    warnings = authorization_warnings(
         course(authorisation_valid_until=until),
         0,
         today=TODAY,
         planned_after=[until, until + dt.timedelta(days=1)],
     )
-    assert warnings == ["1 booked session is after the authorisation ends."]
+    assert warnings == ["1 booked session is after the authorization ends."]

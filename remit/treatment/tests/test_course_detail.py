@@ -1,4 +1,4 @@
-"""A course's page: sessions with status, payer authorisation and its warnings, one audit row."""
+"""A course's page: sessions with status, payer authorization and its warnings, one audit row."""
 
 from __future__ import annotations
 
@@ -48,15 +48,15 @@ def test_it_warns_when_two_or_fewer_authorised_sessions_remain(world):
     for n in range(1, 5):
         session_today(course, n, status=Session.COMPLETED)
     response = world.client("prescriber").get(reverse("treatment:course", args=[course.pk]))
-    assert b"Only 2 authorised sessions left (4 used of 6)." in response.content
+    assert b"Only 2 authorized sessions left (4 used of 6)." in response.content
 
 
-def test_it_warns_when_the_authorisation_ends_within_seven_days(world):
+def test_it_warns_when_the_authorization_ends_within_seven_days(world):
     patient = make_patient(world.clinic)
     until = timezone.localdate() + dt.timedelta(days=5)
     course = direct_course(world, patient, authorised_sessions=30, authorisation_valid_until=until)
     response = world.client("prescriber").get(reverse("treatment:course", args=[course.pk]))
-    assert f"The authorisation ends on {until.isoformat()} (5 days left).".encode() in response.content
+    assert f"The authorization ends on {until.isoformat()} (5 days left).".encode() in response.content
 
 
 def test_it_does_not_warn_when_plenty_remains(world):

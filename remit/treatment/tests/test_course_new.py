@@ -109,7 +109,7 @@ def test_a_tms_course_plans_thirty_six_sessions(world):
     patient = make_patient(world.clinic)
     screened(world, patient)
     row = protocol(world.clinic, "tms_10hz")
-    data = course_post(row, mg_per_kg="")
+    data = course_post(row, mg_per_kg="", authorised_sessions="36")
     response = world.client("prescriber").post(url(patient, None), data)
     assert response.status_code == 302
     course = Course.objects.get()

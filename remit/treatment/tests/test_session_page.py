@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import pytest
+from django.utils import timezone
 
 from remit.audit.models import AuditEvent
 from remit.testing import PermissionMatrix, make_patient
@@ -17,21 +18,21 @@ class TestKetamineSessionPage(PermissionMatrix):
     allowed_roles = frozenset({"prescriber", "nurse"})  # a TMS technician gets 403 on a ketamine session
 
     def url(self, world, patient):
-        return session_url(make_session(world, "ketamine_iv", patient=patient))
+        return session_url(make_session(world, "ketamine_iv", patient=patient, scheduled_for=timezone.now()))
 
 
 class TestEsketamineSessionPage(PermissionMatrix):
     allowed_roles = frozenset({"prescriber", "nurse"})
 
     def url(self, world, patient):
-        return session_url(make_session(world, "esketamine", patient=patient))
+        return session_url(make_session(world, "esketamine", patient=patient, scheduled_for=timezone.now()))
 
 
 class TestTmsSessionPage(PermissionMatrix):
     capability = "sessions.chart"
 
     def url(self, world, patient):
-        return session_url(make_session(world, "tms", patient=patient))
+        return session_url(make_session(world, "tms", patient=patient, scheduled_for=timezone.now()))
 
 
 def test_it_shows_the_patient_banner_and_writes_one_view_row(world, clock):

@@ -4,9 +4,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from remit.core.screening.facts import ketamine_allergy, takes
+from remit.core.screening.coded import MedicationClasses
+from remit.core.screening.facts import ketamine_allergy
 from remit.core.screening.intake import Intake
-from remit.core.screening.medications import diazepam_equivalent_mg
+from remit.core.screening.medications import (
+    MAOIS,
+    OPIOID_ANTAGONISTS,
+    PSYCHOSTIMULANTS,
+    diazepam_equivalent_mg,
+)
 from remit.core.screening.rule import ALL_KETAMINE, Rule
 
 if TYPE_CHECKING:
@@ -25,6 +31,34 @@ def diazepam_equivalent_total_mg(intake: Intake) -> float:
 def _high_dose_benzodiazepine(intake: Intake, settings: ScreeningSettings) -> bool:
     return diazepam_equivalent_total_mg(intake) > settings.benzodiazepine_high_dose_diazepam_mg
 
+
+def _names(table: frozenset[str]) -> str:
+    return ", ".join(sorted(table))
+
+
+MAOI_CLASS = MedicationClasses(
+    classes=("maoi",),
+    source=(
+        f"Remit's MAOI table ({_names(MAOIS)}), after the Spravato label's interaction with MAOIs [V] "
+        "(clinical-reference 4); a ticked MAOI box in the registry also counts."
+    ),
+)
+PSYCHOSTIMULANT_CLASS = MedicationClasses(
+    classes=("psychostimulant",),
+    source=(
+        f"Remit's psychostimulant table ({_names(PSYCHOSTIMULANTS)}), after the Spravato label's "
+        "interaction with psychostimulants [V] (clinical-reference 4); a ticked psychostimulant box in the "
+        "registry also counts."
+    ),
+)
+OPIOID_ANTAGONIST_CLASS = MedicationClasses(
+    classes=("opioid_antagonist",),
+    source=(
+        f"Remit's opioid antagonist table ({_names(OPIOID_ANTAGONISTS)}), after Williams 2018 (naltrexone, "
+        "including long-acting forms) [V] (clinical-reference 3); naloxone, carried for overdose rescue, is "
+        "left out. A ticked opioid antagonist box in the registry also counts."
+    ),
+)
 
 RULES = (
     Rule(
@@ -45,7 +79,7 @@ RULES = (
         modalities=ALL_KETAMINE,
         level="relative",
         needs=("medications",),
-        condition=lambda i, _s: takes(i, "maoi"),
+        medication_classes=MAOI_CLASS,
         message="Takes a monoamine oxidase inhibitor (MAOI): blood pressure may rise further; monitor closely.",
         source=(
             "Spravato label, interactions: MAOIs raise blood pressure [V] (clinical-reference 4); MAOIs are a "
@@ -57,7 +91,7 @@ RULES = (
         modalities=ALL_KETAMINE,
         level="relative",
         needs=("medications",),
-        condition=lambda i, _s: takes(i, "psychostimulant"),
+        medication_classes=PSYCHOSTIMULANT_CLASS,
         message="Takes a psychostimulant: blood pressure may rise further; monitor closely.",
         source=(
             "Spravato label, interactions: psychostimulants raise blood pressure [V] (clinical-reference 4). "
@@ -86,7 +120,7 @@ RULES = (
         modalities=ALL_KETAMINE,
         level="relative",
         needs=("medications",),
-        condition=lambda i, _s: takes(i, "opioid_antagonist"),
+        medication_classes=OPIOID_ANTAGONIST_CLASS,
         message=(
             "Takes an opioid antagonist (e.g. naltrexone, including long-acting forms): it may block "
             "ketamine's antidepressant effect."

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from remit.core.screening.coded import CURRENT, ICD10CM, CodedDiagnoses, ExplicitAnswer, codes
 from remit.core.screening.intake import Intake
 from remit.core.screening.rule import ALL_KETAMINE, ESKETAMINE, EVERY_MODALITY, TMS, Rule
 
@@ -13,6 +14,20 @@ def could_be_pregnant(intake: Intake) -> bool:
     """
     return intake.sex != "male"
 
+
+# ICD-10-CM codes that only stand while a pregnancy is current. Not listed in the clinical reference: Remit's
+# reading of the code titles, to be confirmed with the clinical lead; a recorded code only ever adds a flag.
+PREGNANCY_CODES = CodedDiagnoses(
+    ranges=(
+        codes("pregnant state, incidental", "Z33.1"),
+        codes("encounter for supervision of normal pregnancy", "Z34"),
+        codes("supervision of high risk pregnancy", "O09"),
+        codes("weeks of gestation of pregnancy", "Z3A"),
+    ),
+    statuses=CURRENT,
+    source=ICD10CM + ": code titles; not listed in the clinical reference (Remit's reading)",
+)
+_PREGNANT = ExplicitAnswer(read=lambda i: i.pregnant, question="Currently pregnant")
 
 RULES = (
     Rule(
@@ -48,6 +63,8 @@ RULES = (
         needs=("pregnant",),
         needed_when=could_be_pregnant,
         condition=lambda i, _s: i.pregnant is True,
+        diagnosis_codes=PREGNANCY_CODES,
+        answer=_PREGNANT,
         message="Pregnant: esketamine can harm the fetus and ketamine in pregnancy was excluded from the trials.",
         source=(
             "Spravato label: fetal harm [V]; pregnancy is a ketamine trial exclusion [V] (clinical-reference 3). "
@@ -61,6 +78,8 @@ RULES = (
         needs=("pregnant",),
         needed_when=could_be_pregnant,
         condition=lambda i, _s: i.pregnant is True,
+        diagnosis_codes=PREGNANCY_CODES,
+        answer=_PREGNANT,
         message="Pregnant: TMS needs the responsible physician's risk/benefit decision.",
         source=(
             "IFCN contraindications as summarised by clinics: pregnancy (caution) [V2]; Rossi 2009/2011: a Yes "

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from remit.core.screening import diagnoses as dx
+from remit.core.screening.coded import ICD10CM, CodedDiagnoses, codes
 from remit.core.screening.facts import screen_band
 from remit.core.screening.intake import DiagnosisStatus
 from remit.core.screening.rule import ALL_KETAMINE, Rule
@@ -17,42 +18,60 @@ _HISTORY: frozenset[DiagnosisStatus] = frozenset({"in_remission", "resolved"})
 # DAST-10 3-5 "moderate: further investigation" and above (clinical-reference 1.9) [V].
 DAST10_POSITIVE_BANDS = frozenset({"moderate", "substantial", "severe"})
 
+_CODES_SOURCE = ICD10CM + ": code titles; which codes stand for the exclusion is Remit's reading"
+KETAMINE_RELATED_CODES = CodedDiagnoses(
+    ranges=(
+        codes("hallucinogen related disorders (including phencyclidine and ketamine)", "F16"),
+        codes("other psychoactive substance related disorders", "F19"),
+    ),
+    statuses=dx.ANY_STATUS,
+    source=_CODES_SOURCE,
+)
+_OTHER_SUD = (
+    codes(
+        "alcohol, opioid, cannabis, sedative, cocaine, other stimulant or inhalant related disorders",
+        *dx.OTHER_SUBSTANCE_USE_DISORDERS,
+    ),
+)
+ACTIVE_SUD_CODES = CodedDiagnoses(ranges=_OTHER_SUD, statuses=dx.CURRENT, source=_CODES_SOURCE)
+SUD_HISTORY_CODES = CodedDiagnoses(ranges=_OTHER_SUD, statuses=_HISTORY, source=_CODES_SOURCE)
+
 RULES = (
     Rule(
         id="substance_use_disorder_ketamine_related",
         modalities=ALL_KETAMINE,
         level="absolute",
         needs=("diagnoses",),
-        condition=lambda i, _s: dx.has(i.diagnoses, dx.KETAMINE_RELATED_SUBSTANCE_USE, dx.ANY_STATUS),
         message=(
             "Hallucinogen (incl. ketamine/phencyclidine) or other/multiple substance use disorder "
             "(ICD-10-CM F16, F19), current or past: ketamine treatment carries a high risk of relapse and misuse."
         ),
         source=_SUD_SOURCES + ". F16/F19 (ketamine-related) treated as the most severe, per issue 4.",
+        diagnosis_codes=KETAMINE_RELATED_CODES,
     ),
     Rule(
         id="substance_use_disorder_active",
         modalities=ALL_KETAMINE,
         level="relative",
         needs=("diagnoses",),
-        condition=lambda i, _s: dx.has(i.diagnoses, dx.OTHER_SUBSTANCE_USE_DISORDERS, dx.CURRENT),
         message=(
             "Active substance use disorder (ICD-10-CM F10-F15 or F18): weigh the risk of misuse "
             "of ketamine or esketamine."
         ),
         source=_SUD_SOURCES + ". Nicotine (F17) is not counted; F16/F19 have their own absolute rule.",
+        diagnosis_codes=ACTIVE_SUD_CODES,
     ),
     Rule(
         id="substance_use_disorder_in_remission",
         modalities=ALL_KETAMINE,
         level="relative",
         needs=("diagnoses",),
-        condition=lambda i, _s: dx.has(i.diagnoses, dx.OTHER_SUBSTANCE_USE_DISORDERS, _HISTORY),
         message=(
             "Substance use disorder in remission (ICD-10-CM F10-F15 or F18): weigh the risk of "
             "relapse and misuse of ketamine or esketamine."
         ),
         source=_SUD_SOURCES + ". Nicotine (F17) is not counted; F16/F19 have their own absolute rule.",
+        diagnosis_codes=SUD_HISTORY_CODES,
     ),
     Rule(
         id="dast10_positive",

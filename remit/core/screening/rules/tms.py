@@ -15,8 +15,18 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from remit.core.screening import diagnoses as dx
-from remit.core.screening.facts import screen_band, takes
-from remit.core.screening.intake import Intake
+from remit.core.screening.coded import (
+    ANY_STATUS,
+    CURRENT,
+    ICD10CM,
+    CodedDiagnoses,
+    ExplicitAnswer,
+    MedicationClasses,
+    codes,
+)
+from remit.core.screening.facts import screen_band
+from remit.core.screening.intake import Intake, intake_schema
+from remit.core.screening.medications import SEIZURE_THRESHOLD_LOWERING
 from remit.core.screening.rule import TMS, Level, Rule
 
 if TYPE_CHECKING:
@@ -40,11 +50,57 @@ SEIZURE_RISK = (
 )
 
 
+# ICD-10-CM codes that answer a TMS safety question. Not listed in the clinical reference: Remit's reading
+# of the ICD-10-CM code titles, to be confirmed with the clinical lead. A recorded code only ever adds a flag.
+_TMS_CODES_SOURCE = ICD10CM + ": code titles; not listed in the clinical reference (Remit's reading)"
+SEIZURE_CODES = CodedDiagnoses(
+    ranges=(
+        codes("epilepsy and recurrent seizures", "G40"),
+        codes("convulsions, not elsewhere classified", "R56"),
+    ),
+    statuses=ANY_STATUS,
+    source=_TMS_CODES_SOURCE,
+)
+CARDIAC_DEVICE_CODES = CodedDiagnoses(
+    ranges=(
+        codes("presence of cardiac pacemaker", "Z95.0"),
+        codes("presence of automatic (implantable) cardiac defibrillator", "Z95.810"),
+    ),
+    statuses=CURRENT,
+    source=_TMS_CODES_SOURCE,
+)
+COCHLEAR_IMPLANT_CODES = CodedDiagnoses(
+    ranges=(codes("cochlear implant status", "Z96.21"),), statuses=CURRENT, source=_TMS_CODES_SOURCE
+)
+NEUROSTIMULATOR_CODES = CodedDiagnoses(
+    ranges=(codes("presence of neurostimulator", "Z96.82"),), statuses=CURRENT, source=_TMS_CODES_SOURCE
+)
+ALCOHOL_USE_DISORDER_CODES = CodedDiagnoses(
+    ranges=(codes("alcohol related disorders", *dx.ALCOHOL_RELATED),),
+    statuses=CURRENT,
+    source=ICD10CM + ": code titles; which codes stand for alcohol misuse is Remit's reading",
+)
+SEIZURE_THRESHOLD_CLASS = MedicationClasses(
+    classes=("seizure_threshold_lowering",),
+    source=(
+        f"Remit's seizure-threshold-lowering table ({', '.join(sorted(SEIZURE_THRESHOLD_LOWERING))}): "
+        "bupropion and clozapine from Dobek 2015 and Stultz 2020 [V2] (clinical-reference 5), the others "
+        "recalled from Rossi 2009's table [UNVERIFIED]."
+    ),
+)
+
+
 def _answer(name: str) -> Callable[[Intake, ScreeningSettings], bool]:
     return lambda intake, _settings: getattr(intake.tms_safety, name) is True
 
 
-def _item(name: str, level: Level, message: str, source: str) -> Rule:
+def _question(name: str) -> ExplicitAnswer:
+    """The TMS safety question, worded as the intake form asks it (the schema's description)."""
+    wording = str(intake_schema()["properties"]["tms_safety"]["properties"][name]["description"]).rstrip(".")
+    return ExplicitAnswer(read=lambda intake: getattr(intake.tms_safety, name), question=wording)
+
+
+def _item(name: str, level: Level, message: str, source: str, coded: CodedDiagnoses | None = None) -> Rule:
     return Rule(
         id=f"tms_{name}",
         modalities=TMS,
@@ -53,13 +109,13 @@ def _item(name: str, level: Level, message: str, source: str) -> Rule:
         condition=_answer(name),
         message=message,
         source=source,
+        diagnosis_codes=coded,
+        answer=_question(name) if coded is not None else None,
     )
 
 
 def _alcohol_misuse(intake: Intake, _settings: ScreeningSettings) -> bool:
-    return screen_band(intake, "auditc") == "positive" or dx.has(
-        intake.diagnoses, dx.ALCOHOL_RELATED, dx.CURRENT
-    )
+    return screen_band(intake, "auditc") == "positive"
 
 
 RULES = (
@@ -74,12 +130,14 @@ RULES = (
         "absolute",
         "Cochlear implant: TMS can damage it.",
         f"{VERIFY}; {ROSSI}",
+        COCHLEAR_IMPLANT_CODES,
     ),
     _item(
         "implanted_stimulator",
         "absolute",
         "Implanted neurostimulator (deep brain, vagus nerve or cortical): TMS can induce currents in it.",
         f"{VERIFY}; {ROSSI}",
+        NEUROSTIMULATOR_CODES,
     ),
     _item(
         "cardiac_device",
@@ -87,6 +145,7 @@ RULES = (
         "Cardiac pacemaker, defibrillator or intracardiac lines: TMS near them needs a specialist's clearance.",
         f"{IFCN_CLINICS}: intracardiac electrodes or lines. Rossi 2009/2011 leave a Yes to the physician [V]; "
         "absolute here as the fail-safe reading, a clinic may downgrade it. " + ROSSI,
+        CARDIAC_DEVICE_CODES,
     ),
     _item(
         "medication_pump",
@@ -99,6 +158,7 @@ RULES = (
         "relative",
         "History of seizures or epilepsy: higher seizure risk with TMS; needs great caution.",
         f"{IFCN_CLINICS}: history of seizures (great caution); {SEIZURE_RISK}; {ROSSI}",
+        SEIZURE_CODES,
     ),
     _item(
         "epilepsy_family_history",
@@ -118,9 +178,9 @@ RULES = (
         modalities=TMS,
         level="relative",
         needs=("tms_safety.seizure_threshold_medication",),
-        condition=lambda i, _s: (
-            i.tms_safety.seizure_threshold_medication is True or takes(i, "seizure_threshold_lowering")
-        ),
+        condition=_answer("seizure_threshold_medication"),
+        medication_classes=SEIZURE_THRESHOLD_CLASS,
+        answer=_question("seizure_threshold_medication"),
         message="Takes a medicine that lowers the seizure threshold (e.g. bupropion, clozapine): needs great caution.",
         source=f"{IFCN_CLINICS}: seizure-threshold-lowering medication (great caution); {SEIZURE_RISK}",
     ),
@@ -130,6 +190,7 @@ RULES = (
         level="relative",
         needs=("screens.auditc",),
         condition=_alcohol_misuse,
+        diagnosis_codes=ALCOHOL_USE_DISORDER_CODES,
         message="Current alcohol misuse (positive AUDIT-C or active alcohol use disorder): alcohol use and withdrawal raise seizure risk.",
         source=f"{SEIZURE_RISK}; AUDIT-C cut-offs (Bush 1998; Bradley 2007) [V] (clinical-reference 1.8)",
     ),

@@ -11,7 +11,7 @@ import pytest
 
 from remit.commands.screen import main
 from remit.core.screening import RULES_BY_ID
-from remit.core.tests.screening.intakes import eligible_doc, expect, with_
+from remit.core.tests.screening.intakes import eligible_doc, expect, with_, without
 
 C, X, E = "contraindicated", "caution", "eligible"
 
@@ -66,6 +66,8 @@ CASES: dict[str, tuple[dict[str, Any], dict[str, str]]] = {
         {"vascular": {"raised_intracranial_pressure": True}},
         expect(C, tms=C),
     ),
+    "hydrocephalus": (_dx("G91.1"), expect(X)),
+    "aortic_ectasia": (_dx("I77.810"), expect(X)),
     "hypersensitivity_ketamine": ({"allergies": ["esketamine"]}, expect(C)),
     "maoi": (_med("tranylcypromine", 30), expect(X)),
     "psychostimulant": (_med("methylphenidate", 36), expect(X)),
@@ -111,12 +113,16 @@ def test_remit_screen_gives_the_decision_for_each_rule(
     record = RULES_BY_ID[rule]
     for modality in record.modalities:
         reason = next(r for r in result[modality]["reasons"] if r["rule"] == rule)
-        assert reason == {
+        assert {k: reason[k] for k in ("rule", "level", "message")} == {
             "rule": rule,
             "level": record.level,
             "message": record.message,
-            "source": record.source,
         }
+        # The rule's own source, then the source of the codes or medicine classes that made it fire.
+        assert reason["source"].startswith(record.source.rstrip())
+        if reason["codes"]:
+            assert record.diagnosis_codes is not None
+            assert record.diagnosis_codes.source in reason["source"]
         assert result[modality]["missing"] == []
 
 
@@ -139,13 +145,17 @@ def test_remit_screen_lists_missing_facts(capsys: pytest.CaptureFixture[str], tm
     assert result["tms"]["missing"] == ["pregnant", "tms_safety.metal_in_head"]
 
 
-def test_without_json_it_prints_a_readable_summary(
+def test_without_json_it_prints_a_readable_summary_in_plain_words(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
-    code, out, _ = run(capsys, tmp_path, with_(pregnant=True))
+    doc = without(with_(pregnant=True), "tms_safety.metal_in_head")
+    code, out, _ = run(capsys, tmp_path, doc)
     assert code == 0
-    assert "esketamine: contraindicated" in out
-    assert "absolute: pregnancy:" in out
+    assert "Esketamine (nasal): not eligible (contraindicated)" in out
+    assert "  Absolute: Pregnant: esketamine can harm the fetus" in out
+    assert "Source: Spravato label: fetal harm (verified)" in out
+    assert "Missing: Metal anywhere in the head" in out
+    assert "tms_safety" not in out and "pregnancy:" not in out and "[V]" not in out
 
 
 @pytest.mark.parametrize(

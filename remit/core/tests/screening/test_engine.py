@@ -65,7 +65,16 @@ def test_to_dict_has_exactly_the_documented_shape() -> None:
         assert isinstance(entry["missing"], list)
         assert isinstance(entry["reasons"], list)
         for reason in entry["reasons"]:
-            assert set(reason) == {"rule", "level", "message", "source"}
+            assert set(reason) == {
+                "rule",
+                "level",
+                "message",
+                "source",
+                "codes",
+                "medications",
+                "evidence",
+                "contradictions",
+            }
     assert out["ketamine_iv"]["reasons"][0]["rule"] == "pregnancy"
 
 

@@ -26,7 +26,7 @@ class Command(BaseCommand):
         "same --seed, --patients, --clinics and --as-of give the same data. It only adds: existing "
         "clinics are reused, staff usernames that exist are skipped (left untouched), and patients "
         "get MRNs continuing each clinic's sequence, so a second run adds N more patients without "
-        "collisions. One audit event records the run. For demonstrations and tests only: anyone "
+        "collisions. One audit event records the run; the screenings (one signed before each course, one per relapse review) go through the screening actions and are audited one by one. For demonstrations and tests only: anyone "
         "who knows the seed can derive the passwords, so it refuses to run when REMIT_HTTPS is on "
         "unless --force. `remit demo --no-serve` prints the accounts."
     )

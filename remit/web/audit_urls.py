@@ -1,6 +1,6 @@
 from django.urls import path
 
-from remit.audit import views
+from remit.web import audit_report as views
 
 app_name = "audit"
 urlpatterns = [

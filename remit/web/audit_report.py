@@ -1,4 +1,8 @@
-"""The audit report for clinic administrators: who did what, to which patient, from where."""
+"""The audit report for clinic administrators: who did what, to which patient, from where.
+
+A page of the shell, not of the audit app: the audit app records and verifies the trail and
+imports no other app, while this page reads staff and patients to filter it.
+"""
 
 from __future__ import annotations
 

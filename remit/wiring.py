@@ -1,0 +1,36 @@
+"""The one place the apps are wired together: who listens to which event, and the chart's sections.
+
+Called once, from the web shell's ``AppConfig.ready``. This module sits at the
+top of the layers, so it may import any app; the apps themselves only emit
+events (``remit.events``) and never import an app above them. ARCHITECTURE.md
+lists the same table.
+"""
+
+from __future__ import annotations
+
+from remit import events
+from remit.pages import chart_sections
+
+
+def connect() -> None:
+    from remit.alerts.actions import report_listener_failure
+    from remit.measures import chart as measures_chart
+    from remit.reports import decision, views_patient
+    from remit.screening import chart as screening_chart
+    from remit.screening import out_of_date
+    from remit.treatment import chart as treatment_chart
+
+    events.on_failure(report_listener_failure)
+
+    events.subscribe(events.SESSION_SIGNED, decision.run_rules)
+    events.subscribe(events.ASSESSMENT_RECORDED, decision.run_rules)
+    events.subscribe(events.ASSESSMENT_RECORDED, out_of_date.on_assessment_recorded)
+    events.subscribe(events.CLINICAL_FACT_ADDED, decision.run_rules)
+    events.subscribe(events.CLINICAL_FACT_ADDED, out_of_date.on_clinical_fact_added)
+    events.subscribe(events.BOOSTER_REQUESTED, decision.run_rules)
+
+    # The patient chart's sections, in the order they appear under the registry's own.
+    chart_sections.register(screening_chart.section_context, "screening/_chart_section.html")
+    chart_sections.register(treatment_chart.section_context, "treatment/_chart_section.html")
+    chart_sections.register(measures_chart.section_context, "measures/_chart_section.html")
+    chart_sections.register(views_patient.section_context, "reports/_patient_outcomes_section.html")

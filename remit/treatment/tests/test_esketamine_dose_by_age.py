@@ -178,7 +178,8 @@ def test_an_older_adults_later_dose_changes_28_mg_at_a_time(world, clock):
     """Clinical-reference §4 [V2]: after day 1, 28, 56 or 84 mg, changed in 28 mg steps."""
     day_one = _signed_day_one(world, clock, older(world), 28)
     later = next_session(world, day_one, days=3, number=2)
-    assert A.esketamine_doses(later, START.date() + dt.timedelta(days=3)).allowed_mg == (28, 56)
+    clock.set(later.scheduled_for)  # a session is charted on the day it is booked for
+    assert A.esketamine_doses(later).allowed_mg == (28, 56)
     with pytest.raises(ValidationError) as caught:
         A.set_esketamine_dose(later, dose_mg=84, actor=world.users["nurse"])
     assert "changed at most 28 mg from the previous dose of 28 mg" in caught.value.message_dict["dose_mg"][0]
@@ -253,7 +254,7 @@ def test_a_ketamine_override_uses_the_same_mechanism_and_records_when(world, clo
 
 def test_the_data_migration_gives_stored_esketamine_protocols_the_older_adult_schedule(world):
     migration = importlib.import_module(
-        "remit.treatment.migrations.0003_esketamine_protocols_older_adult_schedule"
+        "remit.treatment.migrations.0004_esketamine_protocols_older_adult_schedule"
     )
     definition = ESKETAMINE_INDUCTION.to_dict()
     del definition["dosing"]["older_adults"]

@@ -67,6 +67,6 @@ def remove_schedule(apps: Any, schema_editor: Any) -> None:
 
 
 class Migration(migrations.Migration):
-    dependencies = [("treatment", "0002_session_planned_dose_and_override_time")]
+    dependencies = [("treatment", "0003_session_planned_dose_and_override_time")]
 
     operations = [migrations.RunPython(add_schedule, remove_schedule)]

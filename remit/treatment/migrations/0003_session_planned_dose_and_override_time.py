@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("treatment", "0001_initial"),
+        ("treatment", "0002_session_beyond_authorization_reason"),
     ]
 
     operations = [

@@ -39,6 +39,7 @@ ESKETAMINE_DEVICE_SOURCE = (
     "84 mg = 3 devices [V] (clinical-reference §4)"
 )
 ESKETAMINE_START_65_SOURCE = "MIMS HK: age 65 and over start at 28 mg [V2] (clinical-reference §4)"
+ESKETAMINE_MAX_DEVICES = 3
 
 
 class DoseError(ValueError):
@@ -219,14 +220,15 @@ def esketamine_allowed_doses(
     first_dose: bool = False,
     indication: EsketamineIndication = "trd",
 ) -> frozenset[int]:
-    """Doses (mg) the label allows for this phase.
+    """Doses (mg) the label allows for this phase, with no previous dose known.
 
     TRD under 65: day 1 56 mg; then 56 or 84 mg in every phase [V, label].
-    65 and over: start 28 mg [V2, MIMS HK]; later doses 28, 56 or 84 mg
-    [UNVERIFIED: not in the clinical reference; recalled from the US label's
-    geriatric titration; confirm against the current PI].
+    65 and over: the example older-adult schedule (``EXAMPLE_OLDER_ADULT_SCHEDULE``:
+    day 1 28 mg, then 28, 56 or 84 mg; MIMS HK [V2], clinical-reference §4).
     MDD with acute suicidal ideation: 84 mg twice weekly for 4 weeks, reducible
     to 56 mg; the label gives no maintenance phase for it [V].
+    A session's doses, which also follow the previous dose, come from
+    ``esketamine_session_doses``.
     """
     _check_adult_age(age)
     if phase not in ESKETAMINE_PHASES:
@@ -237,9 +239,202 @@ def esketamine_allowed_doses(
         return frozenset({56, 84})
     if indication != "trd":
         raise DoseError("indication", f"unknown indication {indication!r}")
-    if age >= 65:
-        return frozenset({28}) if first_dose else frozenset({28, 56, 84})
-    return frozenset({56}) if first_dose else frozenset({56, 84})
+    rule = esketamine_session_doses(age=age, first_dose=first_dose, previous_mg=None)
+    return frozenset(rule.allowed_mg)
+
+
+# --- esketamine: the doses allowed at one session -------------------------------------------
+
+EvidenceLevel = Literal["primary", "secondary", "unconfirmed"]
+EVIDENCE_TEXT: dict[str, str] = {
+    "primary": "checked against the label or another primary source",
+    "secondary": "checked against secondary material only, so the medical director must confirm it",
+    "unconfirmed": "not confirmed by any source, so the medical director must confirm it",
+}
+
+ESKETAMINE_LABEL_DOSES_SOURCE = (
+    "Spravato label for adults under 65 with treatment-resistant depression: day 1 56 mg, then 56 or "
+    "84 mg (clinical reference section 4: MIMS, RxList and spravatohcp.com summaries of the label)"
+)
+# The reference's text names the 28 mg start (MIMS HK [V2]); the later doses and the 28 mg steps are the
+# schedule as the clinic's issue 10 states it from the same label summaries (§4, §8). Shown to people.
+OLDER_ADULT_SCHEDULE_SOURCE = (
+    "Spravato label as summarized by MIMS Hong Kong (clinical reference section 4): patients aged 65 "
+    "and over take 28 mg on day 1, then 28, 56 or 84 mg, changed 28 mg at a time"
+)
+
+
+@dataclass(frozen=True)
+class OlderAdultSchedule:
+    """The esketamine schedule from ``from_age`` years: a protocol setting, not a constant.
+
+    The reference rates it secondary-source only (clinical-reference §4: MIMS HK
+    [V2]), so it travels with the protocol, with its source and evidence level,
+    for the medical director to confirm. ``step_mg`` is the largest change from
+    the previous dose.
+    """
+
+    from_age: int = 65
+    first_dose_mg: int = 28
+    dose_options_mg: tuple[int, ...] = (28, 56, 84)
+    step_mg: int = 28
+    source: str = OLDER_ADULT_SCHEDULE_SOURCE
+    evidence: EvidenceLevel = "secondary"
+
+    def validate(self, path: str) -> None:
+        """Raise ``DoseError`` naming the dotted path of the first bad value."""
+        for name, value, low in (
+            ("from_age", self.from_age, 18),
+            ("first_dose_mg", self.first_dose_mg, ESKETAMINE_MG_PER_DEVICE),
+            ("step_mg", self.step_mg, ESKETAMINE_MG_PER_DEVICE),
+        ):
+            if isinstance(value, bool) or not isinstance(value, int) or value < low:
+                raise DoseError(f"{path}.{name}", f"must be a whole number of at least {low}, got {value!r}")
+        if not self.dose_options_mg:
+            raise DoseError(f"{path}.dose_options_mg", "must list at least one dose")
+        for i, mg in enumerate((self.first_dose_mg, *self.dose_options_mg)):
+            name = "first_dose_mg" if i == 0 else f"dose_options_mg[{i - 1}]"
+            if isinstance(mg, bool) or not isinstance(mg, int) or mg <= 0 or mg % ESKETAMINE_MG_PER_DEVICE:
+                raise DoseError(f"{path}.{name}", f"{mg!r} mg is not a whole number of 28 mg devices")
+        if self.step_mg % ESKETAMINE_MG_PER_DEVICE:
+            raise DoseError(f"{path}.step_mg", f"{self.step_mg} mg is not a whole number of 28 mg devices")
+        if not isinstance(self.source, str) or not self.source.strip():
+            raise DoseError(f"{path}.source", "must name the source of the schedule")
+        if "[" in self.source:
+            raise DoseError(
+                f"{path}.source", "write the source in plain words; give the evidence level apart"
+            )
+        if self.evidence not in EVIDENCE_TEXT:
+            raise DoseError(f"{path}.evidence", f"must be one of {', '.join(EVIDENCE_TEXT)}")
+
+    @property
+    def source_text(self) -> str:
+        """The source in plain words with its evidence level, for a page or a form."""
+        return f"{self.source.rstrip('.')}; {EVIDENCE_TEXT[self.evidence]}."
+
+
+EXAMPLE_OLDER_ADULT_SCHEDULE = OlderAdultSchedule()
+
+
+@dataclass(frozen=True)
+class EsketamineSessionDoses:
+    """The doses allowed at one esketamine session and why, in plain words."""
+
+    allowed_mg: tuple[int, ...]
+    suggested_mg: int
+    explanation: str
+    source: str
+    older_adult: bool
+
+
+def _mg_list(doses: tuple[int, ...] | list[int]) -> str:
+    words = [f"{mg} mg" for mg in sorted(doses)]
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " or " + words[-1]
+
+
+def esketamine_session_doses(
+    *,
+    age: int,
+    first_dose: bool,
+    previous_mg: int | None,
+    dose_options_mg: tuple[int, ...] = (56, 84),
+    first_dose_mg: int | None = 56,
+    older_adults: OlderAdultSchedule | None = EXAMPLE_OLDER_ADULT_SCHEDULE,
+) -> EsketamineSessionDoses:
+    """The esketamine doses (mg) allowed at one session of treatment-resistant depression.
+
+    ``age`` is the patient's age on the day of the session; ``first_dose`` is
+    True for day 1 (the first session of an induction course at which a dose
+    is given); ``previous_mg`` is the last dose the patient was given, if any.
+    ``dose_options_mg`` / ``first_dose_mg`` are the protocol's doses below the
+    older-adult age, ``older_adults`` its older-adult schedule (None: the
+    example schedule still applies, never the under-65 doses).
+
+    - Under 65 (Spravato label, clinical-reference §4 [V]: MIMS/RxList,
+      spravatohcp.com): day 1 56 mg, then 56 or 84 mg.
+    - 65 and over (clinical-reference §4: MIMS HK [V2], a protocol setting):
+      day 1 28 mg, then 28, 56 or 84 mg, each change at most 28 mg from the
+      previous dose.
+    """
+    _check_adult_age(age)
+    if previous_mg is not None:
+        esketamine_devices(previous_mg)
+    schedule = older_adults or EXAMPLE_OLDER_ADULT_SCHEDULE
+    if age >= schedule.from_age:
+        if first_dose:
+            allowed: tuple[int, ...] = (schedule.first_dose_mg,)
+            explanation = f"Age {age}, day 1 of treatment: {schedule.first_dose_mg} mg."
+        else:
+            options = tuple(sorted(set(schedule.dose_options_mg)))
+            if previous_mg is not None:
+                within = tuple(mg for mg in options if abs(mg - previous_mg) <= schedule.step_mg)
+                allowed = within or (min(options, key=lambda mg: abs(mg - previous_mg)),)
+                explanation = (
+                    f"Age {age}: {_mg_list(options)}, changed at most {schedule.step_mg} mg from the "
+                    f"previous dose of {previous_mg} mg, so {_mg_list(allowed)}."
+                )
+            else:
+                allowed = options
+                explanation = f"Age {age}: {_mg_list(options)}."
+        return EsketamineSessionDoses(
+            allowed_mg=allowed,
+            suggested_mg=previous_mg if previous_mg in allowed else allowed[0],
+            explanation=explanation,
+            source=schedule.source_text,
+            older_adult=True,
+        )
+    if first_dose:
+        start = first_dose_mg if first_dose_mg is not None else 56
+        allowed = (start,)
+        explanation = f"Age {age}, day 1 of treatment: {start} mg."
+    else:
+        allowed = tuple(sorted(set(dose_options_mg)))
+        explanation = f"Age {age}: {_mg_list(allowed)}."
+    return EsketamineSessionDoses(
+        allowed_mg=allowed,
+        suggested_mg=previous_mg if previous_mg in allowed else allowed[0],
+        explanation=explanation,
+        source=ESKETAMINE_LABEL_DOSES_SOURCE + "; " + EVIDENCE_TEXT["primary"] + ".",
+        older_adult=False,
+    )
+
+
+@dataclass(frozen=True)
+class CheckedEsketamineDose:
+    mg: int
+    devices: int
+    overridden: bool
+    override_reason: str | None
+
+
+def check_esketamine_session_dose(
+    dose_mg: int, doses: EsketamineSessionDoses, *, override_reason: str | None = None
+) -> CheckedEsketamineDose:
+    """Accept an allowed dose; any other needs a prescriber's written override reason.
+
+    ``DoseError`` naming ``dose_mg`` for a dose that is not whole devices or
+    more than three devices (84 mg, the largest labelled dose), or one outside
+    ``doses`` without a reason. Checking that the reason comes from a
+    prescriber is the caller's job.
+    """
+    devices = esketamine_devices(dose_mg)
+    if devices > ESKETAMINE_MAX_DEVICES:
+        largest = ESKETAMINE_MAX_DEVICES * ESKETAMINE_MG_PER_DEVICE
+        raise DoseError(
+            "dose_mg",
+            f"{dose_mg} mg is more than {ESKETAMINE_MAX_DEVICES} devices ({largest} mg), "
+            "the largest labelled dose",
+        )
+    reason = override_reason.strip() if isinstance(override_reason, str) else ""
+    if dose_mg in doses.allowed_mg:
+        return CheckedEsketamineDose(mg=dose_mg, devices=devices, overridden=False, override_reason=None)
+    if not reason:
+        raise DoseError(
+            "dose_mg",
+            f"{dose_mg} mg is not an allowed dose for this session. {doses.explanation} "
+            "Another dose needs a prescriber's override with a written reason.",
+        )
+    return CheckedEsketamineDose(mg=dose_mg, devices=devices, overridden=True, override_reason=reason)
 
 
 def esketamine_dose(

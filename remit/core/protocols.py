@@ -21,6 +21,14 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any, Literal, TypeGuard, get_args
 
+from remit.core.dosing import (
+    EVIDENCE_TEXT,
+    EXAMPLE_OLDER_ADULT_SCHEDULE,
+    DoseError,
+    EvidenceLevel,
+    OlderAdultSchedule,
+)
+
 Modality = Literal["ketamine_iv", "ketamine_im", "esketamine", "tms"]
 MODALITIES: tuple[Modality, ...] = get_args(Modality)
 DRUG_MODALITIES: frozenset[Modality] = frozenset({"ketamine_iv", "ketamine_im", "esketamine"})
@@ -128,25 +136,33 @@ class KetamineDosing:
 class EsketamineDosing:
     """Esketamine doses in mg (multiples of the 28 mg device).
 
-    first_dose_mg / first_dose_mg_65_plus are None for a course that does not
-    start treatment (maintenance).
+    dose_options_mg / first_dose_mg are the doses below the older-adult age;
+    first_dose_mg is None for a course that does not start treatment
+    (maintenance). older_adults is the schedule from age 65 (day 1 28 mg,
+    then 28, 56 or 84 mg in 28 mg steps): a setting of every esketamine
+    protocol with its source, since the reference rates it secondary-source
+    only (clinical-reference §4, MIMS HK [V2]).
     """
 
     dose_options_mg: tuple[int, ...]
     first_dose_mg: int | None = None
-    first_dose_mg_65_plus: int | None = None
+    older_adults: OlderAdultSchedule = EXAMPLE_OLDER_ADULT_SCHEDULE
 
     def validate(self, path: str) -> None:
         if not self.dose_options_mg:
             raise ProtocolError(f"{path}.dose_options_mg", "must list at least one dose")
         named = [(f"{path}.dose_options_mg[{i}]", mg) for i, mg in enumerate(self.dose_options_mg)]
         named += [(f"{path}.first_dose_mg", self.first_dose_mg)] if self.first_dose_mg is not None else []
-        if self.first_dose_mg_65_plus is not None:
-            named.append((f"{path}.first_dose_mg_65_plus", self.first_dose_mg_65_plus))
         for item_path, mg in named:
             _require_int(item_path, mg, 28)
             if mg % 28:
                 raise ProtocolError(item_path, f"{mg} mg is not a whole number of 28 mg devices")
+        if not isinstance(self.older_adults, OlderAdultSchedule):
+            raise ProtocolError(f"{path}.older_adults", "must be the older-adult dose schedule")
+        try:
+            self.older_adults.validate(f"{path}.older_adults")
+        except DoseError as error:
+            raise ProtocolError(error.field, error.message) from None
 
 
 @dataclass(frozen=True)
@@ -270,7 +286,7 @@ def _dosing_to_dict(dosing: Dosing) -> dict[str, Any]:
         return {
             "dose_options_mg": list(dosing.dose_options_mg),
             "first_dose_mg": dosing.first_dose_mg,
-            "first_dose_mg_65_plus": dosing.first_dose_mg_65_plus,
+            "older_adults": older_adults_to_dict(dosing.older_adults),
         }
     return {
         "pattern": dosing.pattern,
@@ -417,7 +433,7 @@ def _dosing_from(modality: Modality, data: object) -> Dosing:
         return EsketamineDosing(
             dose_options_mg=tuple(options),
             first_dose_mg=reader.integer("first_dose_mg", required=False),
-            first_dose_mg_65_plus=reader.integer("first_dose_mg_65_plus", required=False),
+            older_adults=_older_adults_from(reader),
         )
     pattern = reader.text("pattern")
     if pattern not in TMS_PATTERNS:
@@ -429,6 +445,56 @@ def _dosing_from(modality: Modality, data: object) -> Dosing:
         pulses_per_session=reader.required_int("pulses_per_session"),
         intensity_pct_mt=reader.required_decimal("intensity_pct_mt"),
         target=reader.text("target"),
+    )
+
+
+def older_adults_to_dict(schedule: OlderAdultSchedule) -> dict[str, Any]:
+    return {
+        "from_age": schedule.from_age,
+        "first_dose_mg": schedule.first_dose_mg,
+        "dose_options_mg": list(schedule.dose_options_mg),
+        "step_mg": schedule.step_mg,
+        "source": schedule.source,
+        "evidence": schedule.evidence,
+    }
+
+
+def _older_adults_from(reader: _Reader) -> OlderAdultSchedule:
+    """The older-adult schedule; absent, the example schedule (never the under-65 doses).
+
+    A definition saved before the schedule was a setting has only
+    ``first_dose_mg_65_plus``: the example schedule with that day-1 dose.
+    """
+    raw = reader.raw("older_adults", required=False)
+    if raw is None:
+        legacy = reader.integer("first_dose_mg_65_plus", required=False)
+        if legacy is None:
+            return EXAMPLE_OLDER_ADULT_SCHEDULE
+        return OlderAdultSchedule(first_dose_mg=legacy)
+    inner = _Reader(raw, "dosing.older_adults")
+    base = EXAMPLE_OLDER_ADULT_SCHEDULE
+    options = inner.items("dose_options_mg")
+    for i, mg in enumerate(options):
+        if not _is_int(mg):
+            raise ProtocolError(
+                f"dosing.older_adults.dose_options_mg[{i}]", f"must be a whole number, got {mg!r}"
+            )
+    return OlderAdultSchedule(
+        from_age=inner.integer("from_age", required=False, default=base.from_age) or base.from_age,
+        first_dose_mg=inner.required_int("first_dose_mg"),
+        dose_options_mg=tuple(options),
+        step_mg=inner.integer("step_mg", required=False, default=base.step_mg) or base.step_mg,
+        source=inner.text("source"),
+        evidence=_evidence(inner.text("evidence")),
+    )
+
+
+def _evidence(value: str) -> EvidenceLevel:
+    for level in get_args(EvidenceLevel):
+        if level == value:
+            return level  # type: ignore[no-any-return]
+    raise ProtocolError(
+        "dosing.older_adults.evidence", f"must be one of {', '.join(EVIDENCE_TEXT)}, got {value!r}"
     )
 
 
@@ -548,14 +614,15 @@ ESKETAMINE_INDUCTION = Protocol(
     phase="induction",
     planned_sessions=8,
     stages=(Stage(sessions=8, per_period=2, min_days_between=2, preferred_days_between=3),),
-    dosing=EsketamineDosing(dose_options_mg=(56, 84), first_dose_mg=56, first_dose_mg_65_plus=28),
+    dosing=EsketamineDosing(dose_options_mg=(56, 84), first_dose_mg=56),
     nonresponse_checkpoint_session=8,
     nonresponse_checkpoint_week=4,
     source=(
         f"{_ESKETAMINE_LABEL}; check benefit at the end of induction [V]. Age 65 and over start at 28 mg: "
-        "MIMS HK [V2]. Doses at least 2 days apart, aiming for 3: Remit's spacing choice."
+        "MIMS HK [V2] (dosing.older_adults, with its own source). Doses at least 2 days apart, aiming "
+        "for 3: Remit's spacing choice."
     ),
-    examples=("stages[0].preferred_days_between",),
+    examples=("stages[0].preferred_days_between", "dosing.older_adults"),
 )
 
 ESKETAMINE_MAINTENANCE = Protocol(
@@ -571,9 +638,15 @@ ESKETAMINE_MAINTENANCE = Protocol(
     dosing=EsketamineDosing(dose_options_mg=(56, 84)),
     source=(
         f"{_ESKETAMINE_LABEL}, individualised to the lowest frequency that keeps remission/response [V]. "
-        "The number of week-9-on sessions (4) and the minimum gaps are example values [UNVERIFIED]."
+        "The number of week-9-on sessions (4) and the minimum gaps are example values [UNVERIFIED]. "
+        "Age 65 and over: 28, 56 or 84 mg in 28 mg steps, MIMS HK [V2] (dosing.older_adults)."
     ),
-    examples=("stages[1].sessions", "stages[0].min_days_between", "stages[1].min_days_between"),
+    examples=(
+        "stages[1].sessions",
+        "stages[0].min_days_between",
+        "stages[1].min_days_between",
+        "dosing.older_adults",
+    ),
 )
 
 _TMS_10HZ_SOURCE = (

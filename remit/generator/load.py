@@ -513,6 +513,7 @@ def _courses(
                 infusion_minutes=40 if c.modality == "ketamine_iv" and dose_ml is not None else None,
                 lot_number=s.lot_number,
                 devices=devices,
+                planned_dose_mg=28 * s.devices if devices else None,
                 motor_threshold=mt if s.checked_in_at is not None else None,
                 tms_pattern="10hz" if tms else "",
                 intensity_pct_mt=120 if tms and s.checked_in_at is not None else None,

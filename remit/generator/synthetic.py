@@ -704,7 +704,10 @@ def _allergies(rng: random.Random) -> tuple[AllergyPlan, ...]:
 # Each course is linked to the signed screening made before it (issue 10, ``screening_plan``).
 
 from remit.core.calendar import plan_sessions as _plan_sessions  # noqa: E402
+from remit.core.dosing import esketamine_session_doses as _esketamine_session_doses  # noqa: E402
 from remit.core.protocols import BUILTIN_PROTOCOLS as _PROTOCOLS  # noqa: E402
+from remit.core.protocols import EsketamineDosing as _EsketamineDosing  # noqa: E402
+from remit.core.protocols import Protocol as _Protocol  # noqa: E402
 
 WEEKDAYS = frozenset({0, 1, 2, 3, 4})
 DRUG_CHAIRS = ("Chair 1", "Chair 2", "Chair 3", "Chair 4")
@@ -823,6 +826,7 @@ def _session(
     as_of: date,
     mg_per_kg: Decimal | None,
     today_state: str | None,
+    esketamine_doses: tuple[int, ...] = (56, 84),
 ) -> SessionPlan:
     room = rng.choice(TMS_ROOMS if modality == "tms" else DRUG_CHAIRS)
     minute = rng.choice(range(8 * 60, 15 * 60 + 1, 30))
@@ -832,8 +836,15 @@ def _session(
     if modality in ("ketamine_iv", "ketamine_im") and mg_per_kg is not None:
         dose = (weight * mg_per_kg).quantize(Decimal("0.1"))
     elif modality == "esketamine":
-        devices = 2 if number == 1 or rng.random() < 0.5 else 3
-        dose = Decimal(28 * devices)
+        # Only a dose the protocol allows at this session (remit.core.dosing.esketamine_session_doses).
+        if len(esketamine_doses) == 1:
+            mg = esketamine_doses[0]
+        elif len(esketamine_doses) == 2:
+            mg = esketamine_doses[0] if rng.random() < 0.5 else esketamine_doses[1]
+        else:
+            mg = rng.choice(esketamine_doses)
+        devices = mg // 28
+        dose = Decimal(mg)
     drug = modality != "tms"
     common: dict[str, object] = {
         "number": number,
@@ -892,6 +903,22 @@ def _session(
     )
 
 
+def _esketamine_doses(
+    protocol: _Protocol, p: PatientPlan, day: date, previous_mg: int | None
+) -> tuple[int, ...]:
+    """The doses the protocol allows at this session: day 1 of an induction is the first dose given."""
+    dosing = protocol.dosing
+    assert isinstance(dosing, _EsketamineDosing)
+    return _esketamine_session_doses(
+        age=p.age_on(day),
+        first_dose=protocol.phase == "induction" and previous_mg is None,
+        previous_mg=previous_mg,
+        dose_options_mg=dosing.dose_options_mg,
+        first_dose_mg=dosing.first_dose_mg,
+        older_adults=dosing.older_adults,
+    ).allowed_mg
+
+
 def _course(
     rng: random.Random,
     p: PatientPlan,
@@ -911,10 +938,17 @@ def _course(
         all_dates = all_dates[: rng.randint(1, max(1, len(all_dates) - 1))]
     sessions = []
     today_state = rng.choices([s for s, _ in TODAY_STATES], weights=[w for _, w in TODAY_STATES])[0]
+    previous_mg: int | None = None
     for n, day in enumerate(all_dates, start=1):
         per_kg = doses[n - 1] if doses else mg_per_kg
         state = today_state if day == as_of else None
-        sessions.append(_session(rng, p, protocol.modality, n, day, as_of, per_kg, state))
+        allowed = (
+            _esketamine_doses(protocol, p, day, previous_mg) if protocol.modality == "esketamine" else ()
+        )
+        session = _session(rng, p, protocol.modality, n, day, as_of, per_kg, state, allowed or (56, 84))
+        sessions.append(session)
+        if session.devices and session.status not in ("cancelled", "no_show"):
+            previous_mg = 28 * session.devices
     last = all_dates[-1]
     if discontinue and last < as_of:
         status, end = "discontinued", last

@@ -43,6 +43,7 @@ from remit.accounts import roles as R
 from remit.audit import actions as audit
 from remit.core import dosing
 from remit.core import vitals as core_vitals
+from remit.core.protocols import EsketamineDosing, ProtocolError, protocol_from_dict
 from remit.patients.models import Patient
 from remit.treatment.actions_courses import start_course_if_planned
 from remit.treatment.actions_session_day import needs_move_to_today, not_today_error
@@ -259,6 +260,37 @@ def _mark_charted(session: Session, actor: Any) -> list[str]:
     return []
 
 
+# --- prescriber override (one mechanism for every dose) ------------------------------------------
+
+OVERRIDE_REASON_MAX = 1000
+OVERRIDE_FIELDS = ("dose_override_reason", "dose_override_by", "dose_override_at")
+
+
+def prescriber_override_reason(actor: Any, reason: str | None, *, what: str) -> str:
+    """The written reason of a prescriber's dose override, stripped ("" when none was written).
+
+    A reason from someone who is not a prescriber is refused (``override_reason``):
+    only a prescriber may give a dose outside ``what``. Whether a reason is needed
+    is the clinical core's call (``remit.core.dosing``).
+    """
+    text = (reason or "").strip()
+    if not text:
+        return ""
+    if not actor.has_role(R.PRESCRIBER):
+        raise _fail("override_reason", f"Only a prescriber can override {what}.")
+    if len(text) > OVERRIDE_REASON_MAX:
+        raise _fail("override_reason", f"Keep the reason under {OVERRIDE_REASON_MAX} characters.")
+    return text
+
+
+def _record_override(session: Session, reason: str | None, actor: Any) -> list[str]:
+    """Write (or clear) the override on the session: who, when and why. Returns the fields to save."""
+    session.dose_override_reason = reason or ""
+    session.dose_override_by = actor if reason else None
+    session.dose_override_at = now() if reason else None
+    return list(OVERRIDE_FIELDS)
+
+
 # --- check-in and checklist ----------------------------------------------------------------------
 
 
@@ -437,9 +469,7 @@ def compute_ketamine_dose(
     """The dose the core computes, or ``ValidationError`` naming the field; stores nothing."""
     if session.modality not in KETAMINE:
         raise _fail(None, "Weight-based dosing is for ketamine sessions.")
-    reason = (override_reason or "").strip()
-    if reason and not actor.has_role(R.PRESCRIBER):
-        raise _fail("override_reason", "Only a prescriber can override the clinic's maximum dose.")
+    reason = prescriber_override_reason(actor, override_reason, what="the clinic's maximum dose")
     settings = settings or treatment_settings(session.clinic_id)
     if weight_kg is None:
         raise _fail("weight_kg", "Enter today's weight.")
@@ -495,8 +525,7 @@ def record_ketamine_dose(
         current.volume_ml = dose.ml
         current.rate_ml_per_h = dose.rate_ml_per_h
         current.infusion_minutes = int(dose.infusion_minutes) if dose.infusion_minutes is not None else None
-        current.dose_override_reason = dose.override_reason or ""
-        current.dose_override_by = actor if dose.overridden else None
+        override = _record_override(current, dose.override_reason if dose.overridden else None, actor)
         _save(
             current,
             [
@@ -507,8 +536,7 @@ def record_ketamine_dose(
                 "volume_ml",
                 "rate_ml_per_h",
                 "infusion_minutes",
-                "dose_override_reason",
-                "dose_override_by",
+                *override,
                 *_mark_charted(current, actor),
             ],
         )
@@ -818,10 +846,136 @@ def enrol_rems(
     return enrolment
 
 
+def _previous_esketamine_mg(session: Session) -> int | None:
+    """The patient's last esketamine dose given before this session (any course), if any."""
+    previous = (
+        Session.objects.filter(
+            patient_id=session.patient_id,
+            modality="esketamine",
+            voided_at__isnull=True,
+            dose_started_at__isnull=False,
+            scheduled_for__lt=session.scheduled_for,
+        )
+        .exclude(pk=session.pk)
+        .order_by("-scheduled_for", "-id")
+        .first()
+    )
+    if previous is None:
+        return None
+    mg = dosing.ESKETAMINE_MG_PER_DEVICE * len(previous.devices or [])
+    if not mg and previous.dose_mg is not None:
+        mg = int(previous.dose_mg)
+    max_mg = dosing.ESKETAMINE_MG_PER_DEVICE * dosing.ESKETAMINE_MAX_DEVICES
+    return mg if 0 < mg <= max_mg and mg % dosing.ESKETAMINE_MG_PER_DEVICE == 0 else None
+
+
+def is_esketamine_day_one(session: Session) -> bool:
+    """Day 1 of treatment: the first session of an induction course at which a dose is given."""
+    if session.course.phase != "induction":
+        return False
+    return not (
+        Session.objects.filter(
+            course_id=session.course_id,
+            voided_at__isnull=True,
+            dose_started_at__isnull=False,
+            number__lt=session.number,
+        )
+        .exclude(pk=session.pk)
+        .exists()
+    )
+
+
+def _esketamine_dosing(session: Session) -> EsketamineDosing | None:
+    definition = getattr(session.course.protocol, "definition", None) or {}
+    try:
+        protocol = protocol_from_dict(definition)
+    except ProtocolError:
+        return None
+    return protocol.dosing if isinstance(protocol.dosing, EsketamineDosing) else None
+
+
+def esketamine_doses(session: Session, day: dt.date | None = None) -> dosing.EsketamineSessionDoses:
+    """The doses the course's protocol allows at this session (``remit.core.dosing.esketamine_session_doses``).
+
+    Age on the day of the session (the first device, or today before it); day 1
+    of an induction course; the patient's previous dose; the protocol's doses and
+    its 65-and-over schedule (clinical-reference §4). ``ValidationError`` when the
+    patient's age is outside what esketamine is labelled for.
+    """
+    day = day or timezone.localdate(first_device_at(session) or now())
+    protocol = _esketamine_dosing(session)
+    try:
+        return dosing.esketamine_session_doses(
+            age=session.patient.age_on(day),
+            first_dose=is_esketamine_day_one(session),
+            previous_mg=_previous_esketamine_mg(session),
+            dose_options_mg=protocol.dose_options_mg if protocol else (56, 84),
+            first_dose_mg=protocol.first_dose_mg if protocol else 56,
+            older_adults=protocol.older_adults if protocol else None,
+        )
+    except dosing.DoseError as error:
+        raise _fail(None, error.message) from None
+
+
+def set_esketamine_dose(
+    session: Session,
+    *,
+    dose_mg: Any,
+    override_reason: str = "",
+    actor: Any,
+    request: HttpRequest | None = None,
+) -> Session:
+    """Choose today's esketamine dose before the first device.
+
+    Only a dose the protocol allows at this session (``esketamine_doses``) is
+    accepted; any other needs a prescriber's override with a written reason,
+    recorded on the session (who, when, why) and carried to the REMS form.
+    """
+    reason = prescriber_override_reason(actor, override_reason, what="the protocol's esketamine doses")
+    if dose_mg in (None, ""):
+        raise _fail("dose_mg", "Choose today's dose.")
+    if isinstance(dose_mg, bool) or not isinstance(dose_mg, int):
+        raise _fail("dose_mg", f"Choose today's dose in mg; {dose_mg!r} is not a dose.")
+    with transaction.atomic():
+        current = _locked(session, actor)
+        if current.modality != "esketamine":
+            raise _fail(None, "Today's esketamine dose is for esketamine sessions.")
+        if current.devices:
+            raise _fail(
+                None,
+                "The first device has been given: today's dose can no longer change. Write a note instead.",
+            )
+        doses = esketamine_doses(current)
+        try:
+            checked = dosing.check_esketamine_session_dose(dose_mg, doses, override_reason=reason or None)
+        except dosing.DoseError as error:
+            raise _fail("dose_mg", error.message) from None
+        current.planned_dose_mg = checked.mg
+        override = _record_override(current, checked.override_reason, actor)
+        _save(current, ["planned_dose_mg", *override, *_mark_charted(current, actor)])
+        _audit(
+            audit.UPDATE,
+            actor,
+            request,
+            current,
+            current,
+            step="esketamine_dose",
+            mg=checked.mg,
+            allowed=list(doses.allowed_mg),
+            overridden=checked.overridden,
+        )
+    return current
+
+
 def give_device(
     session: Session, *, lot_number: str = "", actor: Any, request: HttpRequest | None = None
 ) -> Session:
-    """One 28 mg device now; the first starts dosing and monitoring. Refused within 5 minutes of the last."""
+    """One 28 mg device now; the first starts dosing and monitoring. Refused within 5 minutes of the last.
+
+    Refused before today's dose is chosen and beyond its devices; at the first
+    device the chosen dose is checked again against the protocol (an override
+    stands).
+    """
     with transaction.atomic():
         current = _locked(session, actor)
         if current.modality != "esketamine":
@@ -840,6 +994,24 @@ def give_device(
             raise _fail(None, "Dosing has ended.")
         if len(devices) >= MAX_DEVICES:
             raise _fail(None, f"{MAX_DEVICES} devices ({MAX_DEVICES * 28} mg) is the largest labelled dose.")
+        planned = current.planned_dose_mg
+        if not planned:
+            raise _fail(None, "Choose today's dose before the first device.")
+        planned_devices = planned // dosing.ESKETAMINE_MG_PER_DEVICE
+        if len(devices) >= planned_devices:
+            raise _fail(
+                None,
+                f"Today's dose is {planned} mg ({planned_devices} device{'s' if planned_devices != 1 else ''}) "
+                "and every device of it has been given.",
+            )
+        if not devices and not current.dose_override_reason:
+            doses = esketamine_doses(current)
+            if planned not in doses.allowed_mg:
+                raise _fail(
+                    None,
+                    f"Today's dose of {planned} mg is no longer allowed at this session. {doses.explanation} "
+                    "Choose the dose again.",
+                )
         at = now()
         if not devices and bp_slots(current, current.vitals.all())["pre_dose"] is None:
             raise _fail(None, "Record the blood pressure before dosing first.")

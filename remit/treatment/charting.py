@@ -243,6 +243,26 @@ def _context(
                 "rems_missing": A.rems_missing(session, [v for v in vitals if not v.is_voided]),
             }
         )
+        try:
+            doses = A.esketamine_doses(session)
+            dose_error = ""
+        except ValidationError as error:
+            doses, dose_error = None, "; ".join(error.messages)
+        planned = session.planned_dose_mg
+        ctx.update(
+            {
+                "esk_doses": doses,
+                "esk_dose_error": dose_error,
+                "planned_devices": planned // 28 if planned else 0,
+                "devices_left": max(0, planned // 28 - len(devices)) if planned else 0,
+            }
+        )
+        if doses is not None:
+            forms_["esketamine_dose"] = bound.get("esketamine_dose") or F.EsketamineDoseForm(
+                allowed=doses.allowed_mg,
+                prescriber=ctx["is_prescriber"],
+                initial={"dose_mg": planned if planned in doses.allowed_mg else doses.suggested_mg},
+            )
         forms_["rems_enrol"] = bound.get("rems_enrol") or F.RemsEnrolmentForm(initial={"enrolled_on": today})
         forms_["device"] = bound.get("device") or F.DeviceForm(initial={"lot_number": session.lot_number})
         forms_["rems_answers"] = bound.get("rems_answers") or F.RemsAnswersForm(initial=answers)
@@ -514,6 +534,39 @@ def _step_rems_enrol(request: HttpRequest, session: Session) -> HttpResponse:
     return _done(request, session, "REMS enrolment recorded.", "esketamine")
 
 
+def _step_esketamine_dose(request: HttpRequest, session: Session) -> HttpResponse:
+    if session.modality != "esketamine":
+        raise Http404("No such charting step.")
+    try:
+        doses = A.esketamine_doses(session)
+    except ValidationError as error:
+        return _refused(request, session, "esketamine_dose", forms.Form(request.POST), error)
+    form = F.EsketamineDoseForm(
+        request.POST,
+        allowed=doses.allowed_mg,
+        prescriber=request.user.has_role("prescriber"),  # type: ignore[union-attr]
+    )
+    if not form.is_valid():
+        return _refused(request, session, "esketamine_dose", form)
+    override = form.cleaned_data.get("override_dose_mg")
+    try:
+        current = A.set_esketamine_dose(
+            session,
+            dose_mg=override or form.cleaned_data.get("dose_mg"),
+            override_reason=(form.cleaned_data.get("override_reason") or "") if override else "",
+            actor=request.user,
+            request=request,
+        )
+    except ValidationError as error:
+        if override and hasattr(error, "error_dict") and "dose_mg" in error.error_dict:
+            error = ValidationError({"override_reason": error.error_dict["dose_mg"]})
+        return _refused(request, session, "esketamine_dose", form, error)
+    text = f"Today's dose set: {current.planned_dose_mg} mg."
+    if current.dose_override_reason:
+        text += " Prescriber override recorded with its reason."
+    return _done(request, session, text, "esketamine")
+
+
 def _step_device(request: HttpRequest, session: Session) -> HttpResponse:
     form = F.DeviceForm(request.POST)
     if not form.is_valid():
@@ -658,6 +711,7 @@ STEPS = {
     "vitals": _step_vitals,
     "vital_action": _step_vital_action,
     "rems_enrol": _step_rems_enrol,
+    "esketamine_dose": _step_esketamine_dose,
     "device": _step_device,
     "rems_answers": _step_rems_answers,
     "motor_threshold": _step_motor_threshold,

@@ -108,6 +108,40 @@ class VitalActionForm(forms.Form):
     detail = forms.CharField(label="Detail (e.g. drug and dose given)", required=False, max_length=500)
 
 
+def _dose_label(mg: int) -> str:
+    devices = mg // 28
+    return f"{mg} mg ({devices} device{'s' if devices != 1 else ''})"
+
+
+class EsketamineDoseForm(forms.Form):
+    """Today's esketamine dose: the doses the protocol allows at this session, and for a prescriber
+    another dose with a written reason. Values are parsed here; ``actions_sessions`` decides."""
+
+    dose_mg = forms.IntegerField(label="Dose to give", required=False, widget=forms.RadioSelect)
+    override_dose_mg = forms.IntegerField(
+        label="Another dose (prescriber override)", required=False, widget=forms.Select
+    )
+    override_reason = forms.CharField(
+        label="Written reason for the override",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args: Any, allowed: tuple[int, ...], prescriber: bool, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "esk_%s")  # the ketamine dose form also has override_reason
+        super().__init__(*args, **kwargs)
+        self.fields["dose_mg"].widget.choices = [(mg, _dose_label(mg)) for mg in allowed]
+        others = [mg for mg in (28, 56, 84) if mg not in allowed]
+        if prescriber and others:
+            self.fields["override_dose_mg"].widget.choices = [
+                ("", "No override"),
+                *[(mg, _dose_label(mg)) for mg in others],
+            ]
+        else:
+            del self.fields["override_dose_mg"]
+            del self.fields["override_reason"]
+
+
 class DeviceForm(forms.Form):
     lot_number = forms.CharField(label="Lot number", required=False, max_length=60)
 

@@ -156,10 +156,15 @@ class Session(Voidable):
     volume_ml = models.DecimalField(max_digits=7, decimal_places=2, null=True, blank=True)
     rate_ml_per_h = models.DecimalField(max_digits=7, decimal_places=1, null=True, blank=True)
     infusion_minutes = models.PositiveSmallIntegerField(null=True, blank=True)
+    # Esketamine: the dose chosen for this session before the first device (devices given may stop short).
+    planned_dose_mg = models.PositiveSmallIntegerField(null=True, blank=True)
+    # A prescriber's override of the clinic maximum (ketamine) or the protocol's doses (esketamine):
+    # who, when and the written reason; set only through ``actions_sessions``.
     dose_override_reason = models.TextField(blank=True)
     dose_override_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    dose_override_at = models.DateTimeField(null=True, blank=True)
     lot_number = models.CharField(max_length=60, blank=True)
     # Esketamine devices given: [{"n": 1, "mg": 28, "at": iso}], and the REMS form's other answers.
     devices = models.JSONField(default=list, blank=True)

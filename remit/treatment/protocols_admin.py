@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods
 
 from remit.accounts.decorators import staff_required
 from remit.accounts.models import Clinic
+from remit.core.protocols import EsketamineDosing, ProtocolError, protocol_from_dict
 from remit.treatment import actions_courses as actions
 from remit.treatment.forms_courses import ProtocolEditForm
 from remit.treatment.models import Protocol
@@ -38,6 +39,15 @@ def _clinic(request: HttpRequest) -> tuple[Clinic, list[Clinic]]:
 
 def _example_paths(definition: dict[str, Any]) -> list[str]:
     return [str(name) for name in definition.get("examples") or []]
+
+
+def _older_adults_source(definition: dict[str, Any]) -> str:
+    """The esketamine 65-and-over schedule's source in plain words ("" for other protocols)."""
+    try:
+        dosing = protocol_from_dict(definition).dosing
+    except ProtocolError:
+        return ""
+    return dosing.older_adults.source_text if isinstance(dosing, EsketamineDosing) else ""
 
 
 def _rows(definition: dict[str, Any]) -> list[dict[str, Any]]:
@@ -125,6 +135,7 @@ def protocol_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "rows": _rows(protocol.definition),
             "examples": _example_paths(protocol.definition),
+            "older_adults_source": _older_adults_source(protocol.definition),
             "versions": versions,
         },
     )

@@ -88,6 +88,7 @@ FIELDS: tuple[tuple[str, str], ...] = (
     ("setting_address", "Healthcare setting address"),
     ("treatment_date", "Treatment date"),
     ("dose", "Dose"),
+    ("dose_override", "Dose outside the protocol: prescriber override"),
     ("lot_number", "Lot number"),
     ("total_minutes", "Total minutes from first device to end of monitoring"),
     (
@@ -150,6 +151,21 @@ def _bp(vital: Any) -> str:
     return f"{vital.systolic}/{vital.diastolic} mmHg at {timezone.localtime(vital.taken_at):%H:%M}"
 
 
+def override_text(session: Session) -> str:
+    """The prescriber's dose override in words ("No" when the dose was one the protocol allows)."""
+    if not session.dose_override_reason:
+        return "No"
+    by = session.dose_override_by
+    who = (by.get_full_name() or by.get_username()) if by is not None else "a prescriber"
+    when = (
+        f" on {timezone.localtime(session.dose_override_at):%Y-%m-%d %H:%M}"
+        if session.dose_override_at
+        else ""
+    )
+    planned = f"{session.planned_dose_mg} mg " if session.planned_dose_mg else ""
+    return f"Yes: {planned}given on the override of {who}{when}. Reason: {session.dose_override_reason}"
+
+
 def build_form_data(session: Session, *, signer: Any) -> dict[str, str]:
     """Every PMF field from the chart, as text; an empty value means the chart lacks it."""
     patient = session.patient
@@ -169,7 +185,13 @@ def build_form_data(session: Session, *, signer: Any) -> dict[str, str]:
     start = A.first_device_at(session)
     end = session.discharged_at
     devices = len(session.devices or [])
-    dose = {2: "56 mg", 3: "84 mg"}.get(devices, f"Other: {devices * 28} mg" if devices else "")
+    given = devices * 28
+    dose = {2: "56 mg", 3: "84 mg"}.get(devices, f"Other: {given} mg" if devices else "")
+    if devices and session.planned_dose_mg and session.planned_dose_mg != given:
+        dose += (
+            f" ({session.planned_dose_mg} mg planned; dosing stopped after {devices} "
+            f"device{'s' if devices != 1 else ''})"
+        )
     events = [
         f"{dict(A.ADVERSE_EVENT_KINDS).get(e.kind, e.kind)} ({e.severity}{', resolved' if e.resolved else ', not resolved'})"
         for e in AdverseEvent.objects.filter(session=session, voided_at__isnull=True)
@@ -194,6 +216,7 @@ def build_form_data(session: Session, *, signer: Any) -> dict[str, str]:
         "setting_address": answers.get("setting_address") or "",
         "treatment_date": day.isoformat(),
         "dose": dose,
+        "dose_override": override_text(session),
         "lot_number": session.lot_number,
         "total_minutes": str(int((end - start).total_seconds() // 60)) if start and end else "",
         "ready_to_leave_minutes": (

@@ -81,7 +81,8 @@ def test_esketamine_induction_follows_the_label() -> None:
     protocol = ESKETAMINE_INDUCTION
     assert protocol.planned_sessions == 8
     assert protocol.stages == (Stage(sessions=8, per_period=2, min_days_between=2, preferred_days_between=3),)
-    assert protocol.dosing == EsketamineDosing((56, 84), first_dose_mg=56, first_dose_mg_65_plus=28)
+    assert protocol.dosing == EsketamineDosing((56, 84), first_dose_mg=56)
+    assert isinstance(protocol.dosing, EsketamineDosing) and protocol.dosing.older_adults.first_dose_mg == 28
     assert protocol.nonresponse_checkpoint_week == 4 and protocol.nonresponse_checkpoint_session == 8
 
 

@@ -93,3 +93,26 @@ def test_courses_do_not_change_the_patients_drawn_before_them():
     small = S.build_plan(5, patients=30, as_of=AS_OF)
     large = S.build_plan(5, patients=90, as_of=AS_OF)
     assert small.patients == large.patients[:30]
+
+
+def test_every_esketamine_dose_is_one_the_protocol_allows_at_that_session(plan):
+    """Clinical-reference §4: day 1 56 mg under 65 (28 mg from 65, MIMS HK [V2]), then the label's doses."""
+    from remit.core.dosing import esketamine_session_doses
+
+    checked = 0
+    for p in plan.patients:
+        for c in p.courses:
+            if c.modality != "esketamine":
+                continue
+            previous = None
+            for s in c.sessions:
+                allowed = esketamine_session_doses(
+                    age=p.age_on(s.day),
+                    first_dose=c.phase == "induction" and previous is None,
+                    previous_mg=previous,
+                ).allowed_mg
+                assert int(s.dose_mg) in allowed, (p.index, c.protocol, s.number, s.dose_mg, allowed)
+                checked += 1
+                if s.status not in ("cancelled", "no_show"):
+                    previous = int(s.dose_mg)
+    assert checked > 0

@@ -159,15 +159,18 @@ def completed_ketamine(world: Any, clock: Clock) -> Session:
     return Session.objects.get(pk=session.pk)
 
 
-def ready_esketamine(world: Any, clock: Clock) -> Session:
-    """Enrolled, checked in, checklist done, pre-dose BP taken; no device yet."""
+def ready_esketamine(world: Any, clock: Clock, *, dose_mg: int | None = 56, patient: Any = None) -> Session:
+    """Enrolled, checked in, checklist done, pre-dose BP taken, today's dose chosen (56 mg, day 1
+    under 65; ``dose_mg=None`` leaves it to choose); no device yet."""
     nurse = world.users["nurse"]
-    patient = make_patient(world.clinic, sex_at_birth="male")
+    patient = patient or make_patient(world.clinic, sex_at_birth="male")
     enrol(patient, nurse)
     session = make_session(world, "esketamine", patient=patient)
     A.check_in(session, actor=nurse)
     A.save_checklist(session, ESKETAMINE_CHECKLIST, actor=nurse)
     A.add_vitals(session, {"systolic": 124, "diastolic": 78, "heart_rate": 70, "spo2": 98}, actor=nurse)
+    if dose_mg is not None:
+        A.set_esketamine_dose(session, dose_mg=dose_mg, actor=nurse)
     return Session.objects.get(pk=session.pk)
 
 

@@ -102,3 +102,25 @@ def test_the_form_needs_a_csrf_token(world, csrf_client):
     row = protocol(world.clinic)
     login(csrf_client, world.users["clinic_admin"])
     assert csrf_client.post(url(row), edited(row)).status_code == 403
+
+
+def test_an_esketamine_protocol_shows_its_older_adult_schedule_as_an_example_with_its_source(world):
+    """Clinical-reference §4 (MIMS HK [V2]): the 65-and-over schedule is a labelled setting, source shown."""
+    row = protocol(world.clinic, "esketamine_maintenance")
+    html = world.client("clinic_admin").get(url(row)).content.decode()
+    assert (
+        '<code>dosing.older_adults.dose_options_mg</code></dt><dd>28, 56, 84 <span class="badge warn">example'
+        in html
+    )
+    assert "Source of the 65-and-over dose schedule" in html and "MIMS Hong Kong" in html
+
+
+def test_an_older_adult_first_dose_that_is_not_whole_devices_is_refused_naming_the_field(world):
+    row = protocol(world.clinic, "esketamine_induction")
+    definition = {k: v for k, v in row.definition.items() if k not in ("name", "version")}
+    definition["dosing"]["older_adults"]["first_dose_mg"] = 30
+    response = world.client("clinic_admin").post(
+        url(row), {"name": row.name, "definition": json.dumps(definition)}
+    )
+    assert "dosing.older_adults.first_dose_mg" in response.content.decode()
+    assert Protocol.objects.filter(clinic=world.clinic, code="esketamine_induction").count() == 1

@@ -33,6 +33,7 @@ def test_dosing_is_blocked_without_a_rems_enrolment_until_one_is_recorded(world,
     assert Session.objects.get(pk=session.pk).devices == []
     assert client.post(step_url(session, "rems_enrol"), {"enrolled_on": "2030-03-01"}).status_code == 302
     assert RemsEnrolment.objects.filter(patient=session.patient).count() == 1
+    assert client.post(step_url(session, "esketamine_dose"), {"dose_mg": "56"}).status_code == 302
     assert client.post(step_url(session, "device"), {"lot_number": "L1"}).status_code == 302
     assert len(Session.objects.get(pk=session.pk).devices) == 1
 

@@ -72,6 +72,7 @@ CASES: list[tuple[str, str, frozenset[str], Any, dict[str, Any]]] = [
     ("amend", "ketamine_iv", DRUG_ROLES, _signed, {"text": "Correction."}),
     ("rems_enrol", "esketamine", DRUG_ROLES, None, {"enrolled_on": "2024-01-01"}),
     ("rems_answers", "esketamine", DRUG_ROLES, None, {"sedation": "no"}),
+    ("esketamine_dose", "esketamine", DRUG_ROLES, None, {"dose_mg": "56"}),
     ("check_in", "tms", TMS_ROLES, None, {}),
     (
         "motor_threshold",

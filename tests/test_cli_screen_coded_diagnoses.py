@@ -74,7 +74,7 @@ def test_remit_screen_says_the_rule_the_code_and_its_source_in_plain_words(tmp_p
     done = remit("screen", str(path))
     assert done.returncode == 0, done.stderr
     out = done.stdout
-    assert "Esketamine (nasal): not eligible (contraindicated)" in out
+    assert "Esketamine (Spravato): not eligible (contraindicated)" in out
     assert "Ketamine (IV): not eligible (contraindicated)" in out
     assert "Aneurysmal vascular disease" in out
     assert "Recorded diagnosis I67.1 (active), read as ICD-10-CM I67.1 cerebral aneurysm, nonruptured" in out

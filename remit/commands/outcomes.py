@@ -88,7 +88,7 @@ def parse_document(doc: object) -> dict[str, Any]:
 
 
 def to_json(outcome: CourseOutcome) -> dict[str, Any]:
-    """The command's JSON document: exactly the keys of the issue-6 contract."""
+    """The command's JSON document: exactly the keys of the outcome contract (ARCHITECTURE.md, the clinical core)."""
     baseline = outcome.baseline
     return {
         "baseline": None

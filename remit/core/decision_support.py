@@ -24,6 +24,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
+from remit.core.modality import DRUG_MODALITIES, MODALITIES, Modality
 from remit.core.outcomes import CourseOutcome, improvement
 
 Severity = Literal["high", "medium", "low"]
@@ -39,9 +40,7 @@ FindingKind = Literal[
     "new_substance_use_diagnosis",
     "opioid_antagonist",
 ]
-Modality = Literal["ketamine_iv", "ketamine_im", "esketamine", "tms"]
-
-KETAMINE_MODALITIES: tuple[Modality, ...] = ("ketamine_iv", "ketamine_im", "esketamine")
+KETAMINE_MODALITIES: tuple[Modality, ...] = tuple(m for m in MODALITIES if m in DRUG_MODALITIES)
 
 UNCONFIRMED = "example value, to be confirmed by the medical director"
 
@@ -64,7 +63,7 @@ class DecisionSettings:
     )
     """Session after which non-response is reviewed, used when a protocol sets none. IV ketamine 6:
     Murrough 2013 and Oliver 2022 six-infusion series; esketamine 8 = end of the 4-week twice-weekly
-    induction, where the label says to check benefit; TMS 20 and IM ketamine 6: issue-6 defaults,
+    induction, where the label says to check benefit; TMS 20 and IM ketamine 6: example defaults,
     example values to be confirmed by the medical director."""
     checkpoint_source: str = (
         "Checkpoints: Murrough 2013; Oliver 2022 (6 infusions); Spravato label (benefit checked at end "

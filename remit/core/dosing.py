@@ -257,7 +257,7 @@ ESKETAMINE_LABEL_DOSES_SOURCE = (
     "84 mg (clinical reference section 4: MIMS, RxList and spravatohcp.com summaries of the label)"
 )
 # The reference's text names the 28 mg start (MIMS HK [V2]); the later doses and the 28 mg steps are the
-# schedule as the clinic's issue 10 states it from the same label summaries (§4, §8). Shown to people.
+# schedule as the clinic asked for it, read from the same label summaries (§4, §8). Shown to people.
 OLDER_ADULT_SCHEDULE_SOURCE = (
     "Spravato label as summarized by MIMS Hong Kong (clinical reference section 4): patients aged 65 "
     "and over take 28 mg on day 1, then 28, 56 or 84 mg, changed 28 mg at a time"

@@ -1,6 +1,6 @@
 """Measurement schedule: which questionnaires are due when around a course.
 
-Rules (issue 3 §4, Remit's measurement-based care design; relief after
+Rules (Remit's measurement-based care design; relief after
 ketamine often starts a couple of days after a dose, hence the post-dose days):
 
 - ``intake``: at the intake date.
@@ -31,12 +31,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
-from remit.core.protocols import DRUG_MODALITIES, MODALITIES, Modality
+from remit.core.modality import DRUG_MODALITIES, MODALITIES, Modality
 
 MeasurementKind = Literal["pre_session", "intake", "post_dose", "tms_weekly", "follow_up"]
 KIND_PRIORITY: tuple[MeasurementKind, ...] = ("pre_session", "intake", "post_dose", "tms_weekly", "follow_up")
 POST_DOSE_MODALITIES: frozenset[Modality] = DRUG_MODALITIES
-SCHEDULE_SOURCE = "issue 3 §4 measurement schedule (Remit design); windows are example defaults"
+SCHEDULE_SOURCE = "Remit's measurement schedule design; windows are example defaults"
 
 
 class MeasurementScheduleError(ValueError):
@@ -71,7 +71,7 @@ class MeasurementSettings:
     """What is asked when, and how long each item stays open.
 
     All values are example defaults, to be confirmed by the medical director:
-    PHQ-9 throughout (the pre-dose default named in issue 3), PHQ-9 and GAD-7
+    PHQ-9 throughout (the pre-dose default in Remit's design), PHQ-9 and GAD-7
     at intake, windows intake 7 days, pre-session same day, post-dose 1 day,
     TMS weekly 3 days, follow-up 7 days.
     """

@@ -28,10 +28,8 @@ from remit.core.dosing import (
     EvidenceLevel,
     OlderAdultSchedule,
 )
+from remit.core.modality import DRUG_MODALITIES, MODALITIES, Modality
 
-Modality = Literal["ketamine_iv", "ketamine_im", "esketamine", "tms"]
-MODALITIES: tuple[Modality, ...] = get_args(Modality)
-DRUG_MODALITIES: frozenset[Modality] = frozenset({"ketamine_iv", "ketamine_im", "esketamine"})
 Phase = Literal["induction", "maintenance"]
 PHASES: tuple[Phase, ...] = get_args(Phase)
 TmsPattern = Literal["10hz", "itbs"]

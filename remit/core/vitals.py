@@ -21,7 +21,7 @@ import datetime as dt
 from dataclasses import dataclass, fields
 from typing import Literal
 
-from remit.core.protocols import MODALITIES, Modality
+from remit.core.modality import MODALITIES, Modality
 
 VitalField = Literal["systolic", "diastolic", "heart_rate", "spo2", "respiratory_rate"]
 VITAL_FIELDS: tuple[VitalField, ...] = ("systolic", "diastolic", "heart_rate", "spo2", "respiratory_rate")

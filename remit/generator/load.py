@@ -12,7 +12,7 @@ detail ``{"generator": seed, "patients": N}``) rather than one per
 synthetic row.  ``remit demo`` reads the seeds back from those events to
 re-derive the demo passwords.
 
-Questionnaires and ratings (issue 6) are scored by the clinical core's
+Questionnaires and ratings are scored by the clinical core's
 ``score`` as they are written, so a stored row holds exactly what the app
 would store.  Three things go through the app's own code instead, and are
 audited by it: every screening (issue 10: one before each course, one to

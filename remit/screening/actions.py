@@ -20,8 +20,8 @@ from django.utils import timezone
 
 from remit.accounts.models import Clinic
 from remit.audit import actions as audit
+from remit.core.modality import MODALITIES
 from remit.core.screening import (
-    MODALITIES,
     IntakeError,
     ScreeningSettings,
     SettingsError,

@@ -16,7 +16,7 @@ from datetime import date, timedelta
 
 from django.utils import timezone
 
-from remit.core.screening import MODALITIES
+from remit.core.modality import MODALITIES
 from remit.core.screening.wording import fact_words
 from remit.screening.models import MODALITY_LABELS, Screening, ScreeningDecision
 

@@ -17,15 +17,11 @@ from django.db import models
 from django.utils import timezone
 
 from remit.accounts.models import Clinic
+from remit.core.modality import CHOICES as MODALITY_CHOICES
 from remit.core.screening import DEFAULT_SETTINGS, ScreeningSettings
 from remit.patients.models import Patient
 
-MODALITY_LABELS: dict[str, str] = {
-    "ketamine_iv": "Ketamine (IV)",
-    "ketamine_im": "Ketamine (IM)",
-    "esketamine": "Esketamine (nasal)",
-    "tms": "TMS",
-}
+MODALITY_LABELS: dict[str, str] = dict(MODALITY_CHOICES)
 DECISION_LABELS: dict[str, str] = {
     "eligible": "Eligible",
     "caution": "Caution",

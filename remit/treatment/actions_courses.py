@@ -31,13 +31,8 @@ from remit.audit import actions as audit
 from remit.core.authorization import Authorization, Beyond, Booking, beyond_authorization, booking_warning
 from remit.core.calendar import CalendarError, plan_sessions
 from remit.core.measurement_schedule import ScheduledSession, measurement_schedule
-from remit.core.protocols import (
-    BUILTIN_PROTOCOLS,
-    DRUG_MODALITIES,
-    KetamineDosing,
-    ProtocolError,
-    protocol_from_dict,
-)
+from remit.core.modality import DRUG_MODALITIES
+from remit.core.protocols import BUILTIN_PROTOCOLS, KetamineDosing, ProtocolError, protocol_from_dict
 from remit.core.protocols import Protocol as CoreProtocol
 from remit.patients.models import Patient
 from remit.treatment.clinic_day import clinic_day

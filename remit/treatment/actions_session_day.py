@@ -28,7 +28,7 @@ from django.http import HttpRequest
 
 from remit.audit import actions as audit
 from remit.core.calendar import CalendarError, Shift, shift_booked
-from remit.core.protocols import DRUG_MODALITIES
+from remit.core.modality import DRUG_MODALITIES
 from remit.treatment.actions_courses import (
     LIVE_SESSION_STATUSES,
     booked_dates,

@@ -43,6 +43,7 @@ from remit.accounts import roles as R
 from remit.audit import actions as audit
 from remit.core import dosing
 from remit.core import vitals as core_vitals
+from remit.core.modality import DRUG_MODALITIES
 from remit.core.protocols import EsketamineDosing, ProtocolError, protocol_from_dict
 from remit.patients.models import Patient
 from remit.treatment.actions_courses import start_course_if_planned
@@ -60,7 +61,6 @@ from remit.treatment.models import (
 )
 
 SESSION_TYPE = "treatment.session"
-DRUG_MODALITIES = frozenset({"ketamine_iv", "ketamine_im", "esketamine"})
 KETAMINE = frozenset({"ketamine_iv", "ketamine_im"})
 RATED_AT_SESSION = ("cadss6", "cadss", "moaas")
 

@@ -28,6 +28,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from remit.accounts.decorators import staff_required
 from remit.audit import actions as audit
 from remit.core.instruments import get_instrument
+from remit.core.modality import DRUG_MODALITIES
 from remit.core.vitals import next_vitals_due
 from remit.measures.forms import RateForm
 from remit.measures.models import Assessment
@@ -152,7 +153,7 @@ def _context(
         "is_ketamine": session.modality in A.KETAMINE,
         "is_esketamine": session.modality == "esketamine",
         "is_tms": session.modality == "tms",
-        "is_drug": session.modality in A.DRUG_MODALITIES,
+        "is_drug": session.modality in DRUG_MODALITIES,
         "can_sign": A.may_sign(request.user, session),
         "is_prescriber": request.user.has_role("prescriber"),  # type: ignore[union-attr]
         "preview": preview,
@@ -204,7 +205,7 @@ def _context(
                 "infusion_minutes": session.infusion_minutes or dosing.get("infusion_minutes"),
             },
         )
-    if session.modality in A.DRUG_MODALITIES:
+    if session.modality in DRUG_MODALITIES:
         ctx["rate_forms"] = _rate_forms(bound)
     if session.modality == "esketamine":
         enrolment = A.active_enrolment(patient)

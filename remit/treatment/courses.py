@@ -21,6 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from remit.accounts.decorators import staff_required
 from remit.audit import actions as audit
+from remit.core.modality import CHOICES as MODALITY_CHOICES
 from remit.pages.forms import apply_validation_error
 from remit.patients.lookups import visible_patient
 from remit.patients.models import Patient
@@ -33,9 +34,9 @@ from remit.treatment.forms_courses import (
     RescheduleForm,
     course_initial,
 )
-from remit.treatment.models import MODALITIES, Course, Session
+from remit.treatment.models import Course, Session
 
-MODALITY_LABELS = dict(MODALITIES)
+MODALITY_LABELS = dict(MODALITY_CHOICES)
 STATUS_BADGES = {
     Course.PLANNED: "",
     Course.ACTIVE: "ok",

@@ -16,15 +16,11 @@ from django.db import models
 from django.utils import timezone
 
 from remit.accounts.models import Clinic
+from remit.core.modality import CHOICES as MODALITY_CHOICES
 from remit.core.vitals import EXAMPLE_KETAMINE_THRESHOLDS as _EXAMPLE
 from remit.patients.models import Patient, Voidable
 
-MODALITIES = [
-    ("ketamine_iv", "Ketamine (IV)"),
-    ("ketamine_im", "Ketamine (IM)"),
-    ("esketamine", "Esketamine (Spravato)"),
-    ("tms", "TMS"),
-]
+MODALITIES = MODALITY_CHOICES
 PHASES = [("induction", "Induction"), ("maintenance", "Maintenance / booster")]
 
 

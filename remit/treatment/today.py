@@ -28,7 +28,7 @@ from django.views.decorators.http import require_GET
 
 from remit.accounts.decorators import staff_required
 from remit.audit import actions as audit
-from remit.core.protocols import DRUG_MODALITIES
+from remit.core.modality import DRUG_MODALITIES
 from remit.core.vitals import DEFAULT_VITALS_INTERVAL_MINUTES
 from remit.treatment.actions_courses import beyond_for_courses
 from remit.treatment.models import ClinicTreatmentSettings, RemsMonitoringForm, Session, VitalSign

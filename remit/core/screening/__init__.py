@@ -15,13 +15,12 @@ from remit.core.screening.evaluate import (
     to_dict,
 )
 from remit.core.screening.intake import Intake, IntakeError, intake_schema, parse_intake
-from remit.core.screening.rule import MODALITIES, Level, Modality, Rule
+from remit.core.screening.rule import Level, Rule
 from remit.core.screening.rules import RULES, RULES_BY_ID
 from remit.core.screening.settings import DEFAULT_SETTINGS, ScreeningSettings, SettingsError
 
 __all__ = [
     "DEFAULT_SETTINGS",
-    "MODALITIES",
     "RULES",
     "RULES_BY_ID",
     "Decision",
@@ -30,7 +29,6 @@ __all__ = [
     "Level",
     "ModalityDict",
     "ModalityResult",
-    "Modality",
     "Reason",
     "ReasonDict",
     "Rule",

@@ -14,9 +14,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Literal, TypedDict
 
+from remit.core.modality import MODALITIES, Modality
 from remit.core.screening.facts import is_known
 from remit.core.screening.intake import Intake
-from remit.core.screening.rule import MODALITIES, Level, Modality, Rule
+from remit.core.screening.rule import Level, Rule
 from remit.core.screening.rules import RULES
 from remit.core.screening.settings import DEFAULT_SETTINGS, ScreeningSettings
 

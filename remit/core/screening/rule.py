@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
+from remit.core.modality import DRUG_MODALITIES, MODALITIES, Modality
 from remit.core.screening.coded import (
     CodedDiagnoses,
     Evidence,
@@ -20,10 +21,7 @@ from remit.core.screening.intake import Intake
 if TYPE_CHECKING:
     from remit.core.screening.settings import ScreeningSettings
 
-Modality = Literal["ketamine_iv", "ketamine_im", "esketamine", "tms"]
-MODALITIES: tuple[Modality, ...] = ("ketamine_iv", "ketamine_im", "esketamine", "tms")
-RACEMIC_KETAMINE: frozenset[Modality] = frozenset({"ketamine_iv", "ketamine_im"})
-ALL_KETAMINE: frozenset[Modality] = RACEMIC_KETAMINE | {"esketamine"}
+ALL_KETAMINE: frozenset[Modality] = DRUG_MODALITIES
 ESKETAMINE: frozenset[Modality] = frozenset({"esketamine"})
 TMS: frozenset[Modality] = frozenset({"tms"})
 EVERY_MODALITY: frozenset[Modality] = frozenset(MODALITIES)

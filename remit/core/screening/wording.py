@@ -10,14 +10,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from remit.core.modality import LABELS
 from remit.core.screening.intake import intake_schema
 
-MODALITY_WORDS: dict[str, str] = {
-    "ketamine_iv": "Ketamine (IV)",
-    "ketamine_im": "Ketamine (IM)",
-    "esketamine": "Esketamine (nasal)",
-    "tms": "TMS",
-}
+MODALITY_WORDS: dict[str, str] = {modality: text for modality, text in LABELS.items()}
 DECISION_WORDS: dict[str, str] = {
     "eligible": "eligible",
     "caution": "caution: a prescriber must review",

@@ -10,9 +10,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from remit.core.calendar import CalendarError, PlannedSession, plan_sessions
+from remit.core.modality import DRUG_MODALITIES
 from remit.core.protocols import (
     BUILTIN_PROTOCOLS,
-    DRUG_MODALITIES,
     ESKETAMINE_INDUCTION,
     ESKETAMINE_MAINTENANCE,
     KETAMINE_IV_INDUCTION,

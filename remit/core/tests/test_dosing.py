@@ -92,7 +92,7 @@ def test_a_zero_or_negative_input_is_refused_naming_its_field(name: str, value: 
 
 
 def test_a_dose_above_the_clinic_maximum_is_refused_without_an_override() -> None:
-    """Issue 5 §2: hard stop above the clinic's maximum mg/kg unless a prescriber overrides with a reason."""
+    """Hard stop above the clinic's maximum mg/kg unless a prescriber overrides with a reason."""
     with pytest.raises(DoseError) as caught:
         _standard(70, mg_per_kg=Decimal("1.1"))
     assert caught.value.field == "mg_per_kg"

@@ -1,6 +1,6 @@
 """Measurement schedule: intake, pre-session, post-dose days 1/3/7, TMS weekly, follow-up weeks.
 
-Rules from issue 3 §4 (Remit's measurement-based care design).
+Rules from Remit's measurement-based care design.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from remit.core.measurement_schedule import (
     ScheduledSession,
     measurement_schedule,
 )
-from remit.core.protocols import MODALITIES
+from remit.core.modality import MODALITIES
 
 MONDAY = dt.date(2025, 1, 6)
 INTAKE = dt.date(2024, 12, 30)

@@ -1,4 +1,4 @@
-"""``remit outcomes FILE --json``: the issue-6 §1 contract."""
+"""``remit outcomes FILE --json``: the outcome contract."""
 
 from __future__ import annotations
 

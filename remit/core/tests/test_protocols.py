@@ -10,13 +10,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from remit.core.modality import MODALITIES
 from remit.core.protocols import (
     BUILTIN_PROTOCOLS,
     ESKETAMINE_INDUCTION,
     ESKETAMINE_MAINTENANCE,
     KETAMINE_IM_INDUCTION,
     KETAMINE_IV_INDUCTION,
-    MODALITIES,
     TMS_10HZ,
     TMS_ACCELERATED_ITBS,
     TMS_ITBS,

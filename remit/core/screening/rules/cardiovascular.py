@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from remit.core.modality import RACEMIC_KETAMINE
 from remit.core.screening.coded import (
     ANY_STATUS,
     CURRENT,
@@ -12,7 +13,7 @@ from remit.core.screening.coded import (
     codes,
 )
 from remit.core.screening.intake import Intake, intake_schema
-from remit.core.screening.rule import ALL_KETAMINE, ESKETAMINE, RACEMIC_KETAMINE, TMS, Rule
+from remit.core.screening.rule import ALL_KETAMINE, ESKETAMINE, TMS, Rule
 
 if TYPE_CHECKING:
     from remit.core.screening.settings import ScreeningSettings

@@ -151,7 +151,7 @@ def test_without_json_it_prints_a_readable_summary_in_plain_words(
     doc = without(with_(pregnant=True), "tms_safety.metal_in_head")
     code, out, _ = run(capsys, tmp_path, doc)
     assert code == 0
-    assert "Esketamine (nasal): not eligible (contraindicated)" in out
+    assert "Esketamine (Spravato): not eligible (contraindicated)" in out
     assert "  Absolute: Pregnant: esketamine can harm the fetus" in out
     assert "Source: Spravato label: fetal harm (verified)" in out
     assert "Missing: Metal anywhere in the head" in out

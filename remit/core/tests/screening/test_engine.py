@@ -6,9 +6,9 @@ import re
 
 import pytest
 
+from remit.core.modality import MODALITIES
 from remit.core.screening import RULES, Intake, Rule, evaluate, parse_intake, to_dict
 from remit.core.screening.facts import KNOWN
-from remit.core.screening.rule import MODALITIES
 from remit.core.tests.screening.intakes import eligible_doc, results, with_
 
 

@@ -9,9 +9,9 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from remit.core.modality import MODALITIES
 from remit.core.screening import RULES, evaluate, parse_intake
 from remit.core.screening.intake import TmsSafety, Vascular
-from remit.core.screening.rule import MODALITIES
 
 TMS_ITEMS = tuple(TmsSafety.__dataclass_fields__)
 VASCULAR_ITEMS = tuple(Vascular.__dataclass_fields__)

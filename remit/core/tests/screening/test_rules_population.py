@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from remit.core.modality import MODALITIES
 from remit.core.screening import RULES_BY_ID, ScreeningSettings
-from remit.core.screening.rule import MODALITIES
 from remit.core.tests.screening.intakes import decisions, eligible_doc, expect, fired, results, with_, without
 
 

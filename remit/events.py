@@ -53,7 +53,7 @@ class Event:
     source: Any = None  # the record the action wrote (session, assessment, diagnosis, ...)
 
 
-Listener = Callable[[Event], None]
+Listener = Callable[[Event], object]  # what a listener returns is not used
 FailureReporter = Callable[[Event, Listener, BaseException], None]
 
 _listeners: dict[str, list[Listener]] = {name: [] for name in EVENTS}

@@ -42,7 +42,8 @@ SETTINGS: dict[str, Any] = {
 
 def configure() -> None:
     """Apply Remit's settings to matplotlib's global settings (idempotent)."""
-    matplotlib.rcParams.update(SETTINGS)
+    rc: Any = matplotlib.rcParams  # its stubs type the keys as a closed set of names
+    rc.update(SETTINGS)
 
 
 def figure(*args: Any, **kwargs: Any) -> Figure:

@@ -32,7 +32,7 @@ admin.site.site_title = "Remit admin"
 
 
 @admin.register(Clinic)
-class ClinicAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class ClinicAdmin(admin.ModelAdmin):
     list_display = ["name", "slug", "created_at"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
@@ -41,26 +41,29 @@ class ClinicAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         return False  # a clinic's records are never deleted
 
 
+USER_FIELDS = (
+    "username",
+    "first_name",
+    "last_name",
+    "email",
+    "phone",
+    "roles",
+    "clinics",
+    "is_active",
+    "is_staff",
+    "is_superuser",
+    "last_login",
+    "date_joined",
+)
+
+
 @admin.register(User)
-class UserAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class UserAdmin(admin.ModelAdmin):
     list_display = ["username", "first_name", "last_name", "email", "roles", "is_active", "is_superuser"]
     list_filter = ["is_active", "is_superuser", "clinics"]
     search_fields = ["username", "first_name", "last_name", "email"]
-    fields = [
-        "username",
-        "first_name",
-        "last_name",
-        "email",
-        "phone",
-        "roles",
-        "clinics",
-        "is_active",
-        "is_staff",
-        "is_superuser",
-        "last_login",
-        "date_joined",
-    ]
-    readonly_fields = fields
+    fields = USER_FIELDS
+    readonly_fields = USER_FIELDS
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

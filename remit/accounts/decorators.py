@@ -11,14 +11,23 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponseBase, HttpResponseRedirect
 from django.urls import reverse
 
+from remit.accounts.models import User
 from remit.accounts.roles import roles_with
 
-View = TypeVar("View", bound=Callable[..., HttpResponse])
+View = TypeVar("View", bound=Callable[..., HttpResponseBase])
 
 REAUTH_SESSION_KEY = "reauth_at"
+
+
+def staff(request: HttpRequest) -> User:
+    """The signed-in staff member of a request a ``staff_required`` view has let through."""
+    user = request.user
+    if not isinstance(user, User):
+        raise PermissionDenied("Sign in first.")
+    return user
 
 
 def staff_required(capability: str | None = None) -> Callable[[View], View]:
@@ -28,7 +37,7 @@ def staff_required(capability: str | None = None) -> Callable[[View], View]:
 
     def decorator(view: View) -> View:
         @wraps(view)
-        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             user = request.user
             if not user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
@@ -39,7 +48,7 @@ def staff_required(capability: str | None = None) -> Callable[[View], View]:
             if settings.REMIT_MFA_REQUIRED and callable(is_verified) and not is_verified():
                 query = urlencode({"next": request.get_full_path()})
                 return HttpResponseRedirect(f"{reverse('accounts:mfa')}?{query}")
-            if capability is not None and not user.can(capability):  # type: ignore[union-attr]
+            if capability is not None and not user.can(capability):
                 raise PermissionDenied(f"Your role does not allow this ({capability}).")
             return view(request, *args, **kwargs)
 
@@ -57,7 +66,7 @@ def recent_auth_required(view: View) -> View:
     """Sensitive actions (exports, user administration) ask for the password again when it is stale."""
 
     @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         at = request.session.get(REAUTH_SESSION_KEY)
         if at is None or time.time() - float(at) > settings.REMIT_REAUTH_MINUTES * 60:
             # After re-authenticating, a form's POST address cannot be revisited with GET: go back to the page.

@@ -61,7 +61,7 @@ class RequireMFAMiddleware:
         if (
             settings.REMIT_MFA_REQUIRED
             and user.is_authenticated
-            and not user.is_verified()  # type: ignore[union-attr]
+            and not user.is_verified()  # type: ignore[attr-defined]
             and not request.path.startswith(EXEMPT_PREFIXES)
         ):
             query = urlencode({"next": request.get_full_path()})

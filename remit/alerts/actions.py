@@ -192,7 +192,7 @@ def acknowledge_alert(alert: Alert, *, actor: User, note: str, request: HttpRequ
         locked = Alert.objects.select_for_update().get(pk=alert.pk)
         if locked.status != OPEN:
             who = locked.acknowledged_by.get_full_name() or locked.acknowledged_by.get_username()  # type: ignore[union-attr]
-            when = timezone.localtime(locked.acknowledged_at).strftime("%Y-%m-%d %H:%M")  # type: ignore[arg-type]
+            when = timezone.localtime(locked.acknowledged_at).strftime("%Y-%m-%d %H:%M")
             raise AcknowledgeError(
                 f"This alert was already acknowledged by {who} at {when}.", code="already_acknowledged"
             )

@@ -15,7 +15,7 @@ from remit.alerts.models import Alert, EscalationContact
 
 
 @admin.register(Alert)
-class AlertAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class AlertAdmin(admin.ModelAdmin):
     list_display = ["id", "created_at", "clinic", "severity", "kind", "status", "escalation_level"]
     list_filter = ["status", "severity", "kind", "clinic"]
     readonly_fields = [f.name for f in Alert._meta.fields]
@@ -32,7 +32,7 @@ class AlertAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
 
 @admin.register(EscalationContact)
-class EscalationContactAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class EscalationContactAdmin(admin.ModelAdmin):
     list_display = ["clinic", "order", "user", "notify_by_email", "notify_by_sms"]
     list_filter = ["clinic"]
     ordering = ["clinic__name", "order", "id"]

@@ -19,7 +19,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from remit.accounts.decorators import recent_auth_required, staff_required
+from remit.accounts.decorators import recent_auth_required, staff, staff_required
 from remit.accounts.models import Clinic
 from remit.alerts import actions
 from remit.alerts.forms import AcknowledgeForm, EscalationContactForm
@@ -121,8 +121,8 @@ def acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             actions.acknowledge_alert(
-                alert, actor=request.user, note=form.cleaned_data["note"], request=request
-            )  # type: ignore[arg-type]
+                alert, actor=staff(request), note=form.cleaned_data["note"], request=request
+            )
         except ValidationError as error:
             apply_validation_error(form, error)
         else:

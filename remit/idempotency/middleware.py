@@ -70,7 +70,10 @@ def _owner(request: HttpRequest) -> str | None:
     if user is None or not user.is_authenticated:
         return None
     # The session is the credential, so the CSRF check comes first (as the API's own check would).
-    if CsrfViewMiddleware(lambda r: HttpResponse()).process_view(request, lambda r: None, (), {}) is not None:
+    if (
+        CsrfViewMiddleware(lambda r: HttpResponse()).process_view(request, lambda r: HttpResponse(), (), {})
+        is not None
+    ):
         return None
     return f"user:{user.pk}"
 

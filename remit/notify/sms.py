@@ -57,7 +57,7 @@ BUILT_IN: dict[str, type] = {"console": ConsoleBackend, "file": FileBackend, "me
 def get_sms_backend(name: str | None = None) -> SMSBackend:
     name = (name if name is not None else getattr(settings, "REMIT_SMS_BACKEND", "file")).strip()
     if name in BUILT_IN:
-        return BUILT_IN[name]()  # type: ignore[no-any-return]
+        return BUILT_IN[name]()
     if "." not in name:
         raise ImproperlyConfigured(
             f"REMIT_SMS_BACKEND must be console, file, memory or the dotted path of a class, not {name!r}"
@@ -69,7 +69,7 @@ def get_sms_backend(name: str | None = None) -> SMSBackend:
     backend = cls()
     if not callable(getattr(backend, "send", None)):
         raise ImproperlyConfigured(f"REMIT_SMS_BACKEND: {name!r} has no send(to, body) method")
-    return backend  # type: ignore[no-any-return]
+    return backend
 
 
 def send_sms(to: str, body: str) -> None:

@@ -82,7 +82,7 @@ class PatientForm(forms.ModelForm):
             self.order_fields(["clinic", *PATIENT_FIELDS])
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or self.cleaned_data
         if data.get("consent_sms") and "phone" in data and not data.get("phone"):
             self.add_error("phone", "Phone is needed for consent to text messages.")
         if data.get("consent_email") and "email" in data and not data.get("email"):
@@ -174,7 +174,7 @@ class DiagnosisForm(forms.ModelForm):
         return (self.cleaned_data.get("code") or "").strip().upper()
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or self.cleaned_data
         onset, resolved = data.get("onset_date"), data.get("resolved_date")
         if onset is not None:
             try:
@@ -260,7 +260,7 @@ class MedicationForm(forms.ModelForm):
         return [self[name] for name in self.fields if name not in MEDICATION_FLAG_FIELDS]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or self.cleaned_data
         started, stopped = data.get("started_on"), data.get("stopped_on")
         if started is not None and stopped is not None and stopped < started:
             self.add_error("stopped_on", "Stopped on cannot be before the start date.")

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -23,6 +23,7 @@ from remit.audit import actions as audit
 from remit.core.modality import MODALITIES
 from remit.core.screening import (
     IntakeError,
+    Level,
     ScreeningSettings,
     SettingsError,
     evaluate,
@@ -64,7 +65,7 @@ class IntakeValidationError(ValidationError):
 
 def settings_for(clinic: Clinic | int) -> ClinicScreeningSettings:
     """The clinic's stored settings, or the defaults (unsaved) when it has none yet."""
-    clinic_id = getattr(clinic, "pk", clinic)
+    clinic_id = clinic.pk if isinstance(clinic, Clinic) else clinic
     found = ClinicScreeningSettings.objects.filter(clinic_id=clinic_id).first()
     return found if found is not None else ClinicScreeningSettings(clinic_id=clinic_id)
 
@@ -86,7 +87,10 @@ def update_settings(
     validity = int(values.get("validity_days") or DEFAULT_VALIDITY_DAYS)
     if not 1 <= validity <= 730:
         raise ValidationError({"validity_days": ["The validity period must be 1 to 730 days."]})
-    overrides = {str(k): str(v) for k, v in dict(values.get("level_overrides") or {}).items()}
+    # The core checks each level (and refuses anything but absolute or relative) below.
+    overrides = cast(
+        "dict[str, Level]", {str(k): str(v) for k, v in dict(values.get("level_overrides") or {}).items()}
+    )
     disabled = sorted({str(r) for r in values.get("disabled_rules") or []})
     try:
         ScreeningSettings(

@@ -83,7 +83,7 @@ CLASS_BOXES: dict[str, str] = {
     "is_psychostimulant": "psychostimulant",
     "is_opioid_antagonist": "opioid_antagonist",
 }
-_CLASS_BY_WORDS = {CLASS_LABELS[c].lower(): c for c in CLASS_LABELS}  # type: ignore[index]
+_CLASS_BY_WORDS = {CLASS_LABELS[c].lower(): c for c in CLASS_LABELS}
 _MEDICATION_LINE = re.compile(
     r"^(?P<name>.+?)(?:\s+(?P<dose>\d+(?:\.\d+)?)\s*(?:mg)?(?:\s*/\s*day|\s+a day|\s+daily)?)?$", re.I
 )
@@ -233,7 +233,7 @@ class IntakeForm(forms.Form):
         return list(_lines(self.cleaned_data.get("allergies", "")))
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or self.cleaned_data
         systolic, diastolic = data.get("bp_systolic"), data.get("bp_diastolic")
         if (
             (systolic is None) != (diastolic is None)
@@ -304,7 +304,7 @@ def _classes(n: int, line: str, text: str) -> list[str]:
         return []
     unknown = [w for w in words if w not in _CLASS_BY_WORDS]
     if unknown:
-        known = ", ".join(CLASS_LABELS[c] for c in CLASS_LABELS)  # type: ignore[index]
+        known = ", ".join(CLASS_LABELS[c] for c in CLASS_LABELS)
         raise forms.ValidationError(
             f"Line {n} ({line!r}): {unknown[0]!r} is not a medicine class; use {known}, or none."
         )

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from remit.core.modality import MODALITIES
 from remit.core.screening.wording import fact_words
+from remit.patients.models import Patient
 from remit.screening.models import MODALITY_LABELS, Screening, ScreeningDecision
 
 
@@ -39,7 +40,7 @@ def _reason_texts(screening: Screening, modality: str, level: str) -> str:
     return "; ".join(reasons)
 
 
-def check_gate(patient: object, modality: str, on: date | None = None) -> GateResult:
+def check_gate(patient: Patient | int, modality: str, on: date | None = None) -> GateResult:
     if modality not in MODALITIES:
         raise ValueError(f"modality must be one of {', '.join(MODALITIES)}, not {modality!r}")
     from remit.screening.actions import settings_for
@@ -61,7 +62,7 @@ def check_gate(patient: object, modality: str, on: date | None = None) -> GateRe
             None,
         )
     screening = signed[0]
-    validity = settings_for(patient.clinic_id).validity_days  # type: ignore[attr-defined]
+    validity = settings_for(screening.clinic_id).validity_days
     signed_on = timezone.localdate(screening.signed_at)
     valid_until = signed_on + timedelta(days=validity)
     if day > valid_until:

@@ -94,7 +94,7 @@ def report(request: HttpRequest) -> HttpResponse:
     rows = list(page.object_list)
     names = _patient_names(rows)
     for row in rows:
-        row.patient_label = names.get(row.patient_id or 0, "")  # type: ignore[attr-defined]
+        row.patient_label = names.get(row.patient_id or 0, "")
     with transaction.atomic():
         audit.record(
             audit.VIEW,
@@ -118,7 +118,7 @@ class _Echo:
 
 @staff_required("audit.view")
 @recent_auth_required
-def export_csv(request: HttpRequest) -> HttpResponse:
+def export_csv(request: HttpRequest) -> StreamingHttpResponse:
     form, events = _filtered(request)
     with transaction.atomic():
         audit.record(

@@ -7,8 +7,8 @@ urlpatterns: list = [
     # Courses, protocols and the Today board.
     path("today/", today.today, name="today"),
     path("today/board/", today.today_board, name="today_board"),
-    path("patient/<int:pk>/courses/", courses.patient_courses, name="patient_courses"),
-    path("patient/<int:pk>/courses/new/", courses.course_new, name="course_new"),
+    path("patients/<int:pk>/courses/", courses.patient_courses, name="patient_courses"),
+    path("patients/<int:pk>/courses/new/", courses.course_new, name="course_new"),
     path("courses/<int:pk>/", courses.course_detail, name="course"),
     path("courses/<int:pk>/discontinue/", courses.course_discontinue, name="course_discontinue"),
     path("courses/<int:pk>/complete/", courses.course_complete, name="course_complete"),

@@ -167,9 +167,9 @@ def export_csv(request: HttpRequest) -> StreamingHttpResponse:
 
 
 @staff_required("audit.view")
-def disclosures(request: HttpRequest, patient_id: int) -> HttpResponse:
+def disclosures(request: HttpRequest, pk: int) -> HttpResponse:
     """Accounting of disclosures: every export or disclosure of one patient's data."""
-    patient = Patient.objects.visible_to(request.user).filter(pk=patient_id).first()
+    patient = Patient.objects.visible_to(request.user).filter(pk=pk).first()
     if patient is None:
         raise Http404("No such patient in your clinics.")
     events = list(

@@ -6,5 +6,5 @@ app_name = "audit"
 urlpatterns = [
     path("", views.report, name="report"),
     path("export.csv", views.export_csv, name="export"),
-    path("patients/<int:patient_id>/disclosures/", views.disclosures, name="disclosures"),
+    path("patients/<int:pk>/disclosures/", views.disclosures, name="disclosures"),
 ]

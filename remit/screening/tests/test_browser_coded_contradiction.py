@@ -30,7 +30,7 @@ def test_the_prescriber_sees_a_coded_aneurysm_that_contradicts_the_intake_at_sig
     Medication.objects.create(patient=patient, name="phenelzine", daily_dose_mg=Decimal("45"))
 
     browser_sign_in(page, live_server, world.users["nurse"])
-    page.goto(f"{live_server.url}/screening/patient/{patient.pk}/intake/")
+    page.goto(f"{live_server.url}/screening/patients/{patient.pk}/intake/")
     assert page.locator("#id_medications").input_value().strip() == "phenelzine 45 mg [classes: none]"
     page.fill("#id_bp_systolic", "122")
     page.fill("#id_bp_diastolic", "78")

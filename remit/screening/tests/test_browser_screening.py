@@ -22,7 +22,7 @@ def test_a_nurse_enters_and_a_prescriber_signs_a_screening(live_server, page, wo
 
     # The nurse enters the intake: every fact answered "no" or normal.
     browser_sign_in(page, live_server, world.users["nurse"])
-    page.goto(f"{live_server.url}/screening/patient/{patient.pk}/intake/")
+    page.goto(f"{live_server.url}/screening/patients/{patient.pk}/intake/")
     assert page.locator("#id_diagnoses").input_value().strip() == "F20.9 active"
     page.fill("#id_bp_systolic", "122")
     page.fill("#id_bp_diastolic", "78")
@@ -70,13 +70,13 @@ def test_a_nurse_enters_and_a_prescriber_signs_a_screening(live_server, page, wo
 
     # In the app: the ketamine course is refused with the reason, the TMS course is planned.
     page.set_viewport_size({"width": 1200, "height": 900})
-    page.goto(f"{live_server.url}/treatment/patient/{patient.pk}/courses/new/?modality=ketamine_iv")
+    page.goto(f"{live_server.url}/treatment/patients/{patient.pk}/courses/new/?modality=ketamine_iv")
     assert "Schizophrenia spectrum" in page.locator("section.gate").inner_text()
     page.get_by_role("button", name="Plan the course").click()
     page.wait_for_load_state()
     assert "The screening gate refused this course: nothing was saved" in page.content()
     assert not patient.courses.exists()
-    page.goto(f"{live_server.url}/treatment/patient/{patient.pk}/courses/new/?modality=tms")
+    page.goto(f"{live_server.url}/treatment/patients/{patient.pk}/courses/new/?modality=tms")
     page.get_by_role("button", name="Plan the course").click()
     page.wait_for_load_state()
     course = patient.courses.get()

@@ -35,6 +35,6 @@ def test_front_desk_sees_no_scores_or_screening_on_the_chart(world):
 def test_a_prescriber_can_plan_a_course_from_the_chart_and_front_desk_cannot(world):
     patient = make_patient(world.clinic)
     prescriber = world.client("prescriber").get(f"/patients/{patient.pk}/").content.decode()
-    assert f"/treatment/patient/{patient.pk}/courses/new/" in prescriber
+    assert f"/treatment/patients/{patient.pk}/courses/new/" in prescriber
     front_desk = world.client("front_desk").get(f"/patients/{patient.pk}/").content.decode()
     assert "courses/new/" not in front_desk

@@ -94,7 +94,7 @@ class DecisionSettings:
     """DAST-10 band 3-5 "moderate, further investigation" (Skinner 1982; comorbidityguidelines.org.au).
     Bands 1-2 are "low, monitor"; a clinic may lower this to 1. Clinic setting."""
     substance_use_code_prefixes: tuple[str, ...] = tuple(f"F{n}" for n in range(10, 20))
-    """ICD-10-CM F10-F19, mental and behavioural disorders due to psychoactive substance use.
+    """ICD-10-CM F10-F19, mental and behavioral disorders due to psychoactive substance use.
     F17 (nicotine) is in the block; a clinic may drop it."""
     repeated_early_requests: int = 2
     repeated_early_window_days: int = 90

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
 _SPRAVATO_CONTRAINDICATION = (
     "Spravato label, contraindications: aneurysmal vascular disease (thoracic/abdominal aorta, intracranial, "
-    "peripheral arteries) or arteriovenous malformation; history of intracerebral haemorrhage [V] "
+    "peripheral arteries) or arteriovenous malformation; history of intracerebral hemorrhage [V] "
     "(clinical-reference 4)"
 )
 _MIRRORED_FOR_KETAMINE = (
@@ -31,7 +31,7 @@ _MIRRORED_FOR_KETAMINE = (
 
 # ICD-10-CM codes for each condition: clinical-reference 8.x, after the ICD-10-CM Tabular List (CDC/NCHS,
 # FY2025 edition) [V] for the code titles. Which codes count is a clinic decision shown with the rule; any
-# recorded status counts (the label names aneurysmal disease and a *history* of haemorrhage), the fail-safe
+# recorded status counts (the label names aneurysmal disease and a *history* of hemorrhage), the fail-safe
 # reading: a prescriber can override for one patient, for example after a repair.
 _ICD10CM_8X = "ICD-10-CM Tabular List, CDC/NCHS FY2025 [V], as listed in clinical-reference 8.x"
 ANEURYSM_CODES = CodedDiagnoses(
@@ -106,7 +106,7 @@ _VASCULAR = (
     ("arteriovenous_malformation", "Arteriovenous malformation", AVM_CODES),
     (
         "intracerebral_haemorrhage_history",
-        "History of intracerebral haemorrhage",
+        "History of intracerebral hemorrhage",
         INTRACRANIAL_HAEMORRHAGE_CODES,
     ),
 )

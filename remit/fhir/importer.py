@@ -75,11 +75,11 @@ from pydantic import ValidationError as PydanticError
 from remit.accounts.models import Clinic
 from remit.audit import actions as audit
 from remit.core import safejson
+from remit.core.fhir_systems import ICD10CM, US_CORE_BIRTHSEX, mrn_system
 from remit.core.instruments import INSTRUMENTS
+from remit.core.instruments.questionnaire import QuestionnaireError, score_response
 from remit.fhir.mapping import instrument_questionnaire, questionnaire_for_canonical
-from remit.fhir.mapping.systems import ICD10CM, US_CORE_BIRTHSEX, mrn_system
 from remit.fhir.models import QuestionnaireAlias
-from remit.fhir.questionnaires import QuestionnaireError, score_response
 from remit.measures.actions import record_assessment, taken_at_problem
 from remit.measures.models import Assessment
 from remit.patients.actions import add_diagnosis, create_patient

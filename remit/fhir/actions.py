@@ -17,14 +17,14 @@ from django.utils import timezone
 from remit.accounts.models import Clinic
 from remit.audit import actions as audit
 from remit.core.instruments import INSTRUMENTS
-from remit.fhir.models import ApiToken, ImportedInstrument, InstrumentWording, QuestionnaireAlias
-from remit.fhir.questionnaires import (
+from remit.core.instruments.codec import instrument_to_json
+from remit.core.instruments.questionnaire import (
     InstrumentMatch,
-    instrument_to_json,
     match_instrument,
     questionnaire_to_instrument,
     wording_from_questionnaire,
 )
+from remit.fhir.models import ApiToken, ImportedInstrument, InstrumentWording, QuestionnaireAlias
 
 ACTOR_LABEL = "remit instruments import"
 

@@ -43,6 +43,7 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 
 from remit.audit import actions as audit
+from remit.core.fhir_systems import INSTRUMENT_SYSTEM, LOINC
 from remit.core.instruments import INSTRUMENTS
 from remit.fhir.actions import hash_api_token
 from remit.fhir.export import (
@@ -63,7 +64,6 @@ from remit.fhir.mapping import (
     questionnaire_response,
     vital_sign_observations,
 )
-from remit.fhir.mapping.systems import INSTRUMENT_SYSTEM, LOINC
 from remit.fhir.models import ApiToken
 from remit.measures.models import Assessment
 from remit.patients.models import Diagnosis, Patient, WeightEntry

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from remit.accounts.models import Clinic
 from remit.core.instruments import Instrument
+from remit.core.instruments.codec import instrument_from_json
 
 
 class InstrumentWording(models.Model):
@@ -61,8 +62,6 @@ class ImportedInstrument(models.Model):
         return f"{self.code} (imported by {self.clinic_id})"
 
     def instrument(self) -> Instrument:
-        from remit.fhir.questionnaires import instrument_from_json
-
         definition: dict[str, Any] = self.definition
         return instrument_from_json(definition)
 

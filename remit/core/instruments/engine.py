@@ -6,9 +6,9 @@ from collections.abc import Mapping
 
 from remit.core.instruments.errors import AnswerError
 from remit.core.instruments.model import Instrument, Item
-from remit.core.instruments.registry import get_instrument, get_rule
+from remit.core.instruments.registry import INSTRUMENTS, get_instrument, get_rule
 from remit.core.instruments.result import ScoreResult
-from remit.core.instruments.rules import Context
+from remit.core.instruments.rules import Context, Rule, sum_of_items
 from remit.core.instruments.settings import DEFAULT_SETTINGS, SEXES, ScoringSettings, Sex
 
 
@@ -59,32 +59,47 @@ def check_sex(sex: object) -> Sex | None:
     raise AnswerError("sex", f"sex: {sex!r} is not one of {', '.join(SEXES)} (or empty)")
 
 
+def is_builtin(instrument: Instrument) -> bool:
+    """Whether ``instrument`` is one of Remit's own definitions (not one a clinic imported)."""
+    return INSTRUMENTS.get(instrument.code) is instrument
+
+
+def rule_for(instrument: Instrument) -> Rule:
+    """A built-in instrument's own rule; an imported one is the sum of its scored items' points
+    (imported definitions carry no bands and raise no flags)."""
+    return get_rule(instrument.code) if is_builtin(instrument) else sum_of_items
+
+
 def score(
-    code: str,
+    instrument: str | Instrument,
     answers: Mapping[str, int | None],
     *,
     sex: str | None = None,
     settings: ScoringSettings = DEFAULT_SETTINGS,
 ) -> ScoreResult:
-    """Score ``answers`` (keyed by item id) on instrument ``code``.
+    """Score ``answers`` (keyed by item id) on an instrument: the one way anything is scored.
+
+    ``instrument`` is a built-in's code, a built-in definition, or an
+    instrument a clinic imported from a FHIR Questionnaire (scored by sum:
+    valid when every required scored item is answered, no bands, no flags).
 
     Raises UnknownInstrument for an unknown code and AnswerError for an
     unknown item id, a value of the wrong type or out of range, a bad
     ``sex``, or an answer to an item the form skips.
     """
-    instrument = get_instrument(code)
-    checked = check_answers(instrument, answers)
-    outcome = get_rule(code)(instrument, checked, Context(sex=check_sex(sex), settings=settings))
+    definition = get_instrument(instrument) if isinstance(instrument, str) else instrument
+    checked = check_answers(definition, answers)
+    outcome = rule_for(definition)(definition, checked, Context(sex=check_sex(sex), settings=settings))
     valid = not outcome.missing
     return ScoreResult(
-        instrument=instrument.code,
-        version=instrument.version,
+        instrument=definition.code,
+        version=definition.version,
         valid=valid,
         total=outcome.total if valid else None,
-        max=instrument.total_max,
+        max=definition.total_max,
         band=outcome.band if valid else None,
         flags=outcome.flags,
         missing=outcome.missing,
-        loinc=instrument.loinc_total,
+        loinc=definition.loinc_total,
         answers=checked,
     )

@@ -27,10 +27,8 @@ from remit.fhir.mapping.data import (
     VitalsData,
 )
 from remit.fhir.mapping.instruments import (
-    TOTAL_LINK_ID,
     canonical_url,
     instrument_questionnaire,
-    option_coding,
     questionnaire_for_canonical,
     questionnaire_response,
     rating_observation,
@@ -39,7 +37,6 @@ from remit.fhir.mapping.instruments import (
 )
 
 __all__ = [
-    "TOTAL_LINK_ID",
     "AlertData",
     "AssessmentData",
     "ConditionData",
@@ -61,7 +58,6 @@ __all__ = [
     "medication_administration",
     "model",
     "ndjson_lines",
-    "option_coding",
     "patient_resource",
     "questionnaire_for_canonical",
     "questionnaire_response",

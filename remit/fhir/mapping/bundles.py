@@ -6,8 +6,8 @@ import datetime as dt
 import json
 from collections.abc import Iterable, Iterator, Mapping
 
+from remit.core.fhir_systems import RESOURCE_BASE
 from remit.fhir.mapping.common import JSON, MappingError, build, date_time, fhir_id
-from remit.fhir.mapping.systems import RESOURCE_BASE
 
 
 def full_url(resource: JSON, base_url: str = RESOURCE_BASE) -> str:

@@ -2,6 +2,26 @@
 
 from __future__ import annotations
 
+from remit.core.fhir_systems import (
+    ALERT_KIND_SYSTEM,
+    CONDITION_CATEGORY,
+    CONDITION_CLINICAL,
+    CONDITION_VERIFICATION,
+    CPT,
+    FLAG_CATEGORY,
+    FLAG_PRIORITY,
+    FLAG_PRIORITY_CODES,
+    ICD10CM,
+    MEDICATION_SYSTEM,
+    OBSERVATION_CATEGORY,
+    PROCEDURE_SYSTEM,
+    RXNORM,
+    SNOMED,
+    US_CORE_BIRTHSEX,
+    V2_0203,
+    mrn_system,
+    remit_extension,
+)
 from remit.fhir.mapping.common import (
     JSON,
     MappingError,
@@ -23,26 +43,6 @@ from remit.fhir.mapping.data import (
     PatientData,
     TmsSessionData,
     VitalsData,
-)
-from remit.fhir.mapping.systems import (
-    ALERT_KIND_SYSTEM,
-    CONDITION_CATEGORY,
-    CONDITION_CLINICAL,
-    CONDITION_VERIFICATION,
-    CPT,
-    FLAG_CATEGORY,
-    FLAG_PRIORITY,
-    FLAG_PRIORITY_CODES,
-    ICD10CM,
-    MEDICATION_SYSTEM,
-    OBSERVATION_CATEGORY,
-    PROCEDURE_SYSTEM,
-    RXNORM,
-    SNOMED,
-    US_CORE_BIRTHSEX,
-    V2_0203,
-    mrn_system,
-    remit_extension,
 )
 
 # --- Patient -------------------------------------------------------------------------------------

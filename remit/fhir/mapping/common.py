@@ -10,7 +10,7 @@ from typing import Any
 from fhirclient.models.fhirabstractbase import FHIRValidationError
 from fhirclient.models.fhirelementfactory import FHIRElementFactory
 
-from remit.fhir.mapping.systems import LOINC, UCUM
+from remit.core.fhir_systems import LOINC, UCUM
 
 JSON = dict[str, Any]
 

@@ -4,8 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from remit.core.instruments import Instrument, Item, Option, get_instrument
+from remit.core.fhir_systems import (
+    BAND_SYSTEM,
+    CANONICAL_BASE,
+    INSTRUMENT_ITEM_SYSTEM,
+    INSTRUMENT_SYSTEM,
+    OBSERVATION_CATEGORY,
+    ORDINAL_VALUE,
+)
+from remit.core.instruments import Instrument, Item, get_instrument
 from remit.core.instruments.errors import UnknownInstrument
+from remit.core.instruments.questionnaire import TOTAL_LINK_ID, option_coding
 from remit.fhir.mapping.common import (
     JSON,
     MappingError,
@@ -19,17 +28,7 @@ from remit.fhir.mapping.common import (
     reference,
 )
 from remit.fhir.mapping.data import AssessmentData, RatingData
-from remit.fhir.mapping.systems import (
-    ANSWER_SYSTEM,
-    BAND_SYSTEM,
-    CANONICAL_BASE,
-    INSTRUMENT_ITEM_SYSTEM,
-    INSTRUMENT_SYSTEM,
-    OBSERVATION_CATEGORY,
-    ORDINAL_VALUE,
-)
 
-TOTAL_LINK_ID = "total"
 SURVEY = concept(coding(OBSERVATION_CATEGORY, "survey", "Survey"))
 
 
@@ -40,17 +39,6 @@ def _instrument(instrument: Instrument | str) -> Instrument:
 def canonical_url(instrument: Instrument | str, canonical_base: str = CANONICAL_BASE) -> str:
     """The Questionnaire canonical URL of an instrument, without version."""
     return f"{canonical_base}/{_instrument(instrument).code}"
-
-
-def answer_system(instrument: Instrument) -> str:
-    return f"{ANSWER_SYSTEM}/{instrument.code}"
-
-
-def option_coding(instrument: Instrument, item: Item, option: Option) -> JSON:
-    """The Coding for one answer: its LOINC answer code (LA...) where known, else Remit's."""
-    if option.loinc:
-        return loinc(option.loinc, option.label)
-    return coding(answer_system(instrument), f"{item.id}-{option.value}", option.label)
 
 
 def _ordinal(points: int) -> JSON:

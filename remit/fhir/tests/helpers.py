@@ -9,7 +9,7 @@ from typing import Any
 from fhir.resources.R4B import get_fhir_model_class
 
 # The sample files are kept in tests/fhir-samples; reuse the instruments' helper.
-from remit.core.tests.instruments.helpers import load_shared_json, shared_dir
+from remit.core.tests.instruments.helpers import load_fhir_sample, shared_dir
 
 __all__ = ["AT", "load_sample", "shared_dir", "validate_r4b"]
 
@@ -23,4 +23,4 @@ def validate_r4b(resource: dict[str, Any]) -> Any:
 
 
 def load_sample(name: str) -> Any:
-    return load_shared_json(f"fhir-samples/{name}")
+    return load_fhir_sample(name)

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.core.management import call_command
 
-from remit.fhir.mapping.systems import V2_0203
+from remit.core.fhir_systems import V2_0203
 
 
 def patient(pid: str = "example", mrn: str = "EXT-1", **extra: Any) -> dict[str, Any]:

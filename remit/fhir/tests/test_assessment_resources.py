@@ -8,7 +8,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from remit.core.fhir_systems import BAND_SYSTEM, INSTRUMENT_SYSTEM, LOINC
 from remit.core.instruments import INSTRUMENTS, get_instrument, score
+from remit.core.instruments.questionnaire import answers_from_response, score_response
 from remit.fhir.mapping import (
     AssessmentData,
     MappingError,
@@ -18,8 +20,6 @@ from remit.fhir.mapping import (
     rating_observation,
     score_observation,
 )
-from remit.fhir.mapping.systems import BAND_SYSTEM, INSTRUMENT_SYSTEM, LOINC
-from remit.fhir.questionnaires import answers_from_response, score_response
 from remit.fhir.tests.helpers import AT, validate_r4b
 
 PHQ9_ANSWERS = {"q1": 2, "q2": 2, "q3": 1, "q4": 3, "q5": 0, "q6": 1, "q7": 2, "q8": 0, "q9": 1, "q10": 2}

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 
+from remit.core.fhir_systems import CPT, ICD10CM, LOINC, SNOMED
 from remit.fhir.mapping import (
     AlertData,
     ConditionData,
@@ -23,7 +24,6 @@ from remit.fhir.mapping import (
     tms_procedure,
     vital_sign_observations,
 )
-from remit.fhir.mapping.systems import CPT, ICD10CM, LOINC, SNOMED
 from remit.fhir.tests.helpers import AT, validate_r4b
 
 

@@ -132,10 +132,10 @@ def test_ndjson_errors_name_the_file_and_line(world, tmp_path):
 
 
 def test_an_unexpected_failure_while_storing_rolls_everything_back(world, tmp_path, monkeypatch):
-    from remit.fhir import importer
+    from remit.fhir.importer import writing
 
     calls = {"n": 0}
-    real = importer.record_assessment
+    real = writing.record_assessment
 
     def flaky(**kwargs):
         calls["n"] += 1
@@ -143,7 +143,7 @@ def test_an_unexpected_failure_while_storing_rolls_everything_back(world, tmp_pa
             raise RuntimeError("disk on fire")
         return real(**kwargs)
 
-    monkeypatch.setattr(importer, "record_assessment", flaky)
+    monkeypatch.setattr(writing, "record_assessment", flaky)
     before = counts()
     with pytest.raises(RuntimeError):
         import_path(write(tmp_path, big_bundle(5)), clinic=world.clinic)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from remit.core.fhir_systems import INSTRUMENT_SYSTEM, LOINC, ORDINAL_VALUE
 from remit.core.instruments import INSTRUMENTS, get_instrument
 from remit.fhir.mapping import canonical_url, instrument_questionnaire, questionnaire_for_canonical
-from remit.fhir.mapping.systems import INSTRUMENT_SYSTEM, LOINC, ORDINAL_VALUE
 from remit.fhir.tests.helpers import validate_r4b
 
 

@@ -8,10 +8,10 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from remit.audit.models import AuditEvent
+from remit.core.instruments.questionnaire import score_response
+from remit.core.tests.instruments.questionnaire_samples import sleep_questionnaire, sleep_response
 from remit.fhir.models import ImportedInstrument, InstrumentWording
-from remit.fhir.questionnaires import score_response
 from remit.fhir.tests.helpers import load_sample
-from remit.fhir.tests.samples import sleep_questionnaire, sleep_response
 
 pytestmark = pytest.mark.django_db
 

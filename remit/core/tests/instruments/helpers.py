@@ -37,3 +37,8 @@ def spread(
 
 def all_at(code: str, value: int) -> dict[str, int | None]:
     return {item.id: value for item in get_instrument(code).items}
+
+
+def load_fhir_sample(name: str) -> Any:
+    """One of the shared FHIR sample files (``tests/fhir-samples``)."""
+    return load_shared_json(f"fhir-samples/{name}")

@@ -10,8 +10,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from remit.accounts.models import Clinic
 from remit.core import safejson
+from remit.core.instruments.questionnaire import QuestionnaireError
 from remit.fhir.actions import ImportRefused, import_questionnaire
-from remit.fhir.questionnaires import QuestionnaireError
 
 
 class Command(BaseCommand):

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import copy
 
-from remit.fhir.mapping import instrument_questionnaire
-from remit.fhir.questionnaires import match_instrument
-from remit.fhir.tests.helpers import load_sample
-from remit.fhir.tests.samples import sleep_questionnaire
+from remit.core.instruments.questionnaire import match_instrument
+from remit.core.tests.instruments.helpers import load_fhir_sample
+from remit.core.tests.instruments.questionnaire_samples import sleep_questionnaire
 
 PHQ9_ITEMS = {
     "/44250-9": "q1",
@@ -23,8 +22,8 @@ PHQ9_ITEMS = {
 }
 
 
-def test_the_us_core_phq9_maps_onto_phq9_by_its_loinc_panel():
-    match = match_instrument(load_sample("us-core-Questionnaire-phq-9-example.json"))
+def test_the_us_core_phq9_maps_onto_phq9_by_its_loinc_panel() -> None:
+    match = match_instrument(load_fhir_sample("us-core-Questionnaire-phq-9-example.json"))
     assert match is not None
     assert (match.code, match.matched_by) == ("phq9", "loinc_panel")
     assert match.item_map == PHQ9_ITEMS
@@ -33,8 +32,8 @@ def test_the_us_core_phq9_maps_onto_phq9_by_its_loinc_panel():
     assert match.unrecognised_link_ids == ()
 
 
-def test_the_lhc_forms_phq9_maps_onto_phq9_all_nine_scored_items_and_item_10():
-    questionnaire = load_sample("lhc-forms-phq9-questionnaire.json")
+def test_the_lhc_forms_phq9_maps_onto_phq9_all_nine_scored_items_and_item_10() -> None:
+    questionnaire = load_fhir_sample("lhc-forms-phq9-questionnaire.json")
     assert "url" not in questionnaire  # LHC-Forms writes no canonical URL: the LOINC panel decides
     match = match_instrument(questionnaire)
     assert match is not None
@@ -44,8 +43,8 @@ def test_the_lhc_forms_phq9_maps_onto_phq9_all_nine_scored_items_and_item_10():
     assert match.total_link_id == "/44261-6"  # its calculatedExpression item is the total, not an answer
 
 
-def test_items_without_codes_fall_back_to_order_when_their_answer_scores_fit():
-    questionnaire = load_sample("lhc-forms-phq9-questionnaire.json")
+def test_items_without_codes_fall_back_to_order_when_their_answer_scores_fit() -> None:
+    questionnaire = load_fhir_sample("lhc-forms-phq9-questionnaire.json")
     stripped = copy.deepcopy(questionnaire)
     for number, item in enumerate(stripped["item"], start=1):
         item["linkId"] = f"item-{number}"
@@ -59,8 +58,8 @@ def test_items_without_codes_fall_back_to_order_when_their_answer_scores_fit():
     assert match.total_link_id == "item-10"
 
 
-def test_the_audit_c_sample_maps_onto_auditc_without_claiming_its_different_first_question():
-    match = match_instrument(load_sample("us-core-Questionnaire-AUDIT-C.json"))
+def test_the_audit_c_sample_maps_onto_auditc_without_claiming_its_different_first_question() -> None:
+    match = match_instrument(load_fhir_sample("us-core-Questionnaire-AUDIT-C.json"))
     assert match is not None
     assert (match.code, match.matched_by) == ("auditc", "loinc_panel")
     assert match.item_map == {"/68519-8": "q2", "/68520-6": "q3"}
@@ -70,20 +69,5 @@ def test_the_audit_c_sample_maps_onto_auditc_without_claiming_its_different_firs
     assert match.unrecognised_link_ids == ("/68517-2",)
 
 
-def test_our_own_questionnaire_maps_by_its_canonical_url_and_link_ids():
-    match = match_instrument(instrument_questionnaire("cadss"))
-    assert match is not None
-    assert (match.code, match.matched_by) == ("cadss", "canonical_url")
-    assert match.item_map == {f"q{n}": f"q{n}" for n in range(1, 24)}
-    assert match.total_link_id == "total"
-
-
-def test_our_questionnaire_under_another_url_maps_by_remits_instrument_code():
-    questionnaire = instrument_questionnaire("gad7", canonical_base="https://other.example/Questionnaire")
-    match = match_instrument(questionnaire)
-    assert match is not None
-    assert (match.code, match.matched_by) == ("gad7", "instrument_code")
-
-
-def test_a_questionnaire_that_is_no_instrument_matches_nothing():
+def test_a_questionnaire_that_is_no_instrument_matches_nothing() -> None:
     assert match_instrument(sleep_questionnaire()) is None

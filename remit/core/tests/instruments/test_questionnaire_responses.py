@@ -3,24 +3,30 @@
 from __future__ import annotations
 
 import copy
+from typing import Any
 
 import pytest
 
 from remit.core.instruments import score
-from remit.fhir.questionnaires import QuestionnaireError, ScoreMismatch, answers_from_response, score_response
-from remit.fhir.tests.helpers import load_sample
+from remit.core.instruments.questionnaire import (
+    QuestionnaireError,
+    ScoreMismatch,
+    answers_from_response,
+    score_response,
+)
+from remit.core.tests.instruments.helpers import load_fhir_sample
 
 US_CORE_ANSWERS = {"q1": 2, "q2": 2, "q3": 2, "q4": 2, "q5": 1, "q6": 1, "q7": 2, "q8": 0, "q9": 0, "q10": 1}
 
 
-def us_core():
+def us_core() -> tuple[Any, Any]:
     return (
-        load_sample("us-core-Questionnaire-phq-9-example.json"),
-        load_sample("us-core-QuestionnaireResponse-phq-9-example.json"),
+        load_fhir_sample("us-core-Questionnaire-phq-9-example.json"),
+        load_fhir_sample("us-core-QuestionnaireResponse-phq-9-example.json"),
     )
 
 
-def test_the_us_core_response_reads_as_remit_answers():
+def test_the_us_core_response_reads_as_remit_answers() -> None:
     read = answers_from_response(*us_core())
     assert read.instrument_code == "phq9"
     assert read.answers == US_CORE_ANSWERS
@@ -29,7 +35,7 @@ def test_the_us_core_response_reads_as_remit_answers():
     assert read.ignored_link_ids == ()
 
 
-def test_the_us_core_response_scores_exactly_as_the_built_in_scorer():
+def test_the_us_core_response_scores_exactly_as_the_built_in_scorer() -> None:
     scored = score_response(*us_core())
     builtin = score("phq9", US_CORE_ANSWERS)
     assert scored.result == builtin
@@ -40,7 +46,7 @@ def test_the_us_core_response_scores_exactly_as_the_built_in_scorer():
     assert scored.mismatch is None
 
 
-def test_a_wrong_incoming_total_is_reported_as_a_mismatch():
+def test_a_wrong_incoming_total_is_reported_as_a_mismatch() -> None:
     questionnaire, response = us_core()
     total = next(item for item in response["item"] if item["linkId"] == "/44261-6")
     total["answer"] = [{"valueDecimal": 14}]
@@ -55,8 +61,8 @@ def test_a_wrong_incoming_total_is_reported_as_a_mismatch():
     )
 
 
-def test_a_response_to_the_lhc_questionnaire_reads_by_ordinal_even_without_answer_systems():
-    lhc = load_sample("lhc-forms-phq9-questionnaire.json")
+def test_a_response_to_the_lhc_questionnaire_reads_by_ordinal_even_without_answer_systems() -> None:
+    lhc = load_fhir_sample("lhc-forms-phq9-questionnaire.json")
     _questionnaire, response = us_core()
     response = copy.deepcopy(response)
     response.pop("questionnaire")
@@ -69,7 +75,7 @@ def test_a_response_to_the_lhc_questionnaire_reads_by_ordinal_even_without_answe
     assert scored.mismatch is None
 
 
-def test_an_answer_known_only_by_its_ordinal_value_resolves_through_the_questionnaire():
+def test_an_answer_known_only_by_its_ordinal_value_resolves_through_the_questionnaire() -> None:
     questionnaire, response = us_core()
     for item in questionnaire["item"]:
         for option in item.get("answerOption", []):
@@ -89,7 +95,7 @@ def test_an_answer_known_only_by_its_ordinal_value_resolves_through_the_question
     assert read.answers == {**US_CORE_ANSWERS, "q10": None}
 
 
-def test_an_answer_with_neither_a_known_code_nor_an_ordinal_is_named_by_its_path():
+def test_an_answer_with_neither_a_known_code_nor_an_ordinal_is_named_by_its_path() -> None:
     questionnaire, response = us_core()
     item10 = next(i for i, item in enumerate(response["item"]) if item["linkId"] == "/69722-7")
     response["item"][item10]["answer"] = [
@@ -101,7 +107,7 @@ def test_an_answer_with_neither_a_known_code_nor_an_ordinal_is_named_by_its_path
     assert "carries no ordinal value" in error.value.message
 
 
-def test_an_unreadable_answer_is_named_by_its_path():
+def test_an_unreadable_answer_is_named_by_its_path() -> None:
     questionnaire, response = us_core()
     response["item"][0]["answer"] = [{"valueCoding": {"system": "http://loinc.org", "code": "LA0000-0"}}]
     with pytest.raises(QuestionnaireError) as error:
@@ -110,24 +116,24 @@ def test_an_unreadable_answer_is_named_by_its_path():
     assert "q1" in error.value.message
 
 
-def test_a_response_to_another_questionnaire_is_refused():
+def test_a_response_to_another_questionnaire_is_refused() -> None:
     questionnaire, response = us_core()
     response["questionnaire"] = "http://example.org/Questionnaire/other"
     with pytest.raises(QuestionnaireError, match="not this Questionnaire"):
         answers_from_response(questionnaire, response)
 
 
-def test_two_answers_to_one_item_are_refused():
+def test_two_answers_to_one_item_are_refused() -> None:
     questionnaire, response = us_core()
     response["item"][0]["answer"] = response["item"][0]["answer"] * 2
     with pytest.raises(QuestionnaireError, match="one answer"):
         answers_from_response(questionnaire, response)
 
 
-def test_the_audit_c_sample_reports_that_remit_cannot_score_it():
+def test_the_audit_c_sample_reports_that_remit_cannot_score_it() -> None:
     scored = score_response(
-        load_sample("us-core-Questionnaire-AUDIT-C.json"),
-        load_sample("us-core-QuestionnaireResponse-AUDIT-C.json"),
+        load_fhir_sample("us-core-Questionnaire-AUDIT-C.json"),
+        load_fhir_sample("us-core-QuestionnaireResponse-AUDIT-C.json"),
     )
     assert scored.read.instrument_code == "auditc"
     assert scored.read.answers == {"q1": None, "q2": 0, "q3": 0}

@@ -69,7 +69,9 @@ def sleep_questionnaire() -> dict[str, Any]:
     return copy.deepcopy(SLEEP)
 
 
-def sleep_response(falling: int | None, waking: int | None, naps: int | None, total: int | None = None):
+def sleep_response(
+    falling: int | None, waking: int | None, naps: int | None, total: int | None = None
+) -> dict[str, Any]:
     def answer(value: int | None) -> list[dict[str, Any]]:
         if value is None:
             return []

@@ -174,7 +174,7 @@ def import_questionnaire(
     )
     new = questionnaire_to_instrument(questionnaire, code=code, existing_codes=taken)
     with transaction.atomic():
-        row = ImportedInstrument.objects.create(
+        imported = ImportedInstrument.objects.create(
             clinic=clinic,
             code=new.code,
             definition=instrument_to_json(new),
@@ -185,14 +185,14 @@ def import_questionnaire(
             audit.CREATE,
             actor=actor,
             actor_label=actor_label,
-            obj=row,
+            obj=imported,
             clinic_id=clinic.pk,
             detail={"instrument": new.code, "items": len(new.items), "source": source},
         )
     return QuestionnaireImport(
         outcome="instrument_registered",
         instrument_code=new.code,
-        stored_id=row.pk,
+        stored_id=imported.pk,
         items=len(new.items),
         notes=[
             f"scored items: {sum(1 for item in new.items if item.scored)}; total {new.total_min}-{new.total_max}"

@@ -303,9 +303,9 @@ def parse_date_param(value: str) -> DateBound:
 
 def _code_tokens(values: list[str]) -> list[list[tuple[str | None, str]]]:
     """Each ``code`` parameter as a list of (system or None for any, code) alternatives."""
-    parsed = []
+    parsed: list[list[tuple[str | None, str]]] = []
     for value in values:
-        alternatives = []
+        alternatives: list[tuple[str | None, str]] = []
         for token in value.split(","):
             token = token.strip()
             if not token:

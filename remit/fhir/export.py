@@ -32,6 +32,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -335,6 +336,35 @@ def _safe(skipped: Skipped, what: str, build: Callable[[], list[JSON]]) -> list[
         return []
 
 
+# One record's resources, for ``_safe`` (a failure skips the record, not the export).
+def _condition(diagnosis: Diagnosis) -> list[JSON]:
+    return [condition_resource(row_condition(diagnosis))]
+
+
+def _vitals(vital: VitalSign) -> list[JSON]:
+    return vital_sign_observations(row_vitals(vital))
+
+
+def _weight(weight: WeightEntry) -> list[JSON]:
+    return vital_sign_observations(row_weight(weight))
+
+
+def _dose(session: Session) -> list[JSON]:
+    return [medication_administration(row_dose(session))]
+
+
+def _tms(session: Session) -> list[JSON]:
+    return [tms_procedure(row_tms(session))]
+
+
+def _flag(alert: Alert) -> list[JSON]:
+    return [flag_resource(row_alert(alert))]
+
+
+def _patient(patient: Patient) -> list[JSON]:
+    return [patient_resource(row_patient(patient))]
+
+
 def clinical_resources(scope: Scope, skipped: Skipped | None = None) -> Iterator[tuple[int, JSON]]:
     """(patient id, resource) for everything but the Patients, in a fixed order, chunk by chunk."""
     skipped = skipped if skipped is not None else Skipped()
@@ -342,9 +372,7 @@ def clinical_resources(scope: Scope, skipped: Skipped | None = None) -> Iterator
         Diagnosis.objects.filter(voided_at__isnull=True), "patient", "created_at"
     ).order_by("patient_id", "id")
     for diagnosis in diagnoses.iterator(chunk_size=CHUNK):
-        for resource in _safe(
-            skipped, f"diagnosis {diagnosis.pk}", lambda d=diagnosis: [condition_resource(row_condition(d))]
-        ):
+        for resource in _safe(skipped, f"diagnosis {diagnosis.pk}", partial(_condition, diagnosis)):
             yield diagnosis.patient_id, resource
 
     assessments = scope.filter(
@@ -354,10 +382,10 @@ def clinical_resources(scope: Scope, skipped: Skipped | None = None) -> Iterator
         session_ids = {
             int(a.session_id) for a in batch if a.session_type == SESSION_TYPE and a.session_id.isdigit()
         }
-        sessions = {s.pk: s for s in Session.objects.filter(pk__in=session_ids)} if session_ids else {}
+        by_id = {s.pk: s for s in Session.objects.filter(pk__in=session_ids)} if session_ids else {}
         for assessment in batch:
             session = (
-                sessions.get(int(assessment.session_id))
+                by_id.get(int(assessment.session_id))
                 if assessment.session_type == SESSION_TYPE and assessment.session_id.isdigit()
                 else None
             )
@@ -365,7 +393,7 @@ def clinical_resources(scope: Scope, skipped: Skipped | None = None) -> Iterator
             for resource in _safe(
                 skipped,
                 f"assessment {assessment.pk}",
-                lambda a=assessment, p=part_of: assessment_resources(a, p),
+                partial(assessment_resources, assessment, part_of),
             ):
                 yield assessment.patient_id, resource
 
@@ -378,18 +406,14 @@ def clinical_resources(scope: Scope, skipped: Skipped | None = None) -> Iterator
         "taken_at",
     ).order_by("session__patient_id", "taken_at", "id")
     for vital in vitals.iterator(chunk_size=CHUNK):
-        for resource in _safe(
-            skipped, f"vitals {vital.pk}", lambda v=vital: vital_sign_observations(row_vitals(v))
-        ):
+        for resource in _safe(skipped, f"vitals {vital.pk}", partial(_vitals, vital)):
             yield vital.session.patient_id, resource
 
     weights = scope.filter(
         WeightEntry.objects.filter(voided_at__isnull=True), "patient", "created_at"
     ).order_by("patient_id", "measured_on", "id")
     for weight in weights.iterator(chunk_size=CHUNK):
-        for resource in _safe(
-            skipped, f"weight {weight.pk}", lambda w=weight: vital_sign_observations(row_weight(w))
-        ):
+        for resource in _safe(skipped, f"weight {weight.pk}", partial(_weight, weight)):
             yield weight.patient_id, resource
 
     sessions = scope.filter(
@@ -404,9 +428,9 @@ def clinical_resources(scope: Scope, skipped: Skipped | None = None) -> Iterator
         if reference is None:
             continue
         if reference.startswith("MedicationAdministration/"):
-            build = lambda s=session: [medication_administration(row_dose(s))]  # noqa: E731
+            build = partial(_dose, session)
         else:
-            build = lambda s=session: [tms_procedure(row_tms(s))]  # noqa: E731
+            build = partial(_tms, session)
         for resource in _safe(skipped, f"session {session.pk}", build):
             yield session.patient_id, resource
 
@@ -414,7 +438,7 @@ def clinical_resources(scope: Scope, skipped: Skipped | None = None) -> Iterator
         "patient_id", "created_at", "id"
     )
     for alert in alerts.iterator(chunk_size=CHUNK):
-        for resource in _safe(skipped, f"alert {alert.pk}", lambda a=alert: [flag_resource(row_alert(a))]):
+        for resource in _safe(skipped, f"alert {alert.pk}", partial(_flag, alert)):
             yield alert.patient_id, resource
 
 
@@ -432,9 +456,7 @@ def patient_resources(
             else rows.filter(created_at__gte=scope.since)
         )
     for patient in rows.iterator(chunk_size=CHUNK):
-        for resource in _safe(
-            skipped, f"patient {patient.pk}", lambda p=patient: [patient_resource(row_patient(p))]
-        ):
+        for resource in _safe(skipped, f"patient {patient.pk}", partial(_patient, patient)):
             yield patient.pk, resource
 
 

@@ -115,7 +115,7 @@ def new_patient_values(report: Report, source: Source, mrn: str) -> JSON | None:
     sex = None
     for extension in resource.get("extension") or []:
         if isinstance(extension, dict) and extension.get("url") == US_CORE_BIRTHSEX:
-            sex = {"F": "female", "M": "male"}.get(extension.get("valueCode"))
+            sex = {"F": "female", "M": "male"}.get(extension.get("valueCode") or "")
     if sex is None:
         sex = {"female": "female", "male": "male", "other": "intersex", "unknown": "unknown"}.get(
             resource.get("gender") or ""

@@ -60,6 +60,8 @@ def test_it_loads_the_demo_clinic_and_writes_the_accounts_file(var):
         "Hillcrest Interventional Psychiatry (synthetic)",
     ]
     assert "http://127.0.0.1:8000/" in out and "pyotp.TOTP('SECRET').now()" in out
+    assert "TMS technician" in out and "Clinic administrator" in out  # roles in words, not codes
+    assert "tms_technician" not in out and "clinic_admin" not in out
 
 
 @pytest.fixture

@@ -12,6 +12,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
+from remit.accounts.roles import ROLES
 from remit.generator import synthetic
 from remit.generator.load import DemoAccount, demo_accounts, load_plan
 from remit.patients.models import Patient
@@ -96,7 +97,7 @@ class Command(BaseCommand):
                 a.username,
                 a.password + ("" if a.password_current else " *"),
                 a.totp_secret or "(none: enrol at sign-in)",
-                ", ".join(a.roles),
+                ", ".join(ROLES.get(role, role) for role in a.roles),
                 "; ".join(a.clinics),
             )
             for a in accounts

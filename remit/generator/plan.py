@@ -7,13 +7,11 @@ Every step (``people_plan``, ``course_plan``, ``measures_plan``, ``signals_plan`
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import Any
 
-if TYPE_CHECKING:
-    from remit.generator.screening_plan import ScreeningPlan
 from remit.generator.streams import totp_secret_from_hex
 
 
@@ -80,6 +78,23 @@ class WeightPlan:
 class AllergyPlan:
     substance: str
     reaction: str
+
+
+@dataclass(frozen=True)
+class ScreeningPlan:
+    """One screening: taken on ``day`` at ``minute`` (local), signed ``signed_after`` minutes later.
+
+    ``course`` is the index of the course it is for (a relapse review: the course that relapsed), and
+    ``modality`` the one the prescriber must let start.
+    """
+
+    day: date
+    minute: int
+    signed_after: int
+    purpose: str  # course | relapse_review
+    course: int
+    modality: str
+    intake: dict[str, Any] = field(compare=True, hash=False)
 
 
 @dataclass(frozen=True)

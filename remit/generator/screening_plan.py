@@ -24,12 +24,11 @@ from __future__ import annotations
 
 import dataclasses
 import random
-from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
 from remit.generator import streams
-from remit.generator.plan import PatientPlan, Plan
+from remit.generator.plan import PatientPlan, Plan, ScreeningPlan
 
 TMS_SAFETY_NO = (
     "metal_in_head",
@@ -51,23 +50,6 @@ VASCULAR_NO = (
 )
 COURSE = "course"
 RELAPSE_REVIEW = "relapse_review"
-
-
-@dataclass(frozen=True)
-class ScreeningPlan:
-    """One screening: taken on ``day`` at ``minute`` (local), signed ``signed_after`` minutes later.
-
-    ``course`` is the index of the course it is for (a relapse review: the course that relapsed), and
-    ``modality`` the one the prescriber must let start.
-    """
-
-    day: date
-    minute: int
-    signed_after: int
-    purpose: str  # course | relapse_review
-    course: int
-    modality: str
-    intake: dict[str, Any] = field(compare=True, hash=False)
 
 
 def intake_on(rng: random.Random, p: PatientPlan, day: date) -> dict[str, Any]:

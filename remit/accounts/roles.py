@@ -52,7 +52,7 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     # Session charting. Charting: a TMS technician only on TMS sessions (the views and
     # actions check the modality). Signing: a prescriber signs any session; a nurse signs ketamine
     # and esketamine nursing notes; a TMS technician signs TMS sessions
-    # (remit.treatment.actions_sessions.may_sign).
+    # (remit.treatment.permissions.may_sign).
     "sessions.chart": CLINICAL_ROLES,
     "sessions.sign": CLINICAL_ROLES,
     # Interoperability: issue and revoke the FHIR API tokens of the clinic's integrations.

@@ -15,7 +15,7 @@ re-derive the demo passwords.
 Questionnaires and ratings are scored by the clinical core's
 ``score`` as they are written, so a stored row holds exactly what the app
 would store.  Three things go through the app's own code instead, and are
-audited by it: every screening (issue 10: one before each course, one to
+audited by it: every screening (one before each course, one to
 review a relapse) is entered with ``remit.screening.actions.create_screening``
 and signed by the clinic's prescriber with ``sign_screening``, dated when the
 plan says, and each course links to its own; the few (recent) answers that flag suicidal ideation are stored
@@ -33,6 +33,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from datetime import time as dtime
+from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth import password_validation
@@ -43,7 +44,16 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from remit.accounts.models import Clinic, User
 from remit.audit import actions as audit
 from remit.audit.models import AuditEvent
-from remit.generator import synthetic as S
+from remit.generator import people_plan, streams, synthetic
+from remit.generator.plan import (
+    AssessmentPlan,
+    ClinicPlan,
+    CourseHistoryPlan,
+    PatientPlan,
+    Plan,
+    StaffPlan,
+    VitalPlan,
+)
 from remit.patients.models import (
     Allergy,
     AntidepressantTrial,
@@ -102,7 +112,7 @@ class LoadResult:
         }
 
 
-def load_plan(plan: S.Plan, *, batch_size: int = 1000, now: datetime | None = None) -> LoadResult:
+def load_plan(plan: Plan, *, batch_size: int = 1000, now: datetime | None = None) -> LoadResult:
     """Write ``plan`` in one transaction and record one audit event.
 
     ``now`` anchors today's live sessions (checked in, dosing, monitoring...)
@@ -135,14 +145,14 @@ def load_plan(plan: S.Plan, *, batch_size: int = 1000, now: datetime | None = No
     return result
 
 
-def _clinics(plans: Sequence[S.ClinicPlan]) -> dict[str, Clinic]:
+def _clinics(plans: Sequence[ClinicPlan]) -> dict[str, Clinic]:
     out = {}
     for c in plans:
         out[c.slug], _ = Clinic.objects.get_or_create(slug=c.slug, defaults={"name": c.name})
     return out
 
 
-def _staff(plans: Sequence[S.StaffPlan], clinics: dict[str, Clinic], result: LoadResult) -> None:
+def _staff(plans: Sequence[StaffPlan], clinics: dict[str, Clinic], result: LoadResult) -> None:
     existing = set(
         User.objects.filter(username__in=[s.username for s in plans]).values_list("username", flat=True)
     )
@@ -182,14 +192,14 @@ def _batches(items: Sequence[Any], size: int) -> Iterable[Sequence[Any]]:
         yield items[i : i + size]
 
 
-def _patients(plan: S.Plan, clinics: dict[str, Clinic], result: LoadResult, batch_size: int) -> None:
+def _patients(plan: Plan, clinics: dict[str, Clinic], result: LoadResult, batch_size: int) -> None:
     by_clinic = {c.slug: c for c in plan.clinics}
     offsets = {slug: _mrn_offset(clinics[slug], by_clinic[slug].mrn_prefix) for slug in clinics}
     counts = dict.fromkeys(clinics, 0)
     for batch in _batches(plan.patients, batch_size):
         rows = []
         for p in batch:
-            mrn = S.format_mrn(by_clinic[p.clinic].mrn_prefix, offsets[p.clinic] + p.number)
+            mrn = people_plan.format_mrn(by_clinic[p.clinic].mrn_prefix, offsets[p.clinic] + p.number)
             rows.append(
                 Patient(
                     clinic=clinics[p.clinic],
@@ -233,7 +243,7 @@ def _ids_for(rows: list[Patient]) -> dict[tuple[int, str], int]:
     return out
 
 
-def _children(batch: Sequence[S.PatientPlan], ids: dict[int, int], batch_size: int) -> None:
+def _children(batch: Sequence[PatientPlan], ids: dict[int, int], batch_size: int) -> None:
     diagnoses, trials, meds, weights, allergies = [], [], [], [], []
     for p in batch:
         pid = ids[p.index]
@@ -286,7 +296,7 @@ def _children(batch: Sequence[S.PatientPlan], ids: dict[int, int], batch_size: i
 
 
 # ---------------------------------------------------------------------------
-# Courses and sessions (issue 5)
+# Courses and sessions (course_plan)
 
 CONCENTRATION_MG_PER_ML = 10  # the demo clinic's ketamine dilution
 
@@ -303,7 +313,7 @@ def _within_day(at: datetime, day: date) -> datetime:
     return min(max(at, start), end)
 
 
-def _staff_by_clinic(plan: S.Plan) -> dict[str, dict[str, User]]:
+def _staff_by_clinic(plan: Plan) -> dict[str, dict[str, User]]:
     """Each clinic's own prescriber, nurse and technician (the generated accounts)."""
     users = {u.username: u for u in User.objects.filter(username__in=[s.username for s in plan.staff])}
     out: dict[str, dict[str, User]] = {}
@@ -324,7 +334,7 @@ OVERRIDE_REASON = (
 )
 
 
-def _screenings(plan: S.Plan, result: LoadResult, now: datetime) -> dict[tuple[int, int], int]:
+def _screenings(plan: Plan, result: LoadResult, now: datetime) -> dict[tuple[int, int], int]:
     """Each planned screening through the screening app's own actions: entered by the clinic's nurse,
     evaluated by the rules, signed by its prescriber (both audited), dated when the plan says.
 
@@ -371,7 +381,7 @@ def _screenings(plan: S.Plan, result: LoadResult, now: datetime) -> dict[tuple[i
 
 
 def _courses(
-    plan: S.Plan,
+    plan: Plan,
     clinics: dict[str, Clinic],
     result: LoadResult,
     batch_size: int,
@@ -394,7 +404,7 @@ def _courses(
     anchor = _anchor(plan.as_of, now)
 
     course_rows: list[Course] = []
-    pending: list[tuple[Course, S.PatientPlan, S.CourseHistoryPlan]] = []
+    pending: list[tuple[Course, PatientPlan, CourseHistoryPlan]] = []
     for p in plan.patients:
         pid = result.patient_ids[p.index]
         people = staff.get(p.clinic, {})
@@ -454,7 +464,7 @@ def _courses(
 
     session_rows: list[Session] = []
     by_key: dict[SessionKey, Session] = {}
-    vitals_for: list[tuple[Session, tuple[S.VitalPlan, ...], User]] = []
+    vitals_for: list[tuple[Session, tuple[VitalPlan, ...], User]] = []
     for row, p, c in pending:
         people = staff[p.clinic]
         charting = people.get("tms_technician" if c.modality == "tms" else "nurse") or people["prescriber"]
@@ -472,9 +482,9 @@ def _courses(
 
             dose_ml = rate = None
             if s.dose_mg is not None and c.modality.startswith("ketamine"):
-                dose_ml = (s.dose_mg / CONCENTRATION_MG_PER_ML).quantize(S.Decimal("0.01"))
+                dose_ml = (s.dose_mg / CONCENTRATION_MG_PER_ML).quantize(Decimal("0.01"))
                 if c.modality == "ketamine_iv":
-                    rate = (dose_ml * 60 / 40).quantize(S.Decimal("0.1"))
+                    rate = (dose_ml * 60 / 40).quantize(Decimal("0.1"))
             dose_start = at(s.dose_at)
             devices = (
                 [
@@ -552,7 +562,7 @@ def _courses(
 
 
 # ---------------------------------------------------------------------------
-# Questionnaires, ratings and demo signals (issue 6)
+# Questionnaires, ratings and demo signals (measures_plan, signals_plan)
 
 SESSION_LINK = "treatment.session"  # as record_assessment stores a session link (its model's label)
 
@@ -561,11 +571,11 @@ def _taken_at(day: date, minute: int) -> datetime:
     return timezone.make_aware(datetime.combine(day, dtime(0, 0))) + timedelta(minutes=minute)
 
 
-SafetyRow = tuple[int, S.AssessmentPlan, datetime]
+SafetyRow = tuple[int, AssessmentPlan, datetime]
 
 
 def _measures(
-    plan: S.Plan, result: LoadResult, sessions: dict[SessionKey, Any], batch_size: int, now: datetime
+    plan: Plan, result: LoadResult, sessions: dict[SessionKey, Any], batch_size: int, now: datetime
 ) -> list[SafetyRow]:
     """Assessments (scored by the core), booster requests and added medications.
 
@@ -722,7 +732,7 @@ def generator_seeds() -> list[int]:
     return seeds
 
 
-def demo_accounts(default_seed: int = S.DEMO_SEED) -> list[DemoAccount]:
+def demo_accounts(default_seed: int = synthetic.DEMO_SEED) -> list[DemoAccount]:
     """The generated staff accounts that exist, with the credentials to sign in as them.
 
     Passwords are re-derived from the seeds recorded in the audit trail (the
@@ -730,9 +740,9 @@ def demo_accounts(default_seed: int = S.DEMO_SEED) -> list[DemoAccount]:
     user's confirmed device, so a re-enrolled device shows its new secret.
     """
     seeds = generator_seeds() or [default_seed]
-    slugs = {s.slug for s in S.CLINIC_SPECS}
+    slugs = {s.slug for s in people_plan.CLINIC_SPECS}
     count = max(2, Clinic.objects.filter(slug__in=slugs).count())
-    names = [s.username for s in S.staff_plans(seeds[0], S.clinic_plans(count))]
+    names = [s.username for s in people_plan.staff_plans(seeds[0], people_plan.clinic_plans(count))]
     users = {u.username: u for u in User.objects.filter(username__in=names).prefetch_related("clinics")}
     devices: dict[int, TOTPDevice] = {}
     for device in TOTPDevice.objects.filter(user__in=users.values(), confirmed=True).order_by("-id"):
@@ -742,9 +752,9 @@ def demo_accounts(default_seed: int = S.DEMO_SEED) -> list[DemoAccount]:
         user = users.get(name)
         if user is None:
             continue
-        password, current = S.staff_password(seeds[0], name), False
+        password, current = streams.staff_password(seeds[0], name), False
         for seed in seeds:
-            candidate = S.staff_password(seed, name)
+            candidate = streams.staff_password(seed, name)
             if user.check_password(candidate):
                 password, current = candidate, True
                 break
@@ -756,7 +766,7 @@ def demo_accounts(default_seed: int = S.DEMO_SEED) -> list[DemoAccount]:
                 password=password,
                 roles=list(user.roles or []),
                 clinics=[c.name for c in clinics],
-                totp_secret=S.totp_secret_from_hex(device.key) if device is not None else None,
+                totp_secret=streams.totp_secret_from_hex(device.key) if device is not None else None,
                 password_current=current,
             )
         )

@@ -1,4 +1,4 @@
-"""Screenings in the synthetic plan (issue 10): one before every course, and one to review a relapse.
+"""Screenings in the synthetic plan: one before every course, and one to review a relapse.
 
 Plain Python, like ``synthetic``: ``add_screenings(seed, plan)`` gives each treated patient
 ``PatientPlan.screenings``, drawn from ``stream(seed, "screenings", i)`` after every other step, so
@@ -24,11 +24,11 @@ from __future__ import annotations
 
 import dataclasses
 import random
-from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from remit.generator import synthetic as S
+from remit.generator import streams
+from remit.generator.plan import PatientPlan, Plan, ScreeningPlan
 
 TMS_SAFETY_NO = (
     "metal_in_head",
@@ -52,24 +52,7 @@ COURSE = "course"
 RELAPSE_REVIEW = "relapse_review"
 
 
-@dataclass(frozen=True)
-class ScreeningPlan:
-    """One screening: taken on ``day`` at ``minute`` (local), signed ``signed_after`` minutes later.
-
-    ``course`` is the index of the course it is for (a relapse review: the course that relapsed), and
-    ``modality`` the one the prescriber must let start.
-    """
-
-    day: date
-    minute: int
-    signed_after: int
-    purpose: str  # course | relapse_review
-    course: int
-    modality: str
-    intake: dict[str, Any] = field(compare=True, hash=False)
-
-
-def intake_on(rng: random.Random, p: S.PatientPlan, day: date) -> dict[str, Any]:
+def intake_on(rng: random.Random, p: PatientPlan, day: date) -> dict[str, Any]:
     """The intake document (``intake.schema.json``) for patient ``p`` on ``day``."""
     weights = [w for w in p.weights if w.measured_on <= day] or list(p.weights)
     weight = float(max(weights, key=lambda w: w.measured_on).weight_kg) if weights else 75.0
@@ -104,7 +87,7 @@ def _minute(rng: random.Random) -> int:
     return rng.randint(9 * 12, 16 * 12) * 5
 
 
-def _relapses(p: S.PatientPlan) -> dict[int, date]:
+def _relapses(p: PatientPlan) -> dict[int, date]:
     """Course index -> the day its relapse was confirmed (the last of its relapse checks)."""
     out: dict[int, date] = {}
     for a in p.assessments:
@@ -113,7 +96,7 @@ def _relapses(p: S.PatientPlan) -> dict[int, date]:
     return out
 
 
-def screenings_for(rng: random.Random, p: S.PatientPlan, as_of: date) -> tuple[ScreeningPlan, ...]:
+def screenings_for(rng: random.Random, p: PatientPlan, as_of: date) -> tuple[ScreeningPlan, ...]:
     plans: list[ScreeningPlan] = []
     starts = [c.start_date for c in p.courses]
     for i, c in enumerate(p.courses):
@@ -145,11 +128,11 @@ def screenings_for(rng: random.Random, p: S.PatientPlan, as_of: date) -> tuple[S
     return tuple(plans)
 
 
-def add_screenings(seed: int, plan: S.Plan) -> S.Plan:
+def add_screenings(seed: int, plan: Plan) -> Plan:
     """The plan with each treated patient's screenings drawn (see above)."""
     patients = tuple(
         dataclasses.replace(
-            p, screenings=screenings_for(S.stream(seed, "screenings", p.index), p, plan.as_of)
+            p, screenings=screenings_for(streams.stream(seed, "screenings", p.index), p, plan.as_of)
         )
         if p.courses
         else p

@@ -1,12 +1,14 @@
 """The session page and its charting steps (ketamine IV/IM, esketamine with the REMS, TMS).
 
-Thin views: forms parse, ``remit.treatment.actions_sessions`` validates,
-writes and audits.  Sessions are looked up within the user's clinics (another
+Thin views: forms parse, the charting actions (``remit.treatment.actions_checkin``,
+``actions_ketamine``, ``actions_dosing``, ``actions_vitals``, ``actions_rating``,
+``actions_esketamine``, ``actions_tms``, ``actions_adverse_events``,
+``actions_signing``) validate, write and audit.  Sessions are looked up within the user's clinics (another
 clinic's session is a 404); a TMS technician may open TMS sessions only (403
 otherwise).  The page writes exactly one audit ``view`` row; a refused step
 re-renders the page with the message naming the field and writes nothing.
 
-``now()`` is the one clock charting uses: tests replace it to control time.
+``clock.now()`` is the one clock charting uses: tests replace it to control time.
 """
 
 from __future__ import annotations
@@ -34,16 +36,26 @@ from remit.measures.forms import RateForm
 from remit.measures.models import Assessment
 from remit.pages.forms import apply_validation_error
 from remit.patients.models import Medication, WeightEntry
+from remit.treatment import (
+    actions_adverse_events,
+    actions_checkin,
+    actions_dosing,
+    actions_esketamine,
+    actions_ketamine,
+    actions_rating,
+    actions_signing,
+    actions_tms,
+    actions_vitals,
+    clock,
+    monitoring,
+    permissions,
+    session_chart,
+    treatment_settings,
+)
 from remit.treatment import actions_session_day as day_actions
-from remit.treatment import actions_sessions as A
 from remit.treatment import forms_sessions as F
 from remit.treatment.clinic_day import at_clinic_time, clinic_day, clinic_today
 from remit.treatment.models import RemsMonitoringForm, Session
-
-
-def now() -> dt.datetime:
-    """The time charting uses (tests monkeypatch this)."""
-    return timezone.now()
 
 
 def _session_for(request: HttpRequest, pk: int) -> Session:
@@ -60,7 +72,7 @@ def _session_for(request: HttpRequest, pk: int) -> Session:
         "dose_override_by",
     )
     session = get_object_or_404(sessions, pk=pk)
-    if not A.may_chart(request.user, session):
+    if not permissions.may_chart(request.user, session):
         raise PermissionDenied("A TMS technician charts TMS sessions only.")
     return session
 
@@ -72,7 +84,7 @@ def _dosing_defaults(session: Session) -> dict[str, Any]:
 
 def _rate_forms(bound: dict[str, forms.BaseForm]) -> list[tuple[str, Any, forms.BaseForm]]:
     out = []
-    for code in A.RATED_AT_SESSION:
+    for code in actions_rating.RATED_AT_SESSION:
         instrument = get_instrument(code)
         form = bound.get(f"rate_{code}") or RateForm(instrument=instrument, prefix=code)
         form.fields.pop("session_id", None)
@@ -87,19 +99,19 @@ def _context(
     preview: Any = None,
 ) -> dict[str, Any]:
     bound = bound or {}
-    at = now()
+    at = clock.now()
     today = timezone.localdate(at)
     patient = session.patient
-    settings = A.treatment_settings(session.clinic_id)
+    settings = treatment_settings.treatment_settings(session.clinic_id)
     vitals = list(session.vitals.select_related("entered_by"))
     actions = list(session.actions.select_related("by"))
     for vital in vitals:
         vital.action_list = [a for a in actions if a.vital_id == vital.pk]
-    unanswered = A.unanswered_breaches(vitals, actions)
+    unanswered = monitoring.unanswered_breaches(vitals, actions)
     events = list(session.adverse_events.select_related("entered_by"))
     amendments = list(session.amendments.select_related("by"))
     assessments = list(
-        Assessment.objects.filter(session_type=A.SESSION_TYPE, session_id=str(session.pk))
+        Assessment.objects.filter(session_type=session_chart.SESSION_TYPE, session_id=str(session.pk))
         .select_related("entered_by")
         .order_by("taken_at", "id")
     )
@@ -109,13 +121,17 @@ def _context(
     # Vitals due: from the last reading (or the start of monitoring) at the clinic's interval.
     live = session.discharged_at is None and not session.is_signed
     last_vital = next((v for v in reversed(vitals) if not v.is_voided), None)
-    base = last_vital.taken_at if last_vital else (A.monitoring_start(session) or session.dose_started_at)
+    base = (
+        last_vital.taken_at
+        if last_vital
+        else (monitoring.monitoring_start(session) or session.dose_started_at)
+    )
     vitals_due = next_vitals_due(base, settings.vitals_interval_minutes) if base and live else None
     if session.modality == "tms":
         vitals_due = None
-    start = A.monitoring_start(session)
+    start = monitoring.monitoring_start(session)
     clock_since = start or session.checked_in_at
-    met, remaining, until = A.monitoring_check(session, at, settings)
+    met, remaining, until = monitoring.monitoring_check(session, at, settings)
 
     ctx: dict[str, Any] = {
         "session": session,
@@ -139,37 +155,41 @@ def _context(
         "monitoring_met": met,
         "monitoring_remaining": remaining,
         "monitoring_until": until,
-        "monitoring_minimum": A.minimum_minutes(session, settings),
+        "monitoring_minimum": monitoring.minimum_minutes(session, settings),
         "total_monitoring": (
             int((session.discharged_at - start).total_seconds() // 60)
             if start and session.discharged_at
             else None
         ),
-        "checklist_missing": A.checklist_missing(session, today),
+        "checklist_missing": actions_checkin.checklist_missing(session, today),
         "checklist_items": [
-            (label, bool((session.checklist or {}).get(name))) for name, label in A.checklist_items(session)
+            (label, bool((session.checklist or {}).get(name)))
+            for name, label in actions_checkin.checklist_items(session)
         ],
-        "pregnancy": A.pregnancy_applicable(patient, today) and session.modality != "tms",
-        "is_ketamine": session.modality in A.KETAMINE,
+        "pregnancy": actions_checkin.pregnancy_applicable(patient, today) and session.modality != "tms",
+        "is_ketamine": session.modality in session_chart.KETAMINE,
         "is_esketamine": session.modality == "esketamine",
         "is_tms": session.modality == "tms",
         "is_drug": session.modality in DRUG_MODALITIES,
-        "can_sign": A.may_sign(request.user, session),
+        "can_sign": permissions.may_sign(request.user, session),
         "is_prescriber": request.user.has_role("prescriber"),  # type: ignore[union-attr]
         "preview": preview,
         "live": live,
         "measures_url": reverse("measures:patient", args=[patient.pk]),
         "criteria": [
-            (name, label, bool((session.discharge or {}).get(name))) for name, label in A.DISCHARGE_CRITERIA
+            (name, label, bool((session.discharge or {}).get(name)))
+            for name, label in actions_signing.DISCHARGE_CRITERIA
         ],
-        "beyond_authorization": A.beyond_authorization(session),
+        "beyond_authorization": session_chart.beyond_authorization(session),
     }
 
     forms_: dict[str, forms.BaseForm] = {}
     checklist = session.checklist or {}
     if session.modality == "tms":
         forms_["checklist"] = bound.get("checklist") or F.TmsCheckForm(
-            initial={k: checklist.get(k) for k in (*A.TMS_CHECK_FIELDS, "medication_change_detail")}
+            initial={
+                k: checklist.get(k) for k in (*actions_checkin.TMS_CHECK_FIELDS, "medication_change_detail")
+            }
         )
         forms_["seizure_review"] = bound.get("seizure_review") or F.SeizureReviewForm()
     else:
@@ -189,7 +209,7 @@ def _context(
     forms_["amend"] = bound.get("amend") or F.AmendmentForm()
     dosing = _dosing_defaults(session)
 
-    if session.modality in A.KETAMINE:
+    if session.modality in session_chart.KETAMINE:
         latest_weight = (
             WeightEntry.objects.filter(patient=patient, voided_at__isnull=True)
             .order_by("-measured_on", "-id")
@@ -208,13 +228,13 @@ def _context(
     if session.modality in DRUG_MODALITIES:
         ctx["rate_forms"] = _rate_forms(bound)
     if session.modality == "esketamine":
-        enrolment = A.active_enrolment(patient)
-        slots = A.bp_slots(session, [v for v in vitals if not v.is_voided])
-        first = A.first_device_at(session)
+        enrolment = actions_esketamine.active_enrolment(patient)
+        slots = monitoring.bp_slots(session, [v for v in vitals if not v.is_voided])
+        first = monitoring.first_device_at(session)
         devices = [{**d, "at_dt": dt.datetime.fromisoformat(d["at"])} for d in (session.devices or [])]
         next_device = (
-            devices[-1]["at_dt"] + dt.timedelta(minutes=A.DEVICE_REST_MINUTES)
-            if devices and len(devices) < A.MAX_DEVICES
+            devices[-1]["at_dt"] + dt.timedelta(minutes=actions_esketamine.DEVICE_REST_MINUTES)
+            if devices and len(devices) < actions_esketamine.MAX_DEVICES
             else None
         )
         answers = dict(session.rems or {})
@@ -241,11 +261,11 @@ def _context(
                 "next_device": next_device,
                 "device_wait": bool(next_device and at < next_device),
                 "forty_due": first + dt.timedelta(minutes=40) if first else None,
-                "rems_missing": A.rems_missing(session, [v for v in vitals if not v.is_voided]),
+                "rems_missing": monitoring.rems_missing(session, [v for v in vitals if not v.is_voided]),
             }
         )
         try:
-            doses = A.esketamine_doses(session)
+            doses = actions_esketamine.esketamine_doses(session)
             dose_error = ""
         except ValidationError as error:
             doses, dose_error = None, "; ".join(error.messages)
@@ -268,7 +288,7 @@ def _context(
         forms_["device"] = bound.get("device") or F.DeviceForm(initial={"lot_number": session.lot_number})
         forms_["rems_answers"] = bound.get("rems_answers") or F.RemsAnswersForm(initial=answers)
     if session.modality == "tms":
-        threshold = A.latest_motor_threshold(patient)
+        threshold = actions_tms.latest_motor_threshold(patient)
         changed = Medication.objects.filter(patient=patient, voided_at__isnull=True).aggregate(
             started=Max("started_on"), stopped=Max("stopped_on"), created=Max("created_at")
         )
@@ -279,7 +299,7 @@ def _context(
         ctx.update(
             {
                 "threshold": threshold,
-                "mt_reminder": A.motor_threshold_reminder(session, threshold, med_changed),
+                "mt_reminder": actions_tms.motor_threshold_reminder(session, threshold, med_changed),
             }
         )
         forms_["motor_threshold"] = bound.get("motor_threshold") or F.MotorThresholdForm(
@@ -366,7 +386,7 @@ def _step_check_in(request: HttpRequest, session: Session) -> HttpResponse:
     if not form.is_valid():
         return _refused(request, session, "check_in", form)
     try:
-        A.check_in(
+        actions_checkin.check_in(
             session,
             actor=request.user,
             request=request,
@@ -384,12 +404,12 @@ def _step_checklist(request: HttpRequest, session: Session) -> HttpResponse:
         form = F.ChecklistForm(
             request.POST,
             session=session,
-            pregnancy=A.pregnancy_applicable(session.patient, timezone.localdate(now())),
+            pregnancy=actions_checkin.pregnancy_applicable(session.patient, timezone.localdate(clock.now())),
         )
     if not form.is_valid():
         return _refused(request, session, "checklist", form)
     try:
-        A.save_checklist(session, form.cleaned_data, actor=request.user, request=request)
+        actions_checkin.save_checklist(session, form.cleaned_data, actor=request.user, request=request)
     except ValidationError as error:
         return _refused(request, session, "checklist", form, error)
     if session.modality == "tms" and form.cleaned_data.get("seizure_since_last") == "yes":
@@ -404,7 +424,9 @@ def _step_seizure_review(request: HttpRequest, session: Session) -> HttpResponse
     if not form.is_valid():
         return _refused(request, session, "seizure_review", form)
     try:
-        A.review_seizure(session, form.cleaned_data["note"], actor=request.user, request=request)
+        actions_checkin.review_seizure(
+            session, form.cleaned_data["note"], actor=request.user, request=request
+        )
     except ValidationError as error:
         return _refused(request, session, "seizure_review", form, error)
     return _done(request, session, "Seizure review recorded.", "checklist")
@@ -423,9 +445,9 @@ def _step_dose(request: HttpRequest, session: Session) -> HttpResponse:
     }
     try:
         if "preview" in request.POST:
-            dose = A.compute_ketamine_dose(session, actor=request.user, **values)
+            dose = actions_ketamine.compute_ketamine_dose(session, actor=request.user, **values)
             return _refused(request, session, "dose", form, preview=dose)
-        A.record_ketamine_dose(session, actor=request.user, request=request, **values)
+        actions_ketamine.record_ketamine_dose(session, actor=request.user, request=request, **values)
     except ValidationError as error:
         return _refused(request, session, "dose", form, error)
     return _done(request, session, "Dose confirmed and charted.", "dose")
@@ -439,7 +461,7 @@ def _step_dose_start(request: HttpRequest, session: Session) -> HttpResponse:
         request,
         session,
         "dose_start",
-        lambda: A.start_dose(session, actor=request.user, request=request),
+        lambda: actions_dosing.start_dose(session, actor=request.user, request=request),
         label,
         "dose",
     )
@@ -450,7 +472,7 @@ def _step_dose_end(request: HttpRequest, session: Session) -> HttpResponse:
         request,
         session,
         "dose_end",
-        lambda: A.end_dose(session, actor=request.user, request=request),
+        lambda: actions_dosing.end_dose(session, actor=request.user, request=request),
         "Dosing ended; monitoring continues.",
         "dose",
     )
@@ -461,7 +483,7 @@ def _step_vitals(request: HttpRequest, session: Session) -> HttpResponse:
     if not form.is_valid():
         return _refused(request, session, "vitals", form)
     try:
-        vital = A.add_vitals(session, form.cleaned_data, actor=request.user, request=request)
+        vital = actions_vitals.add_vitals(session, form.cleaned_data, actor=request.user, request=request)
     except ValidationError as error:
         return _refused(request, session, "vitals", form, error)
     if vital.breaches:
@@ -479,7 +501,7 @@ def _step_vital_action(request: HttpRequest, session: Session) -> HttpResponse:
     if not form.is_valid():
         return _refused(request, session, "vital_action", form)
     try:
-        A.record_vital_action(
+        actions_vitals.record_vital_action(
             session,
             vital_id=form.cleaned_data["vital"],
             kind=form.cleaned_data["kind"],
@@ -512,7 +534,7 @@ def _step_rate(request: HttpRequest, session: Session, code: str) -> HttpRespons
     if form.errors:
         return _refused(request, session, key, form)
     try:
-        A.rate(session, code, answers, actor=request.user, request=request)
+        actions_rating.rate(session, code, answers, actor=request.user, request=request)
     except ValidationError as error:
         return _refused(request, session, key, form, error)
     return _done(request, session, f"{instrument.name} saved.", "ratings")
@@ -523,7 +545,7 @@ def _step_rems_enrol(request: HttpRequest, session: Session) -> HttpResponse:
     if not form.is_valid():
         return _refused(request, session, "rems_enrol", form)
     try:
-        A.enrol_rems(
+        actions_esketamine.enrol_rems(
             session.patient,
             enrolled_on=form.cleaned_data["enrolled_on"],
             reference=form.cleaned_data.get("reference") or "",
@@ -539,7 +561,7 @@ def _step_esketamine_dose(request: HttpRequest, session: Session) -> HttpRespons
     if session.modality != "esketamine":
         raise Http404("No such charting step.")
     try:
-        doses = A.esketamine_doses(session)
+        doses = actions_esketamine.esketamine_doses(session)
     except ValidationError as error:
         return _refused(request, session, "esketamine_dose", forms.Form(request.POST), error)
     form = F.EsketamineDoseForm(
@@ -551,7 +573,7 @@ def _step_esketamine_dose(request: HttpRequest, session: Session) -> HttpRespons
         return _refused(request, session, "esketamine_dose", form)
     override = form.cleaned_data.get("override_dose_mg")
     try:
-        current = A.set_esketamine_dose(
+        current = actions_esketamine.set_esketamine_dose(
             session,
             dose_mg=override or form.cleaned_data.get("dose_mg"),
             override_reason=(form.cleaned_data.get("override_reason") or "") if override else "",
@@ -573,7 +595,7 @@ def _step_device(request: HttpRequest, session: Session) -> HttpResponse:
     if not form.is_valid():
         return _refused(request, session, "device", form)
     try:
-        current = A.give_device(
+        current = actions_esketamine.give_device(
             session, lot_number=form.cleaned_data.get("lot_number") or "", actor=request.user, request=request
         )
     except ValidationError as error:
@@ -586,7 +608,7 @@ def _step_rems_answers(request: HttpRequest, session: Session) -> HttpResponse:
     if not form.is_valid():
         return _refused(request, session, "rems_answers", form)
     try:
-        A.save_rems_answers(session, form.cleaned_data, actor=request.user, request=request)
+        actions_esketamine.save_rems_answers(session, form.cleaned_data, actor=request.user, request=request)
     except ValidationError as error:
         return _refused(request, session, "rems_answers", form, error)
     return _done(request, session, "REMS observations saved.", "rems-answers")
@@ -597,9 +619,9 @@ def _step_motor_threshold(request: HttpRequest, session: Session) -> HttpRespons
     if not form.is_valid():
         return _refused(request, session, "motor_threshold", form)
     if session.is_signed:
-        return _refused(request, session, "motor_threshold", form, ValidationError(A.SIGNED))
+        return _refused(request, session, "motor_threshold", form, ValidationError(session_chart.SIGNED))
     try:
-        A.add_motor_threshold(
+        actions_tms.add_motor_threshold(
             session.patient,
             determined_on=form.cleaned_data["determined_on"],
             pct_mso=form.cleaned_data["pct_mso"],
@@ -617,7 +639,7 @@ def _step_tms(request: HttpRequest, session: Session) -> HttpResponse:
     if not form.is_valid():
         return _refused(request, session, "tms", form)
     try:
-        current = A.record_tms(session, form.cleaned_data, actor=request.user, request=request)
+        current = actions_tms.record_tms(session, form.cleaned_data, actor=request.user, request=request)
     except ValidationError as error:
         return _refused(request, session, "tms", form, error)
     return _done(
@@ -633,7 +655,9 @@ def _step_adverse_event(request: HttpRequest, session: Session) -> HttpResponse:
     if not form.is_valid():
         return _refused(request, session, "adverse_event", form)
     try:
-        event = A.add_adverse_event(session, form.cleaned_data, actor=request.user, request=request)
+        event = actions_adverse_events.add_adverse_event(
+            session, form.cleaned_data, actor=request.user, request=request
+        )
     except ValidationError as error:
         return _refused(request, session, "adverse_event", form, error)
     if event.kind == "seizure":
@@ -646,7 +670,7 @@ def _step_adverse_event_resolve(request: HttpRequest, session: Session) -> HttpR
         request,
         session,
         "adverse_event",
-        lambda: A.resolve_adverse_event(
+        lambda: actions_adverse_events.resolve_adverse_event(
             session, request.POST.get("event"), actor=request.user, request=request
         ),
         "Marked resolved.",
@@ -659,7 +683,9 @@ def _step_note(request: HttpRequest, session: Session) -> HttpResponse:
     if not form.is_valid():
         return _refused(request, session, "note", form)
     try:
-        A.save_note(session, form.cleaned_data.get("note") or "", actor=request.user, request=request)
+        actions_signing.save_note(
+            session, form.cleaned_data.get("note") or "", actor=request.user, request=request
+        )
     except ValidationError as error:
         return _refused(request, session, "note", form, error)
     return _done(request, session, "Note saved.", "events")
@@ -670,7 +696,7 @@ def _step_discharge(request: HttpRequest, session: Session) -> HttpResponse:
     if not form.is_valid():
         return _refused(request, session, "discharge", form)
     try:
-        A.discharge(session, form.cleaned_data, actor=request.user, request=request)
+        actions_signing.discharge(session, form.cleaned_data, actor=request.user, request=request)
     except ValidationError as error:
         return _refused(request, session, "discharge", form, error)
     text = "Session completed." if session.modality == "esketamine" else "Patient discharged."
@@ -678,11 +704,11 @@ def _step_discharge(request: HttpRequest, session: Session) -> HttpResponse:
 
 
 def _step_sign(request: HttpRequest, session: Session) -> HttpResponse:
-    if not A.may_sign(request.user, session):
+    if not permissions.may_sign(request.user, session):
         raise PermissionDenied("Your role may not sign this session.")
     form = forms.Form(request.POST)
     try:
-        A.sign(session, actor=request.user, request=request)
+        actions_signing.sign(session, actor=request.user, request=request)
     except ValidationError as error:
         return _refused(request, session, "sign", form, error)
     text = "Signed and locked."
@@ -696,7 +722,7 @@ def _step_amend(request: HttpRequest, session: Session) -> HttpResponse:
     if not form.is_valid():
         return _refused(request, session, "amend", form)
     try:
-        A.amend(session, form.cleaned_data["text"], actor=request.user, request=request)
+        actions_signing.amend(session, form.cleaned_data["text"], actor=request.user, request=request)
     except ValidationError as error:
         return _refused(request, session, "amend", form, error)
     return _done(request, session, "Amendment added; the signed note is unchanged.", "amendments")
@@ -730,7 +756,7 @@ STEPS = {
 @require_POST
 def session_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     session = _session_for(request, pk)
-    rated = step.startswith("rate_") and step[5:] in A.RATED_AT_SESSION
+    rated = step.startswith("rate_") and step[5:] in actions_rating.RATED_AT_SESSION
     handler = STEPS.get(step)
     if handler is None and not rated:
         raise Http404("No such charting step.")

@@ -3,8 +3,8 @@
 Remit serves one time zone, the clinic's (``REMIT_TIME_ZONE``, Django's
 ``TIME_ZONE``). Days are read in that zone explicitly, never in whatever zone
 a request may have activated, so "booked for today" means the same thing on
-every page and in every action. The clock is charting's (``charting.now()``),
-which tests replace.
+every page and in every action. The clock is the treatment clock
+(``remit.treatment.clock.now()``), which tests replace.
 """
 
 from __future__ import annotations
@@ -13,6 +13,8 @@ import datetime as dt
 import zoneinfo
 
 from django.conf import settings
+
+from remit.treatment import clock
 
 
 def clinic_zone() -> zoneinfo.ZoneInfo:
@@ -25,11 +27,9 @@ def clinic_day(at: dt.datetime) -> dt.date:
 
 
 def clinic_today(at: dt.datetime | None = None) -> dt.date:
-    """Today in the clinic, by charting's clock unless ``at`` is given."""
+    """Today in the clinic, by the treatment clock unless ``at`` is given."""
     if at is None:
-        from remit.treatment import charting
-
-        at = charting.now()
+        at = clock.now()
     return clinic_day(at)
 
 

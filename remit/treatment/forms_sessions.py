@@ -1,4 +1,4 @@
-"""Forms for session charting. They parse; ``actions_sessions`` validates against the clinic and the core.
+"""Forms for session charting. They parse; the charting actions validate against the clinic and the core.
 
 Numeric fields carry no bounds of their own: the clinical core names the field
 in its message (weight 0, BP 300/20), so the page says exactly what the core
@@ -11,7 +11,7 @@ from typing import Any
 
 from django import forms
 
-from remit.treatment import actions_sessions as A
+from remit.treatment import actions_adverse_events, actions_checkin, actions_tms
 from remit.treatment.models import AdverseEvent, MotorThreshold, SessionAction
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
@@ -38,7 +38,7 @@ class ChecklistForm(forms.Form):
 
     def __init__(self, *args: Any, session: Any, pregnancy: bool, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        for name, label in A.checklist_items(session):
+        for name, label in actions_checkin.checklist_items(session):
             self.fields[name] = forms.BooleanField(label=label, required=False)
         if pregnancy:
             self.fields["pregnancy"] = _radios(
@@ -115,7 +115,7 @@ def _dose_label(mg: int) -> str:
 
 class EsketamineDoseForm(forms.Form):
     """Today's esketamine dose: the doses the protocol allows at this session, and for a prescriber
-    another dose with a written reason. Values are parsed here; ``actions_sessions`` decides."""
+    another dose with a written reason. Values are parsed here; ``actions_ketamine`` and ``actions_esketamine`` decide."""
 
     dose_mg = forms.IntegerField(label="Dose to give", required=False, widget=forms.RadioSelect)
     override_dose_mg = forms.IntegerField(
@@ -180,18 +180,22 @@ class MotorThresholdForm(forms.Form):
 
 
 class TmsForm(forms.Form):
-    tms_pattern = forms.ChoiceField(label="Protocol pattern", choices=[("", "— choose —"), *A.TMS_PATTERNS])
+    tms_pattern = forms.ChoiceField(
+        label="Protocol pattern", choices=[("", "— choose —"), *actions_tms.TMS_PATTERNS]
+    )
     intensity_pct_mt = forms.IntegerField(label="Intensity (% of motor threshold)")
     pulses_planned = forms.IntegerField(label="Pulses planned")
     pulses_delivered = forms.IntegerField(label="Pulses delivered", required=False)
     coil_site_method = forms.ChoiceField(
-        label="Coil site method", choices=[("", "— choose —"), *A.COIL_METHODS]
+        label="Coil site method", choices=[("", "— choose —"), *actions_tms.COIL_METHODS]
     )
     coil_coordinates = forms.CharField(label="Coil coordinates", required=False, max_length=120)
 
 
 class AdverseEventForm(forms.Form):
-    kind = forms.ChoiceField(label="Event", choices=[("", "— choose —"), *A.ADVERSE_EVENT_KINDS])
+    kind = forms.ChoiceField(
+        label="Event", choices=[("", "— choose —"), *actions_adverse_events.ADVERSE_EVENT_KINDS]
+    )
     severity = forms.ChoiceField(
         label="Severity", choices=[("", "— choose —"), *AdverseEvent.SEVERITY], required=False
     )

@@ -155,7 +155,7 @@ class Session(Voidable):
     # Esketamine: the dose chosen for this session before the first device (devices given may stop short).
     planned_dose_mg = models.PositiveSmallIntegerField(null=True, blank=True)
     # A prescriber's override of the clinic maximum (ketamine) or the protocol's doses (esketamine):
-    # who, when and the written reason; set only through ``actions_sessions``.
+    # who, when and the written reason; set only through ``session_chart.record_override``.
     dose_override_reason = models.TextField(blank=True)
     dose_override_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"

@@ -9,7 +9,7 @@ from django.test import RequestFactory
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from remit.accounts.models import User
-from remit.generator import synthetic as S
+from remit.generator import people_plan, streams
 from remit.patients.models import Patient
 
 pytestmark = pytest.mark.django_db
@@ -48,7 +48,9 @@ def test_it_loads_the_demo_clinic_and_writes_the_accounts_file(var):
     out = demo()
     assert Patient.objects.count() == 200
     listed = accounts(var)
-    assert [a["username"] for a in listed] == [s.username for s in S.staff_plans(2026, S.clinic_plans(2))]
+    assert [a["username"] for a in listed] == [
+        s.username for s in people_plan.staff_plans(2026, people_plan.clinic_plans(2))
+    ]
     for account in listed:
         assert set(account) == KEYS
         assert isinstance(account["roles"], list) and account["roles"]
@@ -121,4 +123,4 @@ def test_it_uses_the_seed_the_database_was_generated_with(var):
     demo()
     assert Patient.objects.count() == 10
     prescriber = next(a for a in accounts(var) if a["username"] == "prescriber")
-    assert prescriber["password"] == S.staff_password(77, "prescriber")
+    assert prescriber["password"] == streams.staff_password(77, "prescriber")

@@ -10,7 +10,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from remit.accounts.models import Clinic, User
 from remit.audit.actions import verify_trail
 from remit.audit.models import AuditEvent
-from remit.generator import synthetic as S
+from remit.generator import people_plan, synthetic
 from remit.patients.models import Allergy, AntidepressantTrial, Diagnosis, Medication, Patient, WeightEntry
 
 pytestmark = pytest.mark.django_db
@@ -25,7 +25,7 @@ def generate(**options):
 
 def test_it_loads_the_patients_of_the_plan():
     generate(patients=50, seed=1)
-    plan = S.build_plan(1, patients=50, as_of=date.fromisoformat(AS_OF))
+    plan = synthetic.build_plan(1, patients=50, as_of=date.fromisoformat(AS_OF))
     stored = list(
         Patient.objects.order_by("id").values_list("mrn", "given_name", "family_name", "date_of_birth")
     )
@@ -66,7 +66,7 @@ def test_medication_flags_are_stored():
 
 def test_each_staff_member_can_sign_in_with_the_planned_totp_secret():
     generate(patients=50, seed=1)
-    plan = S.build_plan(1, patients=0, as_of=date.fromisoformat(AS_OF))
+    plan = synthetic.build_plan(1, patients=0, as_of=date.fromisoformat(AS_OF))
     assert User.objects.count() == len(plan.staff)
     for staff in plan.staff:
         user = User.objects.get(username=staff.username)
@@ -97,7 +97,7 @@ def test_a_second_run_adds_patients_with_new_mrns_and_keeps_staff():
     riverside = sorted(
         Patient.objects.filter(clinic__slug="riverside-synthetic").values_list("mrn", flat=True)
     )
-    assert riverside == [S.format_mrn("RKT", n) for n in range(1, len(riverside) + 1)]
+    assert riverside == [people_plan.format_mrn("RKT", n) for n in range(1, len(riverside) + 1)]
     assert User.objects.count() == 11
     assert User.objects.get(username="nurse").password == hash_before
     assert TOTPDevice.objects.count() == 11

@@ -1,17 +1,17 @@
 from datetime import date
 
-from remit.generator import synthetic as S
+from remit.generator import people_plan, synthetic
 
-PLAN = S.build_plan(99, patients=500, as_of=date(2026, 1, 15))
+PLAN = synthetic.build_plan(99, patients=500, as_of=date(2026, 1, 15))
 
 
 def test_every_family_name_is_invented_or_carries_a_synthetic_prefix():
     for p in PLAN.patients:
-        assert S.is_synthetic_family_name(p.family_name), p.family_name
+        assert people_plan.is_synthetic_family_name(p.family_name), p.family_name
         if p.emergency_contact_name:
-            assert S.is_synthetic_family_name(p.emergency_contact_name.split(" ", 1)[1])
+            assert people_plan.is_synthetic_family_name(p.emergency_contact_name.split(" ", 1)[1])
     for s in PLAN.staff:
-        assert S.is_synthetic_family_name(s.last_name)
+        assert people_plan.is_synthetic_family_name(s.last_name)
 
 
 def test_every_email_is_at_example_invalid():
@@ -24,7 +24,7 @@ def test_every_phone_number_is_in_the_fictional_555_01xx_range():
     phones = [p.phone for p in PLAN.patients] + [
         p.emergency_contact_phone for p in PLAN.patients if p.emergency_contact_phone
     ]
-    assert all(S.is_fictional_phone(n) for n in phones)
+    assert all(people_plan.is_fictional_phone(n) for n in phones)
 
 
 def test_every_clinic_says_it_is_synthetic():

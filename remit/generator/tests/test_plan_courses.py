@@ -9,7 +9,7 @@ import pytest
 
 from remit.core.calendar import plan_sessions
 from remit.core.protocols import BUILTIN_PROTOCOLS
-from remit.generator import synthetic as S
+from remit.generator import course_plan, synthetic
 
 AS_OF = date(2026, 1, 15)
 N = 400
@@ -17,7 +17,7 @@ N = 400
 
 @pytest.fixture(scope="module")
 def plan():
-    return S.build_plan(2026, patients=N, as_of=AS_OF)
+    return synthetic.build_plan(2026, patients=N, as_of=AS_OF)
 
 
 def courses(plan):
@@ -76,7 +76,7 @@ def test_today_has_sessions_in_a_spread_of_live_states(plan):
 
 
 def test_one_patient_in_forty_has_creeping_booster_doses(plan):
-    creepers = [p for p in plan.patients if p.index % S.CREEP_EVERY == S.CREEP_AT]
+    creepers = [p for p in plan.patients if p.index % course_plan.CREEP_EVERY == course_plan.CREEP_AT]
     assert creepers
     for p in creepers:
         boosters = [c for c in p.courses if c.protocol == "ketamine_iv_maintenance"]
@@ -90,8 +90,8 @@ def test_one_patient_in_forty_has_creeping_booster_doses(plan):
 
 
 def test_courses_do_not_change_the_patients_drawn_before_them():
-    small = S.build_plan(5, patients=30, as_of=AS_OF)
-    large = S.build_plan(5, patients=90, as_of=AS_OF)
+    small = synthetic.build_plan(5, patients=30, as_of=AS_OF)
+    large = synthetic.build_plan(5, patients=90, as_of=AS_OF)
     assert small.patients == large.patients[:30]
 
 

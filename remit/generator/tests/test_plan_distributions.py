@@ -8,7 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from remit.accounts import roles as R
-from remit.generator import synthetic as S
+from remit.generator import people_plan, synthetic
 from remit.patients.models import validate_icd10cm
 
 AS_OF = date(2026, 1, 15)
@@ -17,7 +17,7 @@ N = 500
 
 @pytest.fixture(scope="module")
 def plan():
-    return S.build_plan(2026, patients=N, as_of=AS_OF)
+    return synthetic.build_plan(2026, patients=N, as_of=AS_OF)
 
 
 def share(plan, predicate):
@@ -52,10 +52,10 @@ def test_patients_are_split_about_sixty_forty_between_two_clinics(plan):
 
 def test_everyone_has_exactly_one_major_depression_diagnosis(plan):
     for p in plan.patients:
-        assert len([d for d in p.diagnoses if d.code in S.MDD_CODES]) == 1
+        assert len([d for d in p.diagnoses if d.code in people_plan.MDD_CODES]) == 1
         for d in p.diagnoses:
             validate_icd10cm(d.code)
-            assert d.description == S.DX[d.code]
+            assert d.description == people_plan.DX[d.code]
             assert d.onset_date is None or p.date_of_birth < d.onset_date <= AS_OF
 
 
@@ -76,7 +76,7 @@ def test_there_is_something_for_screening_to_catch(plan):
 
 
 def test_every_patient_has_two_to_six_antidepressant_trials(plan):
-    doses = {d.name: {Decimal(x) for x in d.doses} for d in S.ANTIDEPRESSANTS}
+    doses = {d.name: {Decimal(x) for x in d.doses} for d in people_plan.ANTIDEPRESSANTS}
     for p in plan.patients:
         assert 2 <= len(p.trials) <= 6
         assert len({t.drug for t in p.trials}) == len(p.trials)
@@ -108,7 +108,7 @@ def test_current_medications_carry_the_flags_screening_needs(plan):
         names = [m.name for m in p.medications]
         assert len(names) == len(set(names))
         if any("maoi" in m.flags for m in p.medications):
-            assert not {m.name for m in p.medications} & {d.name for d in S.ANTIDEPRESSANTS}
+            assert not {m.name for m in p.medications} & {d.name for d in people_plan.ANTIDEPRESSANTS}
 
 
 def test_weights_are_dated_and_plausible(plan):
@@ -141,12 +141,12 @@ def test_every_role_is_staffed_in_each_clinic(plan):
 
 
 def test_it_can_plan_one_to_six_clinics_and_refuses_more():
-    assert len(S.build_plan(1, patients=20, clinics=1, as_of=AS_OF).clinics) == 1
-    three = S.build_plan(1, patients=60, clinics=3, as_of=AS_OF)
+    assert len(synthetic.build_plan(1, patients=20, clinics=1, as_of=AS_OF).clinics) == 1
+    three = synthetic.build_plan(1, patients=60, clinics=3, as_of=AS_OF)
     assert {p.clinic for p in three.patients} == {c.slug for c in three.clinics}
     assert "admin3" in {s.username for s in three.staff}
     with pytest.raises(ValueError):
-        S.build_plan(1, patients=1, clinics=S.MAX_CLINICS + 1, as_of=AS_OF)
+        synthetic.build_plan(1, patients=1, clinics=people_plan.MAX_CLINICS + 1, as_of=AS_OF)
 
 
 def test_the_icd_check_rejects_nonsense_so_the_test_above_means_something():

@@ -10,7 +10,8 @@ from datetime import date, timedelta
 import pytest
 
 from remit.core.instruments import score
-from remit.generator import synthetic as S
+from remit.generator import course_plan, measures_plan, synthetic
+from remit.generator.plan import AssessmentPlan, CourseHistoryPlan, PatientPlan
 
 AS_OF = date(2026, 1, 15)
 N = 500
@@ -18,33 +19,33 @@ N = 500
 
 @pytest.fixture(scope="module")
 def plan():
-    return S.build_plan(2026, patients=N, as_of=AS_OF)
+    return synthetic.build_plan(2026, patients=N, as_of=AS_OF)
 
 
-def phq9(p: S.PatientPlan) -> list[S.AssessmentPlan]:
+def phq9(p: PatientPlan) -> list[AssessmentPlan]:
     return [a for a in p.assessments if a.instrument == "phq9"]
 
 
-def induction(p: S.PatientPlan) -> S.CourseHistoryPlan:
+def induction(p: PatientPlan) -> CourseHistoryPlan:
     return next(c for c in p.courses if c.phase == "induction")
 
 
-def first_given(p: S.PatientPlan) -> date:
+def first_given(p: PatientPlan) -> date:
     course = induction(p)
     return next((s.day for s in course.sessions if s.status == "completed"), course.sessions[0].day)
 
 
-def baseline(p: S.PatientPlan) -> int:
+def baseline(p: PatientPlan) -> int:
     return [a.total for a in phq9(p) if a.day <= first_given(p)][-1]
 
 
-def series_end(p: S.PatientPlan) -> date | None:
+def series_end(p: PatientPlan) -> date | None:
     course = induction(p)
     given = [s.day for s in course.sessions if s.status == "completed"]
     return given[-1] if course.status == "completed" and given else None
 
 
-def end_of_induction(p: S.PatientPlan) -> S.AssessmentPlan | None:
+def end_of_induction(p: PatientPlan) -> AssessmentPlan | None:
     """The last PHQ-9 up to 7 days after the series (the report's end-of-induction point), before any booster."""
     if not p.trajectory:
         return None
@@ -58,8 +59,8 @@ def end_of_induction(p: S.PatientPlan) -> S.AssessmentPlan | None:
 
 
 def test_the_same_seed_gives_the_same_questionnaires_ratings_and_signals():
-    one = S.build_plan(7, patients=150, as_of=AS_OF)
-    two = S.build_plan(7, patients=150, as_of=AS_OF)
+    one = synthetic.build_plan(7, patients=150, as_of=AS_OF)
+    two = synthetic.build_plan(7, patients=150, as_of=AS_OF)
     assert [p.assessments for p in one.patients] == [p.assessments for p in two.patients]
     assert [(p.booster_requests, p.extra_medications) for p in one.patients] == [
         (p.booster_requests, p.extra_medications) for p in two.patients
@@ -68,7 +69,9 @@ def test_the_same_seed_gives_the_same_questionnaires_ratings_and_signals():
 
 
 def test_measures_leave_every_earlier_draw_unchanged(plan):
-    base = S.add_courses(2026, dataclasses.replace(plan, patients=tuple(_bare(p) for p in plan.patients)))
+    base = course_plan.add_courses(
+        2026, dataclasses.replace(plan, patients=tuple(_bare(p) for p in plan.patients))
+    )
     # Later steps only add: a new course goes after the courses drawn before them.
     assert tuple(
         dataclasses.replace(_bare(p), courses=p.courses[: len(b.courses)])
@@ -76,7 +79,7 @@ def test_measures_leave_every_earlier_draw_unchanged(plan):
     ) == tuple(_bare(b) for b in base.patients)
 
 
-def _bare(p: S.PatientPlan) -> S.PatientPlan:
+def _bare(p: PatientPlan) -> PatientPlan:
     return dataclasses.replace(
         p, trajectory="", assessments=(), booster_requests=(), extra_medications=(), screenings=()
     )
@@ -96,7 +99,7 @@ def test_patients_with_a_course_have_trajectories_in_the_expected_classes(plan):
         1 for p in plan.patients if any(c.phase == "induction" for c in p.courses)
     )
     shares = {k: v / sum(classes.values()) for k, v in classes.items()}
-    for cls, target in zip(S.TRAJECTORIES, S.TRAJECTORY_TARGETS, strict=True):
+    for cls, target in zip(measures_plan.TRAJECTORIES, measures_plan.TRAJECTORY_TARGETS, strict=True):
         assert abs(shares[cls] - target) <= 0.07, (cls, shares)
 
 

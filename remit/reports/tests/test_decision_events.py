@@ -10,7 +10,7 @@ from remit.alerts.models import Alert
 from remit.measures.models import Assessment
 from remit.reports.tests.helpers_outcomes import day, make_course, phq9, scores
 from remit.testing import make_patient
-from remit.treatment import actions_sessions
+from remit.treatment import actions_signing
 from remit.treatment.models import Session
 
 SIX = [day(-14), day(-12), day(-10), day(-7), day(-5), day(-3)]
@@ -20,7 +20,7 @@ def sign_latest(world, patient) -> Session:
     """Discharge the latest session, then sign it with the real action, as a nurse would."""
     session = patient.sessions.order_by("-number").first()
     Session.objects.filter(pk=session.pk).update(discharged_at=timezone.now())
-    return actions_sessions.sign(session, actor=world.users["nurse"])
+    return actions_signing.sign(session, actor=world.users["nurse"])
 
 
 def test_signing_a_session_with_the_sign_action_runs_the_rules(world):

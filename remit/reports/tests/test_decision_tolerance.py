@@ -12,7 +12,7 @@ from remit.alerts.models import Alert
 from remit.reports.decision import evaluate_patient
 from remit.reports.tests.helpers_outcomes import day, make_course
 from remit.testing import make_patient
-from remit.treatment import actions_sessions
+from remit.treatment import actions_signing
 from remit.treatment.models import Course, Session
 
 INDUCTION = [day(-130), day(-128), day(-126), day(-123), day(-121), day(-119)]
@@ -31,7 +31,7 @@ def sign_last(world, course):
     """Discharge the latest session and sign it with the real sign action, as a nurse would."""
     session = course.sessions.order_by("-number").first()
     Session.objects.filter(pk=session.pk).update(discharged_at=timezone.now())
-    actions_sessions.sign(session, actor=world.users["nurse"])
+    actions_signing.sign(session, actor=world.users["nurse"])
 
 
 def rules_raised(patient):

@@ -13,7 +13,14 @@ from django.utils import timezone
 
 from remit.core.protocols import BUILTIN_PROTOCOLS
 from remit.testing import login, make_patient
-from remit.treatment import actions_sessions as A
+from remit.treatment import (
+    actions_checkin,
+    actions_dosing,
+    actions_esketamine,
+    actions_ketamine,
+    actions_signing,
+    actions_vitals,
+)
 from remit.treatment.models import Course, MotorThreshold, Protocol, RemsEnrolment, Session
 
 PROTOCOL_FOR = {
@@ -44,13 +51,13 @@ class Clock:
 
 @pytest.fixture
 def clock(monkeypatch: Any) -> Clock:
-    """Charting's clock (and the one answer times are checked against), starting at START; tests move it
+    """The treatment clock (``remit.treatment.clock.now``, and the one answer times are checked against), starting at START; tests move it
     with ``clock.advance(minutes=...)``."""
     from remit.measures import actions as measures_actions
-    from remit.treatment import charting
+    from remit.treatment import clock as treatment_clock
 
     value = Clock(timezone.make_aware(START))
-    monkeypatch.setattr(charting, "now", value)
+    monkeypatch.setattr(treatment_clock, "now", value)
     monkeypatch.setattr(measures_actions, "answer_clock", value)
     return value
 
@@ -132,9 +139,9 @@ def ready_ketamine(world: Any, clock: Clock, modality: str = "ketamine_iv", **fi
     nurse = world.users["nurse"]
     patient = make_patient(world.clinic, sex_at_birth="male")
     session = make_session(world, modality, patient=patient, **fields)
-    A.check_in(session, actor=nurse)
-    A.save_checklist(session, KETAMINE_CHECKLIST, actor=nurse)
-    A.record_ketamine_dose(
+    actions_checkin.check_in(session, actor=nurse)
+    actions_checkin.save_checklist(session, KETAMINE_CHECKLIST, actor=nurse)
+    actions_ketamine.record_ketamine_dose(
         session,
         weight_kg=Decimal("80"),
         mg_per_kg=Decimal("0.5"),
@@ -148,12 +155,14 @@ def ready_ketamine(world: Any, clock: Clock, modality: str = "ketamine_iv", **fi
 def completed_ketamine(world: Any, clock: Clock) -> Session:
     nurse = world.users["nurse"]
     session = ready_ketamine(world, clock)
-    A.start_dose(session, actor=nurse)
-    A.add_vitals(session, {"systolic": 128, "diastolic": 80, "heart_rate": 72, "spo2": 98}, actor=nurse)
+    actions_dosing.start_dose(session, actor=nurse)
+    actions_vitals.add_vitals(
+        session, {"systolic": 128, "diastolic": 80, "heart_rate": 72, "spo2": 98}, actor=nurse
+    )
     clock.advance(minutes=40)
-    A.end_dose(session, actor=nurse)
+    actions_dosing.end_dose(session, actor=nurse)
     clock.advance(minutes=81)
-    A.discharge(
+    actions_signing.discharge(
         session, {"alert_oriented": True, "vitals_in_range": True, "escort_present": True}, actor=nurse
     )
     return Session.objects.get(pk=session.pk)
@@ -166,11 +175,13 @@ def ready_esketamine(world: Any, clock: Clock, *, dose_mg: int | None = 56, pati
     patient = patient or make_patient(world.clinic, sex_at_birth="male")
     enrol(patient, nurse)
     session = make_session(world, "esketamine", patient=patient)
-    A.check_in(session, actor=nurse)
-    A.save_checklist(session, ESKETAMINE_CHECKLIST, actor=nurse)
-    A.add_vitals(session, {"systolic": 124, "diastolic": 78, "heart_rate": 70, "spo2": 98}, actor=nurse)
+    actions_checkin.check_in(session, actor=nurse)
+    actions_checkin.save_checklist(session, ESKETAMINE_CHECKLIST, actor=nurse)
+    actions_vitals.add_vitals(
+        session, {"systolic": 124, "diastolic": 78, "heart_rate": 70, "spo2": 98}, actor=nurse
+    )
     if dose_mg is not None:
-        A.set_esketamine_dose(session, dose_mg=dose_mg, actor=nurse)
+        actions_esketamine.set_esketamine_dose(session, dose_mg=dose_mg, actor=nurse)
     return Session.objects.get(pk=session.pk)
 
 
@@ -194,14 +205,14 @@ def monitored_esketamine(world: Any, clock: Clock) -> Session:
     nurse = world.users["nurse"]
     session = ready_esketamine(world, clock)
     clock.advance(minutes=2)
-    A.give_device(session, lot_number="LOT123", actor=nurse)
+    actions_esketamine.give_device(session, lot_number="LOT123", actor=nurse)
     clock.advance(minutes=5)
-    A.give_device(session, actor=nurse)
+    actions_esketamine.give_device(session, actor=nurse)
     clock.advance(minutes=35)
-    A.add_vitals(session, {"systolic": 138, "diastolic": 84, "spo2": 97}, actor=nurse)
+    actions_vitals.add_vitals(session, {"systolic": 138, "diastolic": 84, "spo2": 97}, actor=nurse)
     clock.advance(minutes=58)
-    A.add_vitals(session, {"systolic": 126, "diastolic": 80, "spo2": 98}, actor=nurse)
-    A.save_rems_answers(session, REMS_ANSWERS, actor=nurse)
+    actions_vitals.add_vitals(session, {"systolic": 126, "diastolic": 80, "spo2": 98}, actor=nurse)
+    actions_esketamine.save_rems_answers(session, REMS_ANSWERS, actor=nurse)
     return Session.objects.get(pk=session.pk)
 
 

@@ -17,7 +17,7 @@ import subprocess
 import pytest
 
 from remit.testing import browser_sign_in, make_patient
-from remit.treatment import actions_sessions as A
+from remit.treatment import monitoring
 from remit.treatment.models import RemsMonitoringForm, Session
 
 from .factories import clock, ready_esketamine  # noqa: F401
@@ -88,7 +88,7 @@ def test_a_68_year_olds_first_session_offers_28_mg_and_56_mg_needs_a_prescribers
     page.get_by_label("Lot number").fill("LOT-6801")
     page.get_by_role("button", name="Give device 1 (28 mg)").click()
     page.get_by_text("Device 1 given (28 mg).").wait_for()
-    first = A.first_device_at(Session.objects.get(pk=session.pk))
+    first = monitoring.first_device_at(Session.objects.get(pk=session.pk))
     clock.set(first, minutes=5)
     page.get_by_role("button", name="Give device 2 (28 mg)").click()
     page.get_by_text("Device 2 given (28 mg).").wait_for()

@@ -8,9 +8,9 @@ from __future__ import annotations
 import pytest
 
 from remit.testing import browser_sign_in
-from remit.treatment import actions_sessions as A
+from remit.treatment import monitoring
 from remit.treatment.models import RemsMonitoringForm, Session
-from remit.treatment.rems import FIELDS
+from remit.treatment.rems_form import FIELDS
 
 from .factories import clock, ready_esketamine  # noqa: F401
 
@@ -28,7 +28,7 @@ def test_esketamine_completes_at_120_minutes_and_makes_the_rems_form(world, live
     page.get_by_label("Lot number").fill("LOT-4471")
     page.get_by_role("button", name="Give device 1 (28 mg)").click()
     page.get_by_text("Device 1 given (28 mg).").wait_for()
-    first = A.first_device_at(Session.objects.get(pk=session.pk))
+    first = monitoring.first_device_at(Session.objects.get(pk=session.pk))
     clock.set(first, minutes=3)
     page.get_by_role("button", name="Give device 2 (28 mg)").click()
     page.get_by_text("Rest 5 minutes between devices").first.wait_for()

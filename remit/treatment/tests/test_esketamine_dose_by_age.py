@@ -22,7 +22,15 @@ from django.utils import timezone
 from remit.audit.models import AuditEvent
 from remit.core.protocols import ESKETAMINE_INDUCTION
 from remit.testing import make_patient
-from remit.treatment import actions_sessions as A
+from remit.treatment import (
+    actions_checkin,
+    actions_dosing,
+    actions_esketamine,
+    actions_ketamine,
+    actions_signing,
+    actions_vitals,
+    monitoring,
+)
 from remit.treatment.models import Protocol, RemsMonitoringForm, Session
 
 from .factories import (  # noqa: F401
@@ -61,7 +69,7 @@ def give(session, world, clock, devices):
     for n in range(devices):
         if n:
             clock.advance(minutes=5)
-        A.give_device(session, lot_number="LOT-1" if n == 0 else "", actor=nurse)
+        actions_esketamine.give_device(session, lot_number="LOT-1" if n == 0 else "", actor=nurse)
 
 
 def test_a_first_dose_of_56_mg_for_a_68_year_old_is_refused_without_an_override(world, clock):
@@ -98,14 +106,16 @@ def test_a_68_year_olds_first_session_offers_28_mg_only_with_the_source_in_plain
 def test_a_device_cannot_be_given_before_todays_dose_is_chosen(world, clock):
     session = ready_esketamine(world, clock, dose_mg=None)
     with pytest.raises(ValidationError) as caught:
-        A.give_device(session, lot_number="L", actor=world.users["nurse"])
+        actions_esketamine.give_device(session, lot_number="L", actor=world.users["nurse"])
     assert "Choose today's dose" in caught.value.messages[0]
 
 
 def test_a_nurse_cannot_give_an_override_reason(world, clock):
     session = ready_esketamine(world, clock, dose_mg=None, patient=older(world))
     with pytest.raises(ValidationError) as caught:
-        A.set_esketamine_dose(session, dose_mg=56, override_reason="asked", actor=world.users["nurse"])
+        actions_esketamine.set_esketamine_dose(
+            session, dose_mg=56, override_reason="asked", actor=world.users["nurse"]
+        )
     assert "Only a prescriber can override" in caught.value.message_dict["override_reason"][0]
     assert Session.objects.get(pk=session.pk).planned_dose_mg is None
 
@@ -136,15 +146,15 @@ def test_a_prescribers_override_with_a_reason_is_recorded_audited_and_on_the_rem
 
     nurse = world.users["nurse"]
     give(stored, world, clock, 2)
-    first = A.first_device_at(Session.objects.get(pk=session.pk))
+    first = monitoring.first_device_at(Session.objects.get(pk=session.pk))
     clock.set(first, minutes=40)
-    A.add_vitals(session, {"systolic": 132, "diastolic": 82, "spo2": 97}, actor=nurse)
+    actions_vitals.add_vitals(session, {"systolic": 132, "diastolic": 82, "spo2": 97}, actor=nurse)
     clock.set(first, minutes=100)
-    A.add_vitals(session, {"systolic": 126, "diastolic": 80, "spo2": 98}, actor=nurse)
-    A.save_rems_answers(session, REMS_ANSWERS, actor=nurse)
+    actions_vitals.add_vitals(session, {"systolic": 126, "diastolic": 80, "spo2": 98}, actor=nurse)
+    actions_esketamine.save_rems_answers(session, REMS_ANSWERS, actor=nurse)
     clock.set(first, minutes=121)
-    A.discharge(session, COMPLETE, actor=nurse)
-    A.sign(session, actor=nurse)
+    actions_signing.discharge(session, COMPLETE, actor=nurse)
+    actions_signing.sign(session, actor=nurse)
     data = RemsMonitoringForm.objects.get(session=session).data
     assert data["dose"] == "56 mg"
     assert data["dose_override"].startswith("Yes: 56 mg given on the override of Petra Prescriber")
@@ -155,15 +165,15 @@ def test_without_an_override_the_form_says_no_and_shows_28_mg_as_other(world, cl
     session = ready_esketamine(world, clock, dose_mg=28, patient=older(world))
     nurse = world.users["nurse"]
     give(session, world, clock, 1)
-    first = A.first_device_at(Session.objects.get(pk=session.pk))
+    first = monitoring.first_device_at(Session.objects.get(pk=session.pk))
     clock.set(first, minutes=40)
-    A.add_vitals(session, {"systolic": 132, "diastolic": 82, "spo2": 97}, actor=nurse)
+    actions_vitals.add_vitals(session, {"systolic": 132, "diastolic": 82, "spo2": 97}, actor=nurse)
     clock.set(first, minutes=100)
-    A.add_vitals(session, {"systolic": 126, "diastolic": 80, "spo2": 98}, actor=nurse)
-    A.save_rems_answers(session, REMS_ANSWERS, actor=nurse)
+    actions_vitals.add_vitals(session, {"systolic": 126, "diastolic": 80, "spo2": 98}, actor=nurse)
+    actions_esketamine.save_rems_answers(session, REMS_ANSWERS, actor=nurse)
     clock.set(first, minutes=120)
-    A.discharge(session, COMPLETE, actor=nurse)
-    A.sign(session, actor=nurse)
+    actions_signing.discharge(session, COMPLETE, actor=nurse)
+    actions_signing.sign(session, actor=nurse)
     data = RemsMonitoringForm.objects.get(session=session).data
     assert data["dose"] == "Other: 28 mg" and data["dose_override"] == "No"
 
@@ -179,9 +189,9 @@ def test_an_older_adults_later_dose_changes_28_mg_at_a_time(world, clock):
     day_one = _signed_day_one(world, clock, older(world), 28)
     later = next_session(world, day_one, days=3, number=2)
     clock.set(later.scheduled_for)  # a session is charted on the day it is booked for
-    assert A.esketamine_doses(later).allowed_mg == (28, 56)
+    assert actions_esketamine.esketamine_doses(later).allowed_mg == (28, 56)
     with pytest.raises(ValidationError) as caught:
-        A.set_esketamine_dose(later, dose_mg=84, actor=world.users["nurse"])
+        actions_esketamine.set_esketamine_dose(later, dose_mg=84, actor=world.users["nurse"])
     assert "changed at most 28 mg from the previous dose of 28 mg" in caught.value.message_dict["dose_mg"][0]
 
 
@@ -189,11 +199,11 @@ def test_under_65_day_1_is_56_mg_and_later_sessions_56_or_84(world, clock):
     """Spravato label, adults under 65 (clinical-reference §4 [V])."""
     day_one = _signed_day_one(world, clock, make_patient(world.clinic, sex_at_birth="male"), 56)
     with pytest.raises(ValidationError):
-        A.set_esketamine_dose(
+        actions_esketamine.set_esketamine_dose(
             ready_esketamine(world, clock, dose_mg=None), dose_mg=84, actor=world.users["nurse"]
         )
     later = next_session(world, day_one, days=3, number=2)
-    assert A.esketamine_doses(later).allowed_mg == (56, 84)
+    assert actions_esketamine.esketamine_doses(later).allowed_mg == (56, 84)
 
 
 def test_a_maintenance_course_offers_28_mg_to_an_older_adult(world, clock):
@@ -209,7 +219,7 @@ def test_a_maintenance_course_offers_28_mg_to_an_older_adult(world, clock):
     maintenance.save()
     type(course).objects.filter(pk=course.pk).update(phase="maintenance", protocol=maintenance)
     session = Session.objects.get(pk=session.pk)
-    doses = A.esketamine_doses(session)
+    doses = actions_esketamine.esketamine_doses(session)
     assert doses.allowed_mg == (28, 56, 84) and doses.older_adult
 
 
@@ -217,7 +227,9 @@ def test_todays_dose_cannot_change_after_the_first_device(world, clock):
     session = ready_esketamine(world, clock)
     give(session, world, clock, 1)
     with pytest.raises(ValidationError) as caught:
-        A.set_esketamine_dose(session, dose_mg=84, actor=world.users["prescriber"], override_reason="x")
+        actions_esketamine.set_esketamine_dose(
+            session, dose_mg=84, actor=world.users["prescriber"], override_reason="x"
+        )
     assert "can no longer change" in caught.value.messages[0]
 
 
@@ -227,9 +239,9 @@ def test_a_ketamine_override_uses_the_same_mechanism_and_records_when(world, clo
     from .factories import make_session
 
     session = make_session(world, "ketamine_iv", patient=make_patient(world.clinic, sex_at_birth="male"))
-    A.check_in(session, actor=world.users["nurse"])
+    actions_checkin.check_in(session, actor=world.users["nurse"])
     with pytest.raises(ValidationError) as caught:
-        A.record_ketamine_dose(
+        actions_ketamine.record_ketamine_dose(
             session,
             weight_kg=Decimal(80),
             mg_per_kg=Decimal("1.2"),
@@ -239,7 +251,7 @@ def test_a_ketamine_override_uses_the_same_mechanism_and_records_when(world, clo
             actor=world.users["nurse"],
         )
     assert "Only a prescriber can override" in caught.value.message_dict["override_reason"][0]
-    A.record_ketamine_dose(
+    actions_ketamine.record_ketamine_dose(
         session,
         weight_kg=Decimal(80),
         mg_per_kg=Decimal("1.2"),
@@ -282,11 +294,11 @@ def test_the_data_migration_gives_stored_esketamine_protocols_the_older_adult_sc
 
 
 def test_a_dose_stopped_short_of_the_one_chosen_is_shown_as_such_on_the_rems_form(world, clock):
-    from remit.treatment.rems import build_form_data
+    from remit.treatment.rems_form import build_form_data
 
     session = ready_esketamine(world, clock, dose_mg=56)
     give(session, world, clock, 1)
-    A.end_dose(session, actor=world.users["nurse"])
+    actions_dosing.end_dose(session, actor=world.users["nurse"])
     data = build_form_data(Session.objects.get(pk=session.pk), signer=world.users["nurse"])
     assert data["dose"] == "Other: 28 mg (56 mg planned; dosing stopped after 1 device)"
     assert data["dose_override"] == "No"

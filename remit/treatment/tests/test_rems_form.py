@@ -9,9 +9,9 @@ import datetime as dt
 from remit.audit.models import AuditEvent
 from remit.patients.models import Medication
 from remit.testing import PermissionMatrix
-from remit.treatment import actions_sessions as A
+from remit.treatment import actions_signing, monitoring
 from remit.treatment.models import RemsMonitoringForm
-from remit.treatment.rems import FIELDS, build_form_data
+from remit.treatment.rems_form import FIELDS, build_form_data
 
 from .factories import START, clock, make_session, monitored_esketamine  # noqa: F401
 
@@ -22,9 +22,9 @@ def signed_form(world, clock):
     session = monitored_esketamine(world, clock)
     Medication.objects.create(patient=session.patient, name="lorazepam", is_benzodiazepine=True)
     Medication.objects.create(patient=session.patient, name="zolpidem")
-    clock.set(A.first_device_at(session), minutes=121)
-    A.discharge(session, COMPLETE, actor=world.users["nurse"])
-    A.sign(session, actor=world.users["nurse"])
+    clock.set(monitoring.first_device_at(session), minutes=121)
+    actions_signing.discharge(session, COMPLETE, actor=world.users["nurse"])
+    actions_signing.sign(session, actor=world.users["nurse"])
     return RemsMonitoringForm.objects.get(session=session)
 
 
@@ -49,8 +49,8 @@ def test_every_field_of_the_form_is_filled(world, clock):
 
 def test_signing_is_refused_when_the_form_would_be_incomplete(world, clock):
     session = monitored_esketamine(world, clock)
-    clock.set(A.first_device_at(session), minutes=121)
-    A.discharge(session, COMPLETE, actor=world.users["nurse"])
+    clock.set(monitoring.first_device_at(session), minutes=121)
+    actions_signing.discharge(session, COMPLETE, actor=world.users["nurse"])
     rems = dict(session.rems)
     rems["setting_address"] = ""
     type(session).objects.filter(pk=session.pk).update(rems=rems)

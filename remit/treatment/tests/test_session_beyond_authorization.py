@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from remit.audit.models import AuditEvent
 from remit.testing import make_patient
-from remit.treatment import actions_sessions as A
+from remit.treatment import actions_checkin
 from remit.treatment.models import Course, Session
 from remit.treatment.tests.test_course_support import course_post, direct_course, protocol, screened
 
@@ -145,18 +145,20 @@ def test_checking_in_session_four_of_three_authorized_needs_a_reason_which_is_re
 
 def test_a_reason_recorded_at_booking_lets_the_session_be_checked_in(world, session_four):
     Session.objects.filter(pk=session_four.pk).update(beyond_authorization_reason="Extension requested.")
-    A.check_in(session_four, actor=world.users["nurse"])
+    actions_checkin.check_in(session_four, actor=world.users["nurse"])
     session_four.refresh_from_db()
     assert session_four.status == Session.CHECKED_IN
 
 
 def test_a_cancelled_session_does_not_count_against_the_authorization(world, session_four):
     Session.objects.filter(course=session_four.course, number=2).update(status=Session.CANCELLED)
-    A.check_in(session_four, actor=world.users["nurse"])  # now the third that holds a place: no reason needed
+    actions_checkin.check_in(
+        session_four, actor=world.users["nurse"]
+    )  # now the third that holds a place: no reason needed
     session_four.refresh_from_db()
     assert session_four.status == Session.CHECKED_IN and session_four.beyond_authorization_reason == ""
 
 
 def test_session_four_is_refused_by_the_action_without_a_reason(world, session_four):
     with pytest.raises(ValidationError, match="Session 4 is beyond the payer's authorization"):
-        A.check_in(session_four, actor=world.users["nurse"])
+        actions_checkin.check_in(session_four, actor=world.users["nurse"])

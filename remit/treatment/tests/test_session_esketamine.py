@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from remit.alerts.models import Alert
 from remit.testing import make_patient
-from remit.treatment import actions_sessions as A
+from remit.treatment import actions_checkin, actions_esketamine, actions_vitals, monitoring
 from remit.treatment.models import RemsEnrolment, Session
 
 from .factories import (  # noqa: F401
@@ -24,9 +24,9 @@ COMPLETE = {"alert_oriented": "on", "vitals_in_range": "on", "escort_present": "
 def test_dosing_is_blocked_without_a_rems_enrolment_until_one_is_recorded(world, clock):
     nurse = world.users["nurse"]
     session = make_session(world, "esketamine", patient=make_patient(world.clinic, sex_at_birth="male"))
-    A.check_in(session, actor=nurse)
-    A.save_checklist(session, ESKETAMINE_CHECKLIST, actor=nurse)
-    A.add_vitals(session, {"systolic": 120, "diastolic": 80}, actor=nurse)
+    actions_checkin.check_in(session, actor=nurse)
+    actions_checkin.save_checklist(session, ESKETAMINE_CHECKLIST, actor=nurse)
+    actions_vitals.add_vitals(session, {"systolic": 120, "diastolic": 80}, actor=nurse)
     client = world.client("nurse")
     response = client.post(step_url(session, "device"), {"lot_number": "L1"})
     assert "not enrolled in the Spravato REMS" in response.content.decode()
@@ -62,7 +62,7 @@ def test_the_first_device_needs_a_lot_number(world, clock):
 
 def test_it_cannot_be_completed_at_119_minutes_and_can_at_120(world, clock):
     session = monitored_esketamine(world, clock)
-    first = A.first_device_at(session)
+    first = monitoring.first_device_at(session)
     clock.set(first, minutes=119)
     client = world.client("nurse")
     response = client.post(step_url(session, "discharge"), COMPLETE)
@@ -77,9 +77,9 @@ def test_it_cannot_be_completed_at_119_minutes_and_can_at_120(world, clock):
 
 def test_a_rise_of_40_systolic_raises_a_medium_alert(world, clock):
     session = ready_esketamine(world, clock)  # pre-dose 124/78
-    A.give_device(session, lot_number="L", actor=world.users["nurse"])
+    actions_esketamine.give_device(session, lot_number="L", actor=world.users["nurse"])
     clock.advance(minutes=40)
-    A.add_vitals(session, {"systolic": 164, "diastolic": 90}, actor=world.users["nurse"])
+    actions_vitals.add_vitals(session, {"systolic": 164, "diastolic": 90}, actor=world.users["nurse"])
     alert = Alert.objects.get()
     assert (alert.kind, alert.severity) == ("vitals_threshold", "medium")
     assert "rose 40 mmHg" in alert.reason
@@ -87,7 +87,7 @@ def test_a_rise_of_40_systolic_raises_a_medium_alert(world, clock):
 
 def test_completion_needs_the_rems_observations_and_timed_bp(world, clock):
     session = ready_esketamine(world, clock)
-    A.give_device(session, lot_number="L", actor=world.users["nurse"])
+    actions_esketamine.give_device(session, lot_number="L", actor=world.users["nurse"])
     clock.advance(minutes=121)
     response = world.client("nurse").post(step_url(session, "discharge"), COMPLETE)
     html = response.content.decode()

@@ -10,7 +10,7 @@ import pytest
 
 from remit.patients.models import WeightEntry
 from remit.testing import make_patient
-from remit.treatment import actions_sessions as A
+from remit.treatment import actions_checkin
 from remit.treatment.models import Session
 
 from .factories import KETAMINE_CHECKLIST, clock, make_session, step_url  # noqa: F401
@@ -21,8 +21,8 @@ DOSE = {"weight_kg": "80", "mg_per_kg": "0.5", "concentration_mg_per_ml": "10", 
 @pytest.fixture
 def session(world, clock):
     session = make_session(world, "ketamine_iv", patient=make_patient(world.clinic, sex_at_birth="male"))
-    A.check_in(session, actor=world.users["nurse"])
-    A.save_checklist(session, KETAMINE_CHECKLIST, actor=world.users["nurse"])
+    actions_checkin.check_in(session, actor=world.users["nurse"])
+    actions_checkin.save_checklist(session, KETAMINE_CHECKLIST, actor=world.users["nurse"])
     return session
 
 

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from remit.audit.models import AuditEvent
 from remit.testing import PermissionMatrix, make_patient
-from remit.treatment import actions_sessions as A
+from remit.treatment import actions_checkin
 from remit.treatment.models import Course, Session
 
 from .factories import START, clock, make_course, make_session, session_url, step_url  # noqa: F401
@@ -76,7 +76,7 @@ def test_charting_a_session_booked_three_days_ahead_sends_the_nurse_to_move_it_t
     assert thursday.checked_in_at is None and thursday.status == Session.BOOKED
     # The action itself refuses too, whoever calls it.
     with pytest.raises(ValidationError, match=r"booked for Thu 2030-03-07, not today \(Mon 2030-03-04\)"):
-        A.check_in(thursday, actor=world.users["nurse"])
+        actions_checkin.check_in(thursday, actor=world.users["nurse"])
     page = client.get(move_url(thursday))
     assert page.status_code == 200 and b"Move to today and chart it" in page.content
 
@@ -133,7 +133,7 @@ def test_a_session_of_a_course_that_has_not_started_is_refused_not_moved(world, 
     response = client.post(move_url(first))
     assert response.status_code == 200 and b"its course has not started" in response.content
     with pytest.raises(ValidationError, match="its course has not started"):
-        A.check_in(first, actor=world.users["nurse"])
+        actions_checkin.check_in(first, actor=world.users["nurse"])
     assert [timezone.localdate(s.scheduled_for) for s in Session.objects.filter(course=course)] == [
         WED,
         FRI,
@@ -167,9 +167,9 @@ def test_today_is_the_clinics_day_in_its_time_zone_not_the_servers(world, clock)
     tuesday = make_session(
         world, "ketamine_iv", scheduled_for=timezone.make_aware(dt.datetime(2030, 3, 5, 8, 0))
     )
-    A.check_in(evening, actor=world.users["nurse"])
+    actions_checkin.check_in(evening, actor=world.users["nurse"])
     with pytest.raises(ValidationError, match="booked for Tue 2030-03-05, not today"):
-        A.check_in(tuesday, actor=world.users["nurse"])
+        actions_checkin.check_in(tuesday, actor=world.users["nurse"])
 
 
 def test_a_session_already_charted_or_signed_is_not_sent_to_be_moved(world, clock):

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from remit.audit.models import AuditEvent
 from remit.testing import PermissionMatrix, make_patient
-from remit.treatment import actions_sessions as A
+from remit.treatment import actions_adverse_events, actions_checkin, actions_rating, actions_vitals
 
 from .factories import clock, make_session, ready_ketamine, session_url  # noqa: F401
 
@@ -60,12 +60,14 @@ def test_its_query_count_does_not_grow_with_the_chart(world, clock, django_asser
     if modality != "tms":
         for session in (small, big):
             if session.checked_in_at is None:
-                A.check_in(session, actor=nurse)
+                actions_checkin.check_in(session, actor=nurse)
         for i in range(12):
             clock.advance(minutes=15)
-            A.add_vitals(big, {"systolic": 120 + i, "diastolic": 80, "heart_rate": 70}, actor=nurse)
-            A.add_adverse_event(big, {"kind": "nausea", "severity": "mild"}, actor=nurse)
-            A.rate(big, "moaas", {"score": 5}, actor=nurse)
+            actions_vitals.add_vitals(
+                big, {"systolic": 120 + i, "diastolic": 80, "heart_rate": 70}, actor=nurse
+            )
+            actions_adverse_events.add_adverse_event(big, {"kind": "nausea", "severity": "mild"}, actor=nurse)
+            actions_rating.rate(big, "moaas", {"score": 5}, actor=nurse)
     client = world.client("prescriber")
     client.get(session_url(small))
     with django_assert_max_num_queries(40) as small_queries:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from remit.treatment import actions_sessions as A
+from remit.treatment import actions_signing, permissions
 from remit.treatment.models import Amendment, Session, SignedRecordError, VitalSign
 
 from .factories import clock, completed_ketamine, make_session, session_url, step_url  # noqa: F401
@@ -14,7 +14,7 @@ from .factories import clock, completed_ketamine, make_session, session_url, ste
 
 def test_a_prescriber_signs_and_the_session_refuses_edits(world, clock):
     session = completed_ketamine(world, clock)
-    A.save_note(session, "Tolerated well.", actor=world.users["nurse"])
+    actions_signing.save_note(session, "Tolerated well.", actor=world.users["nurse"])
     client = world.client("prescriber")
     assert client.post(step_url(session, "sign")).status_code == 302
     signed = Session.objects.get(pk=session.pk)
@@ -36,8 +36,8 @@ def test_a_prescriber_signs_and_the_session_refuses_edits(world, clock):
 
 def test_an_amendment_keeps_the_original(world, clock):
     session = completed_ketamine(world, clock)
-    A.save_note(session, "Original note.", actor=world.users["nurse"])
-    A.sign(session, actor=world.users["nurse"])
+    actions_signing.save_note(session, "Original note.", actor=world.users["nurse"])
+    actions_signing.sign(session, actor=world.users["nurse"])
     client = world.client("nurse")
     response = client.post(step_url(session, "amend"), {"text": "BP at 09:00 was taken on the left arm."})
     assert response.status_code == 302
@@ -49,7 +49,7 @@ def test_an_amendment_keeps_the_original(world, clock):
 
 def test_an_empty_amendment_is_refused_naming_the_field(world, clock):
     session = completed_ketamine(world, clock)
-    A.sign(session, actor=world.users["nurse"])
+    actions_signing.sign(session, actor=world.users["nurse"])
     response = world.client("nurse").post(step_url(session, "amend"), {"text": ""})
     assert (
         response.status_code == 200 and "Amendment text: This field is required." in response.content.decode()
@@ -77,10 +77,10 @@ def test_a_session_cannot_be_signed_before_discharge(world, clock):
 )
 def test_the_signing_rule(world, modality, persona, allowed):
     session = make_session(world, modality)
-    assert A.may_sign(world.users[persona], session) is allowed
+    assert permissions.may_sign(world.users[persona], session) is allowed
 
 
 def test_a_tms_technician_may_not_sign_a_ketamine_session(world, clock):
     session = completed_ketamine(world, clock)
-    assert not A.may_sign(world.users["tms_technician"], session)
+    assert not permissions.may_sign(world.users["tms_technician"], session)
     assert world.client("tms_technician").post(step_url(session, "sign")).status_code == 403

@@ -8,7 +8,7 @@ import datetime as dt
 
 from remit.alerts.models import Alert
 from remit.patients.models import Medication
-from remit.treatment import actions_sessions as A
+from remit.treatment import actions_checkin, actions_tms
 from remit.treatment.models import AdverseEvent, MotorThreshold, Session
 
 from .factories import START, TMS_CHECK, clock, make_session, motor_threshold, session_url, step_url  # noqa: F401
@@ -48,8 +48,8 @@ def test_a_seizure_since_the_last_session_raises_a_high_alert_and_blocks_startin
     session = make_session(world, "tms")
     tech = world.users["tms_technician"]
     motor_threshold(session.patient, tech)
-    A.check_in(session, actor=tech)
-    A.record_tms(session, {**PARAMS, "intensity_pct_mt": 120, "pulses_planned": 3000}, actor=tech)
+    actions_checkin.check_in(session, actor=tech)
+    actions_tms.record_tms(session, {**PARAMS, "intensity_pct_mt": 120, "pulses_planned": 3000}, actor=tech)
     client = world.client("tms_technician")
     client.post(
         step_url(session, "checklist"), {**TMS_CHECK, "sleep_hours": "7", "seizure_since_last": "yes"}
@@ -88,9 +88,9 @@ def test_the_motor_threshold_reminder(world, clock):
     html = world.client("tms_technician").get(session_url(session)).content.decode()
     assert "No motor threshold is recorded" in html
     old = motor_threshold(session.patient, tech, on=START.date() - dt.timedelta(days=8))
-    assert "8 days old" in A.motor_threshold_reminder(session, old, None)
+    assert "8 days old" in actions_tms.motor_threshold_reminder(session, old, None)
     fresh = motor_threshold(session.patient, tech, on=START.date() - dt.timedelta(days=2))
-    assert A.motor_threshold_reminder(session, fresh, None) == ""
+    assert actions_tms.motor_threshold_reminder(session, fresh, None) == ""
     Medication.objects.create(
         patient=session.patient, name="bupropion", started_on=START.date() - dt.timedelta(days=1)
     )

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from remit.alerts.models import Alert
-from remit.treatment import actions_sessions as A
+from remit.treatment import actions_dosing
 from remit.treatment.models import Session, SessionAction, VitalSign
 
 from .factories import clock, ready_ketamine, session_url, step_url  # noqa: F401
@@ -18,7 +18,7 @@ DISCHARGE = {"alert_oriented": "on", "vitals_in_range": "on", "escort_present": 
 @pytest.fixture
 def running(world, clock):
     session = ready_ketamine(world, clock)
-    A.start_dose(session, actor=world.users["nurse"])
+    actions_dosing.start_dose(session, actor=world.users["nurse"])
     return session
 
 
@@ -52,7 +52,7 @@ def test_a_breach_raises_an_alert_and_blocks_discharge_until_an_action_is_record
     alert = Alert.objects.get()
     assert (alert.kind, alert.severity, alert.patient_id) == ("vitals_threshold", "high", running.patient_id)
     clock.advance(minutes=40)
-    A.end_dose(running, actor=world.users["nurse"])
+    actions_dosing.end_dose(running, actor=world.users["nurse"])
     clock.advance(minutes=90)
     response = client.post(step_url(running, "discharge"), DISCHARGE)
     assert response.status_code == 200
@@ -72,7 +72,7 @@ def test_a_breach_raises_an_alert_and_blocks_discharge_until_an_action_is_record
 
 def test_discharge_needs_every_criterion_naming_it(world, running, clock):
     clock.advance(minutes=40)
-    A.end_dose(running, actor=world.users["nurse"])
+    actions_dosing.end_dose(running, actor=world.users["nurse"])
     clock.advance(minutes=90)
     response = world.client("nurse").post(
         step_url(running, "discharge"), {"alert_oriented": "on", "vitals_in_range": "on"}
@@ -84,7 +84,7 @@ def test_discharge_needs_every_criterion_naming_it(world, running, clock):
 
 def test_discharge_waits_for_the_clinics_minimum_monitoring_time(world, running, clock):
     clock.advance(minutes=40)
-    A.end_dose(running, actor=world.users["nurse"])
+    actions_dosing.end_dose(running, actor=world.users["nurse"])
     clock.advance(minutes=60)
     response = world.client("nurse").post(step_url(running, "discharge"), DISCHARGE)
     assert "20 minutes remaining" in response.content.decode()

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
-from remit.generator import synthetic
+from remit.generator import people_plan, synthetic
 from remit.generator.load import load_plan
 
 
@@ -42,7 +42,7 @@ class Command(BaseCommand):
             "--clinics",
             type=int,
             default=2,
-            help=f"how many clinics, 1 to {synthetic.MAX_CLINICS} (default 2; patients split about 60/40)",
+            help=f"how many clinics, 1 to {people_plan.MAX_CLINICS} (default 2; patients split about 60/40)",
         )
         parser.add_argument("--as-of", help="the day the data is generated for (YYYY-MM-DD; default today)")
         parser.add_argument("--json", action="store_true", help="print a JSON summary instead of one line")
@@ -53,8 +53,8 @@ class Command(BaseCommand):
         clinics = options.get("clinics") or 2
         if patients < 0:
             raise CommandError("--patients must be 0 or more")
-        if not 1 <= clinics <= synthetic.MAX_CLINICS:
-            raise CommandError(f"--clinics must be between 1 and {synthetic.MAX_CLINICS}")
+        if not 1 <= clinics <= people_plan.MAX_CLINICS:
+            raise CommandError(f"--clinics must be between 1 and {people_plan.MAX_CLINICS}")
         if getattr(settings, "HTTPS", False) and not options.get("force"):
             raise CommandError(
                 "refusing to add synthetic patients and demo accounts to a production set-up "

@@ -140,7 +140,7 @@ def test_every_other_audit_event_is_an_alert_a_safety_answer_or_a_screening_stor
     assert verify_trail() is None
 
 
-# --- issue 10: the demo shows the product -------------------------------------------------------------
+# --- the demo shows the product: signed screenings, long follow-up, retreatments, a working draft ---
 
 
 def durability_rows() -> list[dict[str, str]]:

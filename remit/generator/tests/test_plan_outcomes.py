@@ -1,4 +1,4 @@
-"""Questionnaires, ratings and demo signals in the synthetic plan (issue 6): realistic, scored exactly, deterministic."""
+"""Questionnaires, ratings and demo signals in the synthetic plan: realistic, scored exactly, deterministic."""
 
 from __future__ import annotations
 

@@ -65,9 +65,11 @@ INSTALLED_APPS = [
     "remit.measures",
     "remit.screening",
     "remit.treatment",
+    "remit.decision",
     "remit.reports",
     "remit.fhir",
     "remit.idempotency",
+    "remit.bench",
     "remit.web",
 ]
 

@@ -15,6 +15,7 @@ urlpatterns = [
     path("screening/", include("remit.screening.urls")),
     path("treatment/", include("remit.treatment.urls")),
     path("reports/", include("remit.reports.urls")),
+    path("reports/", include("remit.decision.urls")),
     path("fhir/", include("remit.fhir.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

@@ -14,21 +14,22 @@ from remit.pages import chart_sections
 
 def connect() -> None:
     from remit.alerts.actions import report_listener_failure
+    from remit.decision import rules
     from remit.measures import chart as measures_chart
-    from remit.reports import decision, views_patient
+    from remit.reports import views_patient
     from remit.screening import chart as screening_chart
     from remit.screening import out_of_date
     from remit.treatment import chart as treatment_chart
 
     events.on_failure(report_listener_failure)
 
-    events.subscribe(events.SESSION_SIGNED, decision.run_rules)
-    events.subscribe(events.ASSESSMENT_RECORDED, decision.run_rules)
+    events.subscribe(events.SESSION_SIGNED, rules.run_rules)
+    events.subscribe(events.ASSESSMENT_RECORDED, rules.run_rules)
     events.subscribe(events.ASSESSMENT_RECORDED, out_of_date.on_assessment_recorded)
-    events.subscribe(events.CLINICAL_FACT_ADDED, decision.run_rules)
+    events.subscribe(events.CLINICAL_FACT_ADDED, rules.run_rules)
     events.subscribe(events.CLINICAL_FACT_ADDED, out_of_date.on_clinical_fact_added)
-    events.subscribe(events.BOOSTER_REQUESTED, decision.run_rules)
-    events.subscribe(events.QUESTIONNAIRE_MISSED, decision.raise_missed_alert)
+    events.subscribe(events.BOOSTER_REQUESTED, rules.run_rules)
+    events.subscribe(events.QUESTIONNAIRE_MISSED, rules.raise_missed_alert)
 
     # The patient chart's sections, in the order they appear under the registry's own.
     chart_sections.register(screening_chart.section_context, "screening/_chart_section.html")

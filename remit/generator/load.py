@@ -20,7 +20,7 @@ review a relapse) is entered with ``remit.screening.actions.create_screening``
 and signed by the clinic's prescriber with ``sign_screening``, dated when the
 plan says, and each course links to its own; the few (recent) answers that flag suicidal ideation are stored
 with ``remit.measures.actions.record_assessment`` (which raises their
-alerts), and afterwards ``remit.reports.decision.evaluate_all`` runs the
+alerts), and afterwards ``remit.decision.rules.evaluate_all`` runs the
 decision-support rules over each clinic, raising the non-response, relapse,
 dose-escalation, misuse and opioid-antagonist alerts the data calls for.
 """
@@ -119,7 +119,7 @@ def load_plan(plan: Plan, *, batch_size: int = 1000, now: datetime | None = None
     when ``plan.as_of`` is today; otherwise they are placed around 11:00 on
     ``as_of``.
     """
-    from remit.reports.decision import evaluate_all
+    from remit.decision.rules import evaluate_all
 
     started = time.monotonic()
     now = now or timezone.now()
@@ -583,8 +583,8 @@ def _measures(
     ``record_assessment`` (which raises their alerts) once everything else is in.
     """
     from remit.core.instruments import score
+    from remit.decision.models import BoosterRequest
     from remit.measures.models import Assessment
-    from remit.treatment.models import BoosterRequest
 
     staff = _staff_by_clinic(plan)
     anchor = _anchor(plan.as_of, now)

@@ -16,15 +16,10 @@ from typing import Any
 
 from django.utils import timezone
 
+from remit.decision.course_outcomes import course_outcomes, load_patient_data
+from remit.decision.models import outcome_settings_for
 from remit.patients.models import AntidepressantTrial, Diagnosis, Patient
-from remit.reports.models import outcome_settings_for
-from remit.reports.patient_outcomes import (
-    course_outcomes,
-    decision_lines,
-    load_patient_data,
-    status_words,
-    trajectory_figure,
-)
+from remit.reports.patient_outcomes import decision_lines, status_words, trajectory_figure
 from remit.screening.models import MODALITY_LABELS, Screening
 from remit.treatment.models import Course
 

@@ -41,9 +41,9 @@ from django.utils import timezone
 
 from remit.audit import actions as audit
 from remit.core.deidentify import DeidentifyInputError, date_offset_days, export_age, shift_date, truncate_zip
+from remit.decision.course_outcomes import given_sessions_q, session_date
 from remit.measures.models import Assessment
 from remit.patients.models import AntidepressantTrial, Patient
-from remit.reports.patient_outcomes import given_sessions_q, session_date
 from remit.treatment.models import Course, Session
 
 COURSE_COLUMNS = [

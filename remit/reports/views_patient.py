@@ -1,42 +1,38 @@
-"""Per-patient outcome pages: outcomes per course, progress report PDF, booster requests, drafting a booster,
-and the clinic's outcome settings.
+"""Per-patient outcome pages: outcomes per course, the chart's outcomes section, the progress report PDF.
 
-Thin views: ``remit.reports.decision`` holds the actions (validate, write,
-audit). Patients come through ``Patient.objects.visible_to`` (another
-clinic's patient is a 404); a page that shows patient data writes exactly one
-audit row; queries do not grow with the patient's history.
+Patients come through ``Patient.objects.visible_to`` (another clinic's
+patient is a 404); a page that shows patient data writes exactly one audit
+row; queries do not grow with the patient's history. Booster requests,
+drafting a maintenance course and the outcome settings are decision support's
+pages (``remit.decision.views``).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from django import forms
-from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET
 
-from remit.accounts.clinics import settings_clinic
 from remit.accounts.decorators import recent_auth_required, staff_required
-from remit.accounts.models import Clinic
 from remit.alerts.models import Alert
 from remit.audit import actions as audit
-from remit.pages.forms import apply_validation_error
-from remit.patients.lookups import visible_patient
-from remit.patients.models import Patient
-from remit.reports import decision
-from remit.reports.models import ClinicOutcomeSettings, outcome_settings_for
-from remit.reports.patient_outcomes import (
+from remit.decision.course_outcomes import (
     INSTRUMENT_NAMES,
     booster_histories,
     course_outcomes,
+    load_patient_data,
+)
+from remit.decision.models import outcome_settings_for
+from remit.decision.rules import ALERT_KINDS
+from remit.patients.lookups import visible_patient
+from remit.patients.models import Patient
+from remit.reports.patient_outcomes import (
     decision_lines,
     dose_figure,
-    load_patient_data,
     point_rows,
     status_words,
     svg_data_uri,
@@ -94,7 +90,7 @@ def patient_outcomes(request: HttpRequest, pk: int) -> HttpResponse:
     patient = visible_patient(request, pk)
     context = build_courses(patient)
     alerts = list(
-        Alert.objects.filter(patient=patient, status="open", kind__in=decision.ALERT_KINDS).order_by(
+        Alert.objects.filter(patient=patient, status="open", kind__in=ALERT_KINDS).order_by(
             "-severity_rank", "created_at", "id"
         )[:50]
     )
@@ -160,100 +156,3 @@ def progress_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     stamp = timezone.localdate().isoformat()
     response["Content-Disposition"] = f'attachment; filename="progress-report-{patient.pk}-{stamp}.pdf"'
     return response
-
-
-@staff_required("courses.plan")
-@require_POST
-def draft_booster(request: HttpRequest, pk: int, course_pk: int) -> HttpResponse:
-    patient = visible_patient(request, pk)
-    course = get_object_or_404(Course.objects.filter(patient=patient, voided_at__isnull=True), pk=course_pk)
-    try:
-        drafted = decision.draft_maintenance_course(actor=request.user, course=course, request=request)
-    except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, f"No course was drafted: {message}")
-        return redirect(reverse("reports:patient", args=[patient.pk]) + f"#course-{course.pk}")
-    messages.success(
-        request,
-        f"A planned {drafted.get_modality_display()} maintenance course was drafted; "
-        "check its dates and dose, then confirm it or discontinue it.",
-    )
-    return redirect("treatment:course", pk=drafted.pk)
-
-
-class BoosterRequestForm(forms.Form):
-    requested_on = forms.DateField(
-        label="Date the patient asked", widget=forms.DateInput(attrs={"type": "date"}), required=True
-    )
-    note = forms.CharField(
-        label="Note (optional)", max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
-
-
-@staff_required("clinical.edit")
-@require_http_methods(["GET", "POST"])
-def booster_request(request: HttpRequest, pk: int) -> HttpResponse:
-    patient = visible_patient(request, pk)
-    if request.method == "POST":
-        form = BoosterRequestForm(request.POST)
-        if form.is_valid():
-            try:
-                decision.log_booster_request(
-                    actor=request.user,
-                    patient=patient,
-                    requested_on=form.cleaned_data["requested_on"],
-                    note=form.cleaned_data["note"],
-                    request=request,
-                )
-            except ValidationError as error:
-                apply_validation_error(form, error)
-            else:
-                messages.success(request, "Booster request recorded.")
-                return redirect("reports:patient", pk=patient.pk)
-    else:
-        form = BoosterRequestForm(initial={"requested_on": timezone.localdate()})
-        audit.record(
-            audit.VIEW, request=request, obj=patient, patient=patient, detail={"page": "booster_request"}
-        )
-    return render(request, "reports/patient_booster_request.html", {"patient": patient, "form": form})
-
-
-# --- clinic settings ----------------------------------------------------------------------------------
-
-
-class OutcomeSettingsForm(forms.ModelForm):
-    class Meta:
-        model = ClinicOutcomeSettings
-        fields = list(ClinicOutcomeSettings.EDITABLE)
-
-
-@staff_required("outcomes.configure")
-@require_http_methods(["GET", "POST"])
-def outcome_settings(request: HttpRequest) -> HttpResponse:
-    clinic = settings_clinic(request)
-    stored = outcome_settings_for(clinic)
-    if request.method == "POST":
-        form = OutcomeSettingsForm(request.POST, instance=ClinicOutcomeSettings(clinic=clinic))
-        if form.is_valid():
-            values = {name: form.cleaned_data[name] for name in ClinicOutcomeSettings.EDITABLE}
-            try:
-                decision.update_outcome_settings(request.user, clinic, values, request=request)
-            except ValidationError as error:
-                apply_validation_error(form, error)
-            else:
-                messages.success(request, f"Outcome settings for {clinic.name} saved.")
-                return redirect(f"{request.path}?clinic={clinic.pk}")
-    else:
-        form = OutcomeSettingsForm(instance=stored)
-    clinics = list(Clinic.objects.filter(pk__in=request.user.clinic_ids()).order_by("name"))  # type: ignore[union-attr]
-    fields = form.visible_fields()
-    groups = [
-        ("Outcome definitions", fields[:10]),
-        ("Decision support", [f for f in fields[10:] if f.name != "confirmed_by_medical_director"]),
-        ("Confirmation", [f for f in fields[10:] if f.name == "confirmed_by_medical_director"]),
-    ]
-    return render(
-        request,
-        "reports/patient_outcome_settings.html",
-        {"form": form, "clinic": clinic, "clinics": clinics, "stored": stored, "groups": groups},
-    )

@@ -337,19 +337,6 @@ class RemsMonitoringForm(models.Model):
         return f"REMS monitoring form for session {self.session_id}, due {self.due_by}"
 
 
-class BoosterRequest(models.Model):
-    """A patient's request for a booster, kept so early or repeated requests are visible."""
-
-    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="booster_requests")
-    requested_on = models.DateField()
-    note = models.CharField(max_length=500, blank=True)
-    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(default=timezone.now)
-
-    def __str__(self) -> str:
-        return f"booster request on {self.requested_on}"
-
-
 class ClinicTreatmentSettings(models.Model):
     """Per-clinic limits. Every default is an EXAMPLE the medical director must confirm (clinical-reference §8)."""
 

@@ -195,7 +195,7 @@ def test_the_relapse_alerts_draft_maintenance_course_succeeds_for_generated_pati
         )
         client = login(Client(), prescriber)
         with transaction.atomic():
-            response = client.post(reverse("reports:draft_booster", args=[course.patient_id, course.pk]))
+            response = client.post(reverse("decision:draft_booster", args=[course.patient_id, course.pk]))
             drafted = Course.objects.filter(
                 patient_id=course.patient_id, status=Course.PLANNED, phase="maintenance"
             )

@@ -10,10 +10,10 @@ from django.utils import timezone
 from remit import notify
 from remit.alerts.models import Alert
 from remit.audit.models import AuditEvent
+from remit.decision.models import ClinicOutcomeSettings
 from remit.measures import actions, jobs
 from remit.measures.models import Assessment, MeasurementRequest
 from remit.measures.tests.conftest import GAD7, PHQ9_CALM, PHQ9_ITEM9, portal_patient
-from remit.reports.models import ClinicOutcomeSettings
 from remit.testing import PermissionMatrix, make_patient
 
 WORKLIST = "/measures/follow-up/"

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 
-from remit.reports.tests.helpers_outcomes import day, make_course, scores
+from remit.decision.tests.helpers_outcomes import day, make_course, scores
 from remit.testing import make_patient
 from remit.treatment.models import Course
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from remit.reports.tests.helpers_outcomes import day, make_course, phq9, scores
+from remit.decision.tests.helpers_outcomes import day, make_course, phq9, scores
 from remit.screening.tests.conftest import signed
 from remit.testing import browser_sign_in, make_patient
 from remit.treatment.models import Course

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.urls import reverse
 
 from remit.audit.models import AuditEvent
-from remit.reports.tests.helpers_outcomes import day, make_course, scores
+from remit.decision.tests.helpers_outcomes import day, make_course, scores
 from remit.testing import PermissionMatrix, make_patient
 from remit.treatment.models import Course
 

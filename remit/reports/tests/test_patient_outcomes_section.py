@@ -6,7 +6,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from remit.audit.models import AuditEvent
-from remit.reports.tests.helpers_outcomes import day, make_course, scores
+from remit.decision.tests.helpers_outcomes import day, make_course, scores
 from remit.reports.views_patient import section_context
 from remit.testing import make_patient
 from remit.treatment.models import Course

@@ -7,9 +7,9 @@ from decimal import Decimal
 from django.urls import reverse
 
 from remit.audit.models import AuditEvent
+from remit.decision.tests.helpers_outcomes import day, make_course, scores
 from remit.patients.models import AntidepressantTrial, Diagnosis
 from remit.reports.progress import progress_content, progress_report
-from remit.reports.tests.helpers_outcomes import day, make_course, scores
 from remit.screening.tests.conftest import signed
 from remit.testing import PermissionMatrix, make_patient
 from remit.treatment.models import Course

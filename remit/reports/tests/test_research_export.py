@@ -16,9 +16,9 @@ from django.core.management import call_command
 
 from remit.audit.models import AuditEvent
 from remit.core.deidentify import date_offset_days
+from remit.decision.tests.helpers_outcomes import at_noon, make_course
 from remit.measures.models import Assessment
 from remit.reports.research import export_research
-from remit.reports.tests.helpers_outcomes import at_noon, make_course
 from remit.testing import make_patient
 from remit.treatment.models import Course
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 from django.utils import timezone
 
 from remit.alerts.models import Alert
-from remit.reports.decision import evaluate_patient
-from remit.reports.tests.helpers_outcomes import day, make_course
+from remit.decision.rules import evaluate_patient
+from remit.decision.tests.helpers_outcomes import day, make_course
 from remit.testing import make_patient
 from remit.treatment import actions_signing
 from remit.treatment.models import Course, Session

@@ -8,10 +8,11 @@ from __future__ import annotations
 import datetime as dt
 
 from remit.alerts.models import Alert
+from remit.decision.actions_boosters import log_booster_request
+from remit.decision.models import ClinicOutcomeSettings
+from remit.decision.rules import evaluate_patient
+from remit.decision.tests.helpers_outcomes import dast10, day, make_course
 from remit.patients import actions as patients
-from remit.reports.decision import evaluate_patient, log_booster_request
-from remit.reports.models import ClinicOutcomeSettings
-from remit.reports.tests.helpers_outcomes import dast10, day, make_course
 from remit.testing import make_patient
 from remit.treatment.models import Course
 

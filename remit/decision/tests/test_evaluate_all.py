@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from remit.alerts.models import Alert
+from remit.decision.models import BoosterRequest
+from remit.decision.rules import evaluate_all
+from remit.decision.tests.helpers_outcomes import day, make_course, scores
 from remit.patients.models import Medication
-from remit.reports.decision import evaluate_all
-from remit.reports.tests.helpers_outcomes import day, make_course, scores
 from remit.testing import make_patient
-from remit.treatment.models import BoosterRequest, Course
+from remit.treatment.models import Course
 
 SIX = [day(-14), day(-12), day(-10), day(-7), day(-5), day(-3)]
 

@@ -1,4 +1,4 @@
-"""Per-clinic outcome and decision-support settings (issue 6).
+"""Decision support's data: each clinic's outcome and decision-support settings, and patients' booster requests.
 
 Every value that decides a classification (remission threshold, relapse rule)
 or raises an alert (non-response checkpoint, dose escalation, misuse signals)
@@ -6,6 +6,9 @@ is a clinic setting. The defaults are the documented ones of
 ``remit.core.outcomes.OutcomeSettings`` and ``remit.core.decision_support.
 DecisionSettings``; the ones no source fixes are EXAMPLE values that the
 clinic's medical director must confirm (clinical-reference §2, §3, §8).
+
+Both tables were created by other apps (``reports`` and ``treatment``) and
+moved here with their rows: see this app's first two migrations.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from django.utils import timezone
 from remit.accounts.models import Clinic
 from remit.core.decision_support import DecisionSettings
 from remit.core.outcomes import DEFAULT_INSTRUMENT_RULES, OutcomeSettings
+from remit.patients.models import Patient
 
 EXAMPLE = "Example value, to be confirmed by the medical director."
 DEPRESSION_INSTRUMENTS = [
@@ -275,6 +279,19 @@ class ClinicOutcomeSettings(models.Model):
 
 def outcome_settings_for(clinic: Clinic | int) -> ClinicOutcomeSettings:
     """The clinic's stored settings, or the defaults (unsaved) when it has none yet."""
-    clinic_id = getattr(clinic, "pk", clinic)
+    clinic_id = clinic.pk if isinstance(clinic, Clinic) else clinic
     found = ClinicOutcomeSettings.objects.filter(clinic_id=clinic_id).first()
     return found if found is not None else ClinicOutcomeSettings(clinic_id=clinic_id)
+
+
+class BoosterRequest(models.Model):
+    """A patient's request for a booster, kept so early or repeated requests are visible."""
+
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="booster_requests")
+    requested_on = models.DateField()
+    note = models.CharField(max_length=500, blank=True)
+    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"booster request on {self.requested_on}"

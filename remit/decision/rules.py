@@ -1,4 +1,4 @@
-"""Decision support wiring: run ``remit.core.decision_support`` rules over a patient and raise alerts.
+"""Decision support's rules: run ``remit.core.decision_support`` over a patient and raise alerts.
 
 ``evaluate_patient(patient, actor=None)`` is called in the same transaction
 after an assessment is recorded, a session is signed, a medication or
@@ -28,10 +28,8 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import HttpRequest
 from django.urls import reverse
@@ -40,24 +38,22 @@ from django.utils import timezone
 from remit import events
 from remit.alerts.actions import raise_alert
 from remit.alerts.models import Alert
-from remit.audit import actions as audit
 from remit.core import decision_support as rules
 from remit.core.decision_support import Finding
-from remit.events import Event
-from remit.measures.actions import instrument_names, missed_in_a_row
-from remit.patients.models import Diagnosis, Medication, Patient
-from remit.reports.models import ClinicOutcomeSettings, outcome_settings_for
-from remit.reports.patient_outcomes import (
-    INSTRUMENT_NAMES,
+from remit.decision.course_outcomes import (
     CourseView,
     PatientData,
     booster_histories,
     course_outcomes,
     load_patient_data,
 )
-from remit.treatment.models import BoosterRequest, Course, Protocol
+from remit.decision.models import BoosterRequest, ClinicOutcomeSettings, outcome_settings_for
+from remit.events import Event
+from remit.measures.actions import instrument_names, missed_in_a_row
+from remit.patients.models import Diagnosis, Medication, Patient
+from remit.treatment.models import Course, Protocol
 
-logger = logging.getLogger("remit.reports.decision")
+logger = logging.getLogger("remit.decision.rules")
 
 ALERT_KIND: dict[str, str] = {
     "nonresponse_checkpoint": "nonresponse",
@@ -133,7 +129,7 @@ def _course_rules(ctx: _Context, view: CourseView) -> list[Raise]:
     if course.phase == "induction":
         definition = course.protocol.definition or {}
         checkpoint = definition.get("nonresponse_checkpoint_session") or settings.checkpoint_session.get(
-            course.modality
+            course.modality  # type: ignore[call-overload]
         )
         finding = None
         if checkpoint and view.sessions_given >= int(checkpoint):
@@ -271,7 +267,7 @@ def _misuse_rules(ctx: _Context, view: CourseView) -> list[Raise]:
             start, [(c, d) for c, d in diagnoses if rules._ICD10.match(c.strip().upper())], settings
         )
     if finding is not None:
-        codes = ",".join(sorted(c for c, _ in finding.data["diagnoses"]))  # type: ignore[union-attr]
+        codes = ",".join(sorted(c for c, _ in finding.data["diagnoses"]))  # type: ignore[attr-defined]
         out.append(Raise(course, finding, f"diagnosis:{codes}", {}))
 
     end = course.end_date or (
@@ -284,7 +280,7 @@ def _misuse_rules(ctx: _Context, view: CourseView) -> list[Raise]:
     ]
     finding = rules.opioid_antagonist_during_course(course.modality, start, end, meds, settings)  # type: ignore[arg-type]
     if finding is not None:
-        names = ",".join(sorted(str(h["name"]).lower() for h in finding.data["medications"]))  # type: ignore[union-attr]
+        names = ",".join(sorted(str(h["name"]).lower() for h in finding.data["medications"]))  # type: ignore[attr-defined]
         out.append(Raise(course, finding, f"antagonist:{names}", {}))
     return out
 
@@ -326,7 +322,7 @@ def evaluate_patient(
             patient=patient, kind__in=ALERT_KINDS, dedupe_key__isnull=False
         ).values("dedupe_key", "status", "detail"):
             fingerprint = (row["detail"] or {}).get("fingerprint", "")
-            existing.setdefault(row["dedupe_key"], []).append((row["status"], fingerprint))
+            existing.setdefault(str(row["dedupe_key"]), []).append((row["status"], fingerprint))
         for item in found:
             key = dedupe_key(item.course.pk, item.finding.kind)
             seen = existing.get(prefix + key, [])
@@ -414,118 +410,3 @@ def evaluate_all(clinic: Any, *, as_of: dt.date | None = None) -> int:
     ).iterator():
         count += len(evaluate_patient(patient, as_of=as_of))
     return count
-
-
-# --- actions: booster requests, drafting a maintenance course, settings ------------------------------
-
-
-def log_booster_request(
-    *, actor: Any, patient: Patient, requested_on: dt.date, note: str = "", request: HttpRequest | None = None
-) -> BoosterRequest:
-    """Record a patient's request for a booster (audited) and run the rules at once."""
-    if patient.is_voided:
-        raise ValidationError("This patient's record is voided.")
-    today = timezone.localdate()
-    if requested_on > today:
-        raise ValidationError({"requested_on": ["The request date cannot be in the future."]})
-    if requested_on < today - dt.timedelta(days=365):
-        raise ValidationError({"requested_on": ["The request date is more than a year ago."]})
-    with transaction.atomic():
-        row = BoosterRequest.objects.create(
-            patient=patient, requested_on=requested_on, note=(note or "").strip()[:500], entered_by=actor
-        )
-        audit.record(
-            audit.CREATE,
-            actor=actor,
-            request=request,
-            obj=row,
-            patient=patient,
-            detail={"requested_on": requested_on.isoformat()},
-        )
-        events.emit(events.BOOSTER_REQUESTED, patient=patient, actor=actor, source=row)
-    return row
-
-
-def maintenance_protocol(clinic_id: int, modality: str) -> Protocol | None:
-    from remit.treatment.actions_courses import active_protocols, ensure_protocols
-
-    ensure_protocols(clinic_id)
-    return active_protocols(clinic_id, modality).filter(phase="maintenance").order_by("id").first()
-
-
-def draft_maintenance_course(
-    *, actor: Any, course: Course, request: HttpRequest | None = None, start_date: dt.date | None = None
-) -> Course:
-    """A planned maintenance course of the same modality for the prescriber to confirm.
-
-    Goes through ``remit.treatment.actions_courses.plan_course`` (the screening gate, calendar,
-    measurement schedule and audit); a gate refusal is a ``ValidationError`` carrying its reason.
-    """
-    from remit.treatment.actions_courses import DEFAULT_CLINIC_DAYS, CoursePlan, plan_course
-
-    if actor is None or not actor.can("courses.plan"):
-        raise PermissionDenied("Only a prescriber can plan a course.")
-    protocol = maintenance_protocol(course.clinic_id, course.modality)
-    if protocol is None:
-        raise ValidationError(
-            f"The clinic has no active maintenance protocol for {course.get_modality_display()}: add one first."
-        )
-    mg_per_kg = None
-    if course.modality in ("ketamine_iv", "ketamine_im"):
-        default = (protocol.definition.get("dosing") or {}).get("mg_per_kg")
-        mg_per_kg = course.mg_per_kg or (None if default is None else Decimal(str(default)))
-    plan = CoursePlan(
-        modality=course.modality,
-        protocol=protocol,
-        start_date=start_date or timezone.localdate(),
-        clinic_days=DEFAULT_CLINIC_DAYS,
-        session_time=dt.time(9, 0),
-        mg_per_kg=mg_per_kg,
-        prescriber=actor if actor.has_role("prescriber") else None,
-        notes=f"Drafted from the relapse after course #{course.pk}; confirm or discontinue.",
-    )
-    return plan_course(actor=actor, patient=course.patient, plan=plan, request=request)
-
-
-def update_outcome_settings(
-    actor: Any, clinic: Any, values: dict[str, Any], request: HttpRequest | None = None
-) -> ClinicOutcomeSettings:
-    """Change a clinic's outcome settings; audited with the values before and after."""
-    if actor is None or not actor.can("outcomes.configure") or clinic.pk not in actor.clinic_ids():
-        raise PermissionDenied("Only the clinic's administrator can change its outcome settings.")
-    if values.get("partial_response_pct", 0) >= values.get("response_pct", 100):
-        raise ValidationError({"partial_response_pct": ["Partial response must be below the response %."]})
-    with transaction.atomic():
-        current = ClinicOutcomeSettings.objects.select_for_update().filter(clinic=clinic).first()
-        if current is None:
-            current = ClinicOutcomeSettings(clinic=clinic)
-        before = current.snapshot()
-        for name in ClinicOutcomeSettings.EDITABLE:
-            if name in values:
-                setattr(current, name, values[name])
-        current.full_clean(exclude=["clinic", "updated_by"])
-        current.updated_at = timezone.now()
-        current.updated_by = actor
-        current.save()
-        after = current.snapshot()
-        audit.record(
-            audit.UPDATE,
-            actor=actor,
-            request=request,
-            obj=current,
-            clinic_id=clinic.pk,
-            detail={
-                "changed": {k: {"from": before[k], "to": after[k]} for k in after if before[k] != after[k]},
-            },
-        )
-    return current
-
-
-__all__ = [
-    "INSTRUMENT_NAMES",
-    "draft_maintenance_course",
-    "evaluate_all",
-    "evaluate_patient",
-    "log_booster_request",
-    "update_outcome_settings",
-]

@@ -212,7 +212,7 @@ def _pg_text(value: Any) -> str:
 
 
 def _next_id(model: type[models.Model]) -> int:
-    last = model.objects.order_by("-pk").values_list("pk", flat=True).first()
+    last = model._default_manager.order_by("-pk").values_list("pk", flat=True).first()
     return int(last or 0) + 1
 
 
@@ -399,8 +399,8 @@ def build(patients: int, seed: int, progress: Callable[[str], None] = lambda _: 
             if retreat_day is not None and day_after >= retreat_day:
                 break
             relapsed = relapse_day is not None and day_after >= relapse_day
-            total = baseline * rng.uniform(0.7, 1.0) if relapsed else final + rng.gauss(0, 1.5)
-            phq(pid, last + dt.timedelta(days=day_after), round(total), True)
+            score = baseline * rng.uniform(0.7, 1.0) if relapsed else final + rng.gauss(0, 1.5)
+            phq(pid, last + dt.timedelta(days=day_after), round(score), True)
         if retreat_day is not None:
             bday = last + dt.timedelta(days=max(1, retreat_day))
             mid = course_id

@@ -7,8 +7,8 @@ from django.utils import timezone
 
 from remit import events
 from remit.alerts.models import Alert
+from remit.decision.tests.helpers_outcomes import day, make_course, phq9, scores
 from remit.measures.models import Assessment
-from remit.reports.tests.helpers_outcomes import day, make_course, phq9, scores
 from remit.testing import make_patient
 from remit.treatment import actions_signing
 from remit.treatment.models import Session
@@ -45,7 +45,7 @@ def test_saving_an_unsigned_session_runs_no_rules(world):
 def test_a_failing_rule_keeps_the_assessment_and_raises_a_high_decision_support_failed_alert(
     world, monkeypatch, caplog
 ):
-    from remit.reports import decision
+    from remit.decision import rules
 
     patient = make_patient(world.clinic)
     scores(world, patient, [(-15, 20)])
@@ -54,7 +54,7 @@ def test_a_failing_rule_keeps_the_assessment_and_raises_a_high_decision_support_
     def broken(*args, **kwargs):
         raise RuntimeError("bug in a rule")
 
-    monkeypatch.setattr(decision, "findings_for", broken)
+    monkeypatch.setattr(rules, "findings_for", broken)
     assessment = phq9(world, patient, day(-1), 19, signal=True)
     assert Assessment.objects.filter(pk=assessment.pk).exists()
     alert = Alert.objects.get(patient=patient, kind="decision_support_failed")
@@ -66,12 +66,12 @@ def test_a_failing_rule_keeps_the_assessment_and_raises_a_high_decision_support_
 
 
 def test_a_failing_rule_on_signing_keeps_the_signature_and_raises_the_alert(world, monkeypatch):
-    from remit.reports import decision
+    from remit.decision import rules
 
     patient = make_patient(world.clinic)
     scores(world, patient, [(-15, 20), (-1, 19)])
     make_course(world, patient, SIX)
-    monkeypatch.setattr(decision, "findings_for", lambda *a, **k: 1 / 0)
+    monkeypatch.setattr(rules, "findings_for", lambda *a, **k: 1 / 0)
     session = sign_latest(world, patient)
     assert Session.objects.get(pk=session.pk).signed_at is not None
     assert Alert.objects.filter(patient=patient, kind="decision_support_failed", severity="high").count() == 1
@@ -79,12 +79,12 @@ def test_a_failing_rule_on_signing_keeps_the_signature_and_raises_the_alert(worl
 
 def test_when_the_failure_cannot_be_reported_the_action_rolls_back_with_the_error(world, monkeypatch):
     from remit.alerts import actions as alert_actions
-    from remit.reports import decision
+    from remit.decision import rules
 
     patient = make_patient(world.clinic)
     scores(world, patient, [(-15, 20)])
     make_course(world, patient, SIX)
-    monkeypatch.setattr(decision, "findings_for", lambda *a, **k: 1 / 0)
+    monkeypatch.setattr(rules, "findings_for", lambda *a, **k: 1 / 0)
 
     def reporter_down(*args, **kwargs):
         raise RuntimeError("alerts table unavailable")

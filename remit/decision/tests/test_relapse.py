@@ -8,9 +8,9 @@ a clinic setting; SUSTAIN-1's definitions were not found (clinical-reference §8
 from __future__ import annotations
 
 from remit.alerts.models import Alert
-from remit.reports.decision import evaluate_patient
-from remit.reports.models import ClinicOutcomeSettings
-from remit.reports.tests.helpers_outcomes import day, make_course, phq9, scores
+from remit.decision.models import ClinicOutcomeSettings
+from remit.decision.rules import evaluate_patient
+from remit.decision.tests.helpers_outcomes import day, make_course, phq9, scores
 from remit.testing import make_patient
 from remit.treatment.models import Course
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 from django.utils import timezone
 
 from remit.core.outcomes import OutcomeSettings
-from remit.reports.patient_outcomes import course_outcomes, load_patient_data
-from remit.reports.tests.helpers_outcomes import day, make_course, scores
+from remit.decision.course_outcomes import course_outcomes, load_patient_data
+from remit.decision.tests.helpers_outcomes import day, make_course, scores
 from remit.testing import make_patient
 from remit.treatment.models import Course, Session
 
@@ -43,8 +43,8 @@ def test_only_given_sessions_count(world):
 
 
 def test_the_primary_instrument_falls_back_to_one_with_a_baseline(world):
+    from remit.decision.tests.helpers_outcomes import at_noon
     from remit.measures.models import Assessment
-    from remit.reports.tests.helpers_outcomes import at_noon
 
     patient = make_patient(world.clinic)
     Assessment.objects.bulk_create(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import reverse
 
-from remit.reports.tests.helpers_outcomes import day, make_course, phq9, scores
+from remit.decision.tests.helpers_outcomes import day, make_course, phq9, scores
 from remit.screening.tests.conftest import signed
 from remit.testing import PermissionMatrix, login, make_patient
 from remit.treatment.models import Course
@@ -21,7 +21,7 @@ def relapsed(world):
 
 
 def url(patient, course):
-    return reverse("reports:draft_booster", args=[patient.pk, course.pk])
+    return reverse("decision:draft_booster", args=[patient.pk, course.pk])
 
 
 class TestPermissions(PermissionMatrix):

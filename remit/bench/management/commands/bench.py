@@ -1,6 +1,6 @@
 """``remit bench``: build a synthetic network (100,000 patients by default) and time the outcome report.
 
-See :mod:`remit.reports.bench`. Prints one JSON document with the figures.
+See :mod:`remit.bench.harness`. Prints one JSON document with the figures.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from typing import Any
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from remit.reports import bench
+from remit.bench import harness
 
 
 class Command(BaseCommand):
@@ -42,14 +42,14 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **o: Any) -> None:
         if o["report_only"]:
-            self.stdout.write(json.dumps(bench.time_report()))
+            self.stdout.write(json.dumps(harness.time_report()))
             return
         if o["patients"] < 1:
             raise CommandError("--patients: must be at least 1")
         if o["database_url"]:
             return self._rerun({"DATABASE_URL": o["database_url"]})
-        if not bench.is_postgres() and not o["allow_sqlite"]:
-            if o["no_throwaway"] or bench.find_initdb() is None:
+        if not harness.is_postgres() and not o["allow_sqlite"]:
+            if o["no_throwaway"] or harness.find_initdb() is None:
                 raise CommandError(
                     "the bench runs on PostgreSQL: set DATABASE_URL=postgres://... or --database-url "
                     "(or --allow-sqlite for a small run)"
@@ -58,13 +58,13 @@ class Command(BaseCommand):
                 f"DATABASE_URL is not PostgreSQL: starting a throwaway cluster on port {o['pg_port']}"
             )
             try:
-                with bench.throwaway_postgres(o["pg_port"]) as url:
+                with harness.throwaway_postgres(o["pg_port"]) as url:
                     return self._rerun({"DATABASE_URL": url})
-            except (bench.BenchRefused, subprocess.CalledProcessError) as error:
+            except (harness.BenchRefused, subprocess.CalledProcessError) as error:
                 raise CommandError(str(error))
         try:
             self._run(o)
-        except bench.BenchRefused as error:
+        except harness.BenchRefused as error:
             raise CommandError(str(error))
 
     def _rerun(self, env: dict[str, str]) -> None:
@@ -83,26 +83,26 @@ class Command(BaseCommand):
     def _run(self, o: dict[str, Any]) -> None:
         if not o["skip_migrate"]:
             call_command("migrate", verbosity=0, interactive=False)
-        bench.check_safe(o["force"])
-        existing = bench.existing_bench_patients()
-        summary: dict[str, Any] = {"database": bench.database_label(), "seed": o["seed"]}
+        harness.check_safe(o["force"])
+        existing = harness.existing_bench_patients()
+        summary: dict[str, Any] = {"database": harness.database_label(), "seed": o["seed"]}
         if existing and not o["reuse"]:
-            raise bench.BenchRefused(
+            raise harness.BenchRefused(
                 f"this database already holds {existing:,} bench patients: use --reuse to time them, or a fresh database"
             )
         if not existing:
             started = time.perf_counter()
-            rows = bench.build(o["patients"], o["seed"], progress=lambda m: self.stderr.write(m))
+            rows = harness.build(o["patients"], o["seed"], progress=lambda m: self.stderr.write(m))
             summary["build_seconds"] = round(time.perf_counter() - started, 1)
             summary["rows"] = rows
-        summary["patients"] = bench.existing_bench_patients()
+        summary["patients"] = harness.existing_bench_patients()
         from remit.measures.models import Assessment
 
         summary["assessments"] = Assessment.objects.filter(
-            patient__clinic__slug__startswith=bench.BENCH_PREFIX
+            patient__clinic__slug__startswith=harness.BENCH_PREFIX
         ).count()
         self.stderr.write("timing the outcome report")
-        summary["report"] = bench.time_report() if o["in_process"] else bench.time_report_in_child()
+        summary["report"] = harness.time_report() if o["in_process"] else harness.time_report_in_child()
         self.stdout.write(json.dumps(summary, indent=2))
 
 

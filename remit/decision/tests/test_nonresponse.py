@@ -7,9 +7,9 @@ edge of partial response (clinical-reference §2).
 from __future__ import annotations
 
 from remit.alerts.models import Alert
-from remit.reports.decision import evaluate_patient
-from remit.reports.models import ClinicOutcomeSettings
-from remit.reports.tests.helpers_outcomes import day, make_course, phq9, scores
+from remit.decision.models import ClinicOutcomeSettings
+from remit.decision.rules import evaluate_patient
+from remit.decision.tests.helpers_outcomes import day, make_course, phq9, scores
 from remit.testing import make_patient
 
 SIX = [day(-14), day(-12), day(-10), day(-7), day(-5), day(-3)]

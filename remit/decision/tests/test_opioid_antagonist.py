@@ -6,9 +6,9 @@ from __future__ import annotations
 import datetime as dt
 
 from remit.alerts.models import Alert
+from remit.decision.rules import evaluate_patient
+from remit.decision.tests.helpers_outcomes import day, make_course
 from remit.patients import actions as patients
-from remit.reports.decision import evaluate_patient
-from remit.reports.tests.helpers_outcomes import day, make_course
 from remit.testing import make_patient
 
 SIX = [day(-14), day(-12), day(-10), day(-7), day(-5), day(-3)]

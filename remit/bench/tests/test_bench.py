@@ -11,9 +11,9 @@ import json
 import pytest
 from django.core.management import CommandError, call_command
 
+from remit.bench import harness
 from remit.measures.models import Assessment
 from remit.patients.models import Patient
-from remit.reports import bench
 from remit.testing import make_patient
 from remit.treatment.models import Course
 
@@ -47,7 +47,7 @@ def test_it_refuses_a_database_with_other_patients(world):
 
 def test_it_refuses_sqlite_unless_allowed(db, monkeypatch):
     # Whatever database the suite runs on, the command must see a non-PostgreSQL one here.
-    monkeypatch.setattr(bench, "is_postgres", lambda: False)
+    monkeypatch.setattr(harness, "is_postgres", lambda: False)
     with pytest.raises(CommandError, match="PostgreSQL"):
         run("--patients", "5", "--no-throwaway", "--skip-migrate")
 

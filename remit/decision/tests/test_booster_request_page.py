@@ -5,13 +5,14 @@ from __future__ import annotations
 from django.urls import reverse
 
 from remit.alerts.models import Alert
-from remit.reports.tests.helpers_outcomes import day, make_course
+from remit.decision.models import BoosterRequest
+from remit.decision.tests.helpers_outcomes import day, make_course
 from remit.testing import PermissionMatrix, login, make_patient
-from remit.treatment.models import BoosterRequest, Course
+from remit.treatment.models import Course
 
 
 def url(patient):
-    return reverse("reports:booster_request", args=[patient.pk])
+    return reverse("decision:booster_request", args=[patient.pk])
 
 
 class TestPermissions(PermissionMatrix):

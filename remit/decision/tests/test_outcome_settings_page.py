@@ -5,11 +5,11 @@ from __future__ import annotations
 from django.urls import reverse
 
 from remit.audit.models import AuditEvent
-from remit.reports.models import ClinicOutcomeSettings
-from remit.reports.views_patient import OutcomeSettingsForm
+from remit.decision.models import ClinicOutcomeSettings
+from remit.decision.views import OutcomeSettingsForm
 from remit.testing import PermissionMatrix, login
 
-URL = reverse("reports:outcome_settings")
+URL = reverse("decision:outcome_settings")
 
 
 class TestPermissions(PermissionMatrix):
@@ -47,7 +47,7 @@ def test_a_change_is_saved_and_audited_with_before_and_after(world):
     stored = ClinicOutcomeSettings.objects.get(clinic=world.clinic)
     assert stored.remission_madrs == 12 and stored.relapse_min_days_apart == 7
     assert stored.to_outcome_settings().instruments["madrs"].remission_at_or_below == 12
-    event = AuditEvent.objects.filter(action="update", object_type="reports.clinicoutcomesettings").get()
+    event = AuditEvent.objects.filter(action="update", object_type="decision.clinicoutcomesettings").get()
     assert event.detail["changed"]["remission_madrs"] == {"from": 10, "to": 12}
     assert event.clinic_id == world.clinic.pk
 

@@ -61,7 +61,7 @@ class ClinicOutcomeSettings(models.Model):
     baseline_window_days = models.PositiveSmallIntegerField(
         default=30,
         validators=[MaxValueValidator(365)],
-        help_text="A baseline is the last score at most this many days before the first session (issue 6 default).",
+        help_text="A baseline is the last score at most this many days before the first session (an example default).",
     )
     remission_phq9 = models.PositiveSmallIntegerField(
         "PHQ-9 remission: total at or below",

@@ -37,7 +37,7 @@ def test_outcomes_reads_a_document_from_stdin():
         "instrument": "phq9",
         "sessions": ["2026-01-05", "2026-01-07"],
         "assessments": [{"date": "2026-01-04", "total": 20}, {"date": "2026-01-12", "total": 8}],
-        "series_end": "2026-01-19",
+        "course_end": "2026-01-19",
         "retreatments": [],
     }
     done = remit("outcomes", "-", "--json", stdin=json.dumps(document))

@@ -44,7 +44,7 @@ KINDS: dict[str, str] = {
     "seizure": "Seizure",
     "adverse_event": "Serious adverse event",
     "nonresponse": "Non-response checkpoint",
-    "relapse": "Relapse after a series",
+    "relapse": "Relapse after a course",
     "dose_escalation": "Tolerance / dose escalation",
     "misuse_signal": "Misuse signal",
     "opioid_antagonist": "Opioid antagonist during a ketamine course",

@@ -1,7 +1,7 @@
 """``remit bench``: a synthetic clinic network at scale, and the outcome report timed against it.
 
 The default network is 100,000 patients with about 2,000,000 assessments (PHQ-9
-before sessions; PHQ-9 and GAD-7 at baseline, at the end of the series and every two weeks after it; a
+before sessions; PHQ-9 and GAD-7 at baseline, at the end of the course and every two weeks after it; a
 CADSS rating at each ketamine or esketamine session), about 1.1 courses and
 ten sessions per patient. Rows are generated in Python from a fixed seed and
 written with PostgreSQL ``COPY`` (psycopg's ``cursor.copy()``), so the build
@@ -50,7 +50,7 @@ INDUCTION_DAYS = {
     "tms": [w * 7 + d for w in range(6) for d in range(5)],
 }
 REASONS = ["side effects", "cost", "no benefit", "moved away", "patient choice"]
-FOLLOWUPS = 6  # PHQ-9 and GAD-7 every 14 days after the series
+FOLLOWUPS = 6  # PHQ-9 and GAD-7 every 14 days after the course
 
 
 class BenchRefused(RuntimeError):
@@ -387,7 +387,7 @@ def build(patients: int, seed: int, progress: Callable[[str], None] = lambda _: 
             continue
         last = days[-1]
         phq(pid, last + dt.timedelta(days=2), round(final), True)
-        # After the series: relapse (scores climb back), retreatment (a booster course), or neither.
+        # After the course: relapse (scores climb back), retreatment (a booster course), or neither.
         relapse_day = rng.expovariate(1 / 45) if responder else None
         retreat_day = (
             round(relapse_day + rng.uniform(3, 20))
@@ -465,7 +465,7 @@ def time_report() -> dict[str, Any]:
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
         "courses_evaluated": report.evaluated,
         "induction_courses": report.counts.started,
-        "completed_series": report.durability.n,
+        "completed_courses": report.durability.n,
         "median_durability_days": doc["durability"]["median_days"],
         "response_at_end_of_induction": report.end_of_induction.response.display,
     }

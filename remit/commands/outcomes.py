@@ -4,9 +4,9 @@ FILE (or ``-`` for stdin) is a JSON object::
 
     {"instrument": "phq9", "sessions": ["2026-01-05", ...],
      "assessments": [{"date": "2026-01-04", "total": 20}, ...],
-     "series_end": "2026-01-19", "retreatments": ["2026-03-02"]}
+     "course_end": "2026-01-19", "retreatments": ["2026-03-02"]}
 
-``series_end`` (or null) and ``retreatments`` are optional. With ``--json`` the
+``course_end`` (or null) and ``retreatments`` are optional. With ``--json`` the
 output is exactly::
 
     {"baseline": {"date", "total"} | null,
@@ -28,7 +28,7 @@ from typing import Any
 from remit.core import safejson
 from remit.core.outcomes import CourseOutcome, OutcomeInputError, evaluate_course
 
-_KEYS = {"instrument", "sessions", "assessments", "series_end", "retreatments"}
+_KEYS = {"instrument", "sessions", "assessments", "course_end", "retreatments"}
 _ASSESSMENT_KEYS = {"date", "total"}
 
 
@@ -75,14 +75,14 @@ def parse_document(doc: object) -> dict[str, Any]:
                 raise OutcomeInputError(f"{name}.{key}", "is required")
         # The total's range is checked by the engine, which knows the instrument.
         assessments.append((_date(item["date"], f"{name}.date"), item["total"]))
-    raw_end = doc.get("series_end")
-    series_end = None if raw_end is None else _date(raw_end, "series_end")
+    raw_end = doc.get("course_end")
+    course_end = None if raw_end is None else _date(raw_end, "course_end")
     retreatments = [_date(v, f"retreatments[{i}]") for i, v in enumerate(_list(doc, "retreatments"))]
     return {
         "instrument": instrument,
         "sessions": sessions,
         "assessments": assessments,
-        "series_end": series_end,
+        "course_end": course_end,
         "retreatments": retreatments,
     }
 
@@ -135,7 +135,7 @@ def _text(outcome: CourseOutcome) -> str:
     lines.append(f"onset day: {outcome.onset_day}")
     lines.append("relapses: " + (", ".join(str(r.onset) for r in outcome.relapses) or "none"))
     d = outcome.durability
-    lines.append("durability: " + ("not a completed series" if d is None else f"{d.days} days ({d.event})"))
+    lines.append("durability: " + ("not a completed course" if d is None else f"{d.days} days ({d.event})"))
     lines.extend(f"note: {n}" for n in outcome.notes)
     return "\n".join(lines)
 

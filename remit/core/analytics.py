@@ -85,7 +85,7 @@ class ResponseRemission:
 
 
 def end_of_induction(outcomes: Sequence[CourseOutcome], min_n: int = DEFAULT_MIN_N) -> ResponseRemission:
-    """Response and remission at each completed series' end-of-induction assessment."""
+    """Response and remission at each completed course's end-of-induction assessment."""
     points = [o.end_of_induction for o in outcomes if o.end_of_induction is not None]
     return ResponseRemission(
         rate_of((p.response for p in points), min_n), rate_of((p.remission for p in points), min_n)
@@ -197,7 +197,7 @@ class SurvivalAt:
 
 @dataclass(frozen=True)
 class DurabilityCurve:
-    """Kaplan-Meier estimate of staying free of retreatment or relapse after a series."""
+    """Kaplan-Meier estimate of staying free of retreatment or relapse after a course."""
 
     n: int
     events: int
@@ -225,7 +225,7 @@ def durability_curve(
     min_n: int = DEFAULT_MIN_N,
     at_days: Sequence[int] = KM_DAYS,
 ) -> DurabilityCurve:
-    """Kaplan-Meier of time from series end to retreatment or relapse (event) or last follow-up (censored).
+    """Kaplan-Meier of time from course end to retreatment or relapse (event) or last follow-up (censored).
 
     The survival function and its pointwise 95 % bands come from ``scipy.stats.ecdf``; the bands use the
     exponential Greenwood ("log-log") method, which stays inside [0, 1]. The median is the first time
@@ -286,7 +286,7 @@ def durability_curve(
 
 
 def durability_of(outcomes: Sequence[CourseOutcome], min_n: int = DEFAULT_MIN_N) -> DurabilityCurve:
-    """The Kaplan-Meier curve over the completed series among ``outcomes``."""
+    """The Kaplan-Meier curve over the completed courses among ``outcomes``."""
     records: list[Durability] = [o.durability for o in outcomes if o.durability is not None]
     return durability_curve([r.days for r in records], [r.event != "censored" for r in records], min_n)
 

@@ -30,7 +30,7 @@ from remit.core.outcomes import CourseOutcome, improvement
 Severity = Literal["high", "medium", "low"]
 FindingKind = Literal[
     "nonresponse_checkpoint",
-    "relapse_after_series",
+    "relapse_after_course",
     "dose_escalation",
     "shrinking_booster_intervals",
     "booster_frequency",
@@ -75,7 +75,7 @@ class DecisionSettings:
 
     relapse_source: str = (
         "Relapse rule of remit.core.outcomes (Remit's own default; SUSTAIN-1 definitions not found, §8); "
-        "median relapse ~18 days after a series: Murrough 2013; Phillips 2019"
+        "median relapse ~18 days after a course: Murrough 2013; Phillips 2019"
     )
 
     max_dose_rise_fraction: float = 0.25
@@ -155,26 +155,26 @@ def nonresponse_at_checkpoint(
     )
 
 
-def relapse_after_series(
+def relapse_after_course(
     outcome: CourseOutcome, settings: DecisionSettings = DEFAULT_SETTINGS
 ) -> Finding | None:
-    """A relapse after a completed series: propose a booster (a draft maintenance course to confirm)."""
-    if outcome.series_end is None:
+    """A relapse after a completed course: propose a booster (a draft maintenance course to confirm)."""
+    if outcome.course_end is None:
         return None
-    end = outcome.series_end
+    end = outcome.course_end
     relapse = next((r for r in outcome.relapses if r.onset > end), None)
     if relapse is None:
         return None
     return Finding(
-        "relapse_after_series",
+        "relapse_after_course",
         "medium",
-        f"relapse from {relapse.onset} ({(relapse.onset - end).days} days after the series ended), "
+        f"relapse from {relapse.onset} ({(relapse.onset - end).days} days after the course ended), "
         f"confirmed {relapse.confirmed}: consider a booster",
         {
-            "series_end": end.isoformat(),
+            "course_end": end.isoformat(),
             "onset": relapse.onset.isoformat(),
             "confirmed": relapse.confirmed.isoformat(),
-            "days_after_series": (relapse.onset - end).days,
+            "days_after_course": (relapse.onset - end).days,
             "proposal": "booster",
         },
         settings.relapse_source,

@@ -121,7 +121,7 @@ class OutcomeSettings:
     onset_days: tuple[int, ...] = (1, 3, 7)
     """Days after the first dose on which rapid onset is looked for (Williams 2018 measured days 1 and 3)."""
     end_of_induction_grace_days: int = 7
-    """The end-of-induction point is the last assessment up to this many days after the series ends.
+    """The end-of-induction point is the last assessment up to this many days after the course ends.
     Example value (Remit's convention), to be confirmed by the medical director."""
 
     def __post_init__(self) -> None:
@@ -196,7 +196,7 @@ class Durability:
 class CourseOutcome:
     instrument: str
     first_session: dt.date
-    series_end: dt.date | None
+    course_end: dt.date | None
     baseline: Baseline | None
     points: tuple[Point, ...]
     time_to_response_days: int | None
@@ -280,34 +280,34 @@ def _detect_relapses(points: Sequence[Point], settings: OutcomeSettings) -> list
 
 
 def _durability(
-    series_end: dt.date,
+    course_end: dt.date,
     relapses: Sequence[Relapse],
     retreatments: Sequence[dt.date],
     assessment_dates: Sequence[dt.date],
 ) -> Durability:
-    relapse = min((r.onset for r in relapses if r.onset > series_end), default=None)
-    retreat = min((d for d in retreatments if d > series_end), default=None)
+    relapse = min((r.onset for r in relapses if r.onset > course_end), default=None)
+    retreat = min((d for d in retreatments if d > course_end), default=None)
     # On a tie the recorded retreatment wins over the derived relapse; the days are the same.
     if retreat is not None and (relapse is None or retreat <= relapse):
-        return Durability((retreat - series_end).days, "retreatment")
+        return Durability((retreat - course_end).days, "retreatment")
     if relapse is not None:
-        return Durability((relapse - series_end).days, "relapse")
-    last = max(assessment_dates, default=series_end)
-    return Durability(max(0, (last - series_end).days), "censored")
+        return Durability((relapse - course_end).days, "relapse")
+    last = max(assessment_dates, default=course_end)
+    return Durability(max(0, (last - course_end).days), "censored")
 
 
 def evaluate_course(
     instrument: str,
     sessions: Sequence[dt.date],
     assessments: Sequence[tuple[dt.date, int]],
-    series_end: dt.date | None,
+    course_end: dt.date | None,
     retreatments: Sequence[dt.date],
     settings: OutcomeSettings | None = None,
 ) -> CourseOutcome:
     """Classify one course's assessments on one instrument.
 
-    ``sessions`` are the course's (induction) session dates, ``series_end`` the
-    last induction session of a completed series (None while it is running or
+    ``sessions`` are the course's (induction) session dates, ``course_end`` the
+    last induction session of a completed course (None while it is running or
     if it was stopped), ``retreatments`` later booster or new-course sessions.
     """
     settings = settings or OutcomeSettings()
@@ -329,15 +329,15 @@ def evaluate_course(
         )
     checked.sort(key=lambda a: a[0])  # stable: same-day assessments keep their given order
     first = session_dates[0]
-    if series_end is not None:
-        series_end = _check_date(series_end, "series_end")
-        if series_end < first:
-            raise OutcomeInputError("series_end", "is before the first session")
+    if course_end is not None:
+        course_end = _check_date(course_end, "course_end")
+        if course_end < first:
+            raise OutcomeInputError("course_end", "is before the first session")
     retreat_dates = [_check_date(d, f"retreatments[{i}]") for i, d in enumerate(retreatments)]
-    if series_end is not None:
+    if course_end is not None:
         for i, d in enumerate(retreat_dates):
-            if d <= series_end:
-                raise OutcomeInputError(f"retreatments[{i}]", "must be after series_end")
+            if d <= course_end:
+                raise OutcomeInputError(f"retreatments[{i}]", "must be after course_end")
 
     notes: list[str] = []
     window_start = first - dt.timedelta(days=settings.baseline_window_days)
@@ -384,9 +384,9 @@ def evaluate_course(
     relapses = _detect_relapses(points, settings)
     durability = None
     end_point = None
-    if series_end is not None:
-        durability = _durability(series_end, relapses, retreat_dates, [a[0] for a in checked])
-        cutoff = series_end + dt.timedelta(days=settings.end_of_induction_grace_days)
+    if course_end is not None:
+        durability = _durability(course_end, relapses, retreat_dates, [a[0] for a in checked])
+        cutoff = course_end + dt.timedelta(days=settings.end_of_induction_grace_days)
         # A retreatment inside the grace period would credit the booster to the induction.
         first_retreat = min(retreat_dates, default=None)
         end_point = next(
@@ -401,7 +401,7 @@ def evaluate_course(
     return CourseOutcome(
         instrument=instrument,
         first_session=first,
-        series_end=series_end,
+        course_end=course_end,
         baseline=baseline,
         points=tuple(points),
         time_to_response_days=None if first_response is None else (first_response.date - first).days,

@@ -11,7 +11,7 @@ How the database maps onto the core's inputs (Remit's conventions, stated once):
   its date is the local date the dose started (else the date it was booked for).
 * A course owns the assessments dated before the first session of the next
   course (any modality): what happens after a retreatment belongs to it.
-* ``series_end`` is the last session given of a *completed* course; the
+* ``course_end`` is the last session given of a *completed* course; the
   sessions of later courses are its retreatments.
 * Every depression instrument with data is evaluated; decisions are read from
   the clinic's primary instrument when it has a baseline, else from the first
@@ -123,7 +123,7 @@ class CourseView:
     sessions: list[GivenSession]
     first_session: dt.date
     last_session: dt.date
-    series_end: dt.date | None
+    course_end: dt.date | None
     outcomes: dict[str, CourseOutcome] = field(default_factory=dict)
     primary: str | None = None
     errors: list[str] = field(default_factory=list)
@@ -153,16 +153,16 @@ def course_outcomes(data: PatientData, settings: OutcomeSettings, primary: str =
         given = by_course[course.pk]
         first, last = given[0].date, given[-1].date
         next_first = by_course[started[i + 1].pk][0].date if i + 1 < len(started) else None
-        series_end = last if course.status == Course.COMPLETED else None
+        course_end = last if course.status == Course.COMPLETED else None
         retreatments = sorted(
             {
                 s.date
                 for other in started[i + 1 :]
                 for s in by_course[other.pk]
-                if series_end is not None and s.date > series_end
+                if course_end is not None and s.date > course_end
             }
         )
-        view = CourseView(course, given, first, last, series_end)
+        view = CourseView(course, given, first, last, course_end)
         for code in DEPRESSION_INSTRUMENTS:
             owned = [
                 (s.date, s.total) for s in data.scores_on(code) if next_first is None or s.date < next_first
@@ -171,7 +171,7 @@ def course_outcomes(data: PatientData, settings: OutcomeSettings, primary: str =
                 continue
             try:
                 view.outcomes[code] = evaluate_course(
-                    code, [s.date for s in given], owned, series_end, retreatments, settings
+                    code, [s.date for s in given], owned, course_end, retreatments, settings
                 )
             except OutcomeInputError as error:
                 view.errors.append(f"{INSTRUMENT_NAMES[code]}: {error}")

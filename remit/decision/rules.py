@@ -57,7 +57,7 @@ logger = logging.getLogger("remit.decision.rules")
 
 ALERT_KIND: dict[str, str] = {
     "nonresponse_checkpoint": "nonresponse",
-    "relapse_after_series": "relapse",
+    "relapse_after_course": "relapse",
     "dose_escalation": "dose_escalation",
     "shrinking_booster_intervals": "dose_escalation",
     "booster_frequency": "dose_escalation",
@@ -163,8 +163,8 @@ def _course_rules(ctx: _Context, view: CourseView) -> list[Raise]:
                         {"instrument": view.primary, "prefix": _trajectory_words(view, len(upto or []))},
                     )
                 )
-    if outcome is not None and outcome.series_end is not None:
-        finding = rules.relapse_after_series(outcome, settings)
+    if outcome is not None and outcome.course_end is not None:
+        finding = rules.relapse_after_course(outcome, settings)
         if finding is not None and dt.date.fromisoformat(str(finding.data["confirmed"])) >= ctx.since:
             out.append(
                 Raise(

@@ -45,7 +45,9 @@ class ImportedInstrument(models.Model):
 
     clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="imported_instruments")
     code = models.CharField(max_length=40)
-    definition = models.JSONField(help_text="The instrument: its items, answers and scoring, as Remit stores it")
+    definition = models.JSONField(
+        help_text="The instrument: its items, answers and scoring, as Remit stores it"
+    )
     source_questionnaire = models.JSONField()
     source_url = models.CharField(max_length=500, blank=True)
     imported_at = models.DateTimeField(default=timezone.now)

@@ -62,7 +62,7 @@ def session_curve(report: OutcomeReport) -> Figure:
 
 def durability(report: OutcomeReport) -> Figure:
     d = report.durability
-    fig, ax = _figure(f"Free of retreatment or relapse after the series (n={d.n}, {d.events} events)")
+    fig, ax = _figure(f"Free of retreatment or relapse after the course (n={d.n}, {d.events} events)")
     if not d.reportable or not d.times:
         _too_few(ax, d.n)
         return fig
@@ -163,7 +163,7 @@ def strata(report: OutcomeReport) -> Figure:
     fig.text(
         0.01,
         0.01,
-        "Bars: 95% CI (Wilson); n = completed series with an end-of-induction score.",
+        "Bars: 95% CI (Wilson); n = completed courses with an end-of-induction score.",
         fontsize=8,
         color=GREY,
     )
@@ -173,7 +173,7 @@ def strata(report: OutcomeReport) -> Figure:
 
 CHARTS: dict[str, tuple[str, Callable[[OutcomeReport], Figure]]] = {
     "sessions": ("Response and remission by session number", session_curve),
-    "durability": ("Durability after the series (Kaplan–Meier)", durability),
+    "durability": ("Durability after the course (Kaplan–Meier)", durability),
     "dissociation": ("Dissociation vs benefit", dissociation),
     "strata": ("Response and remission by baseline severity and failed trials", strata),
 }

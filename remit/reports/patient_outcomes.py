@@ -80,9 +80,9 @@ def decision_lines(view: CourseView) -> list[str]:
     if outcome.durability is not None:
         d = outcome.durability
         words = {
-            "retreatment": f"retreated {d.days} days after the series ended",
-            "relapse": f"relapsed {d.days} days after the series ended",
-            "censored": f"no relapse or retreatment in {d.days} days of follow-up since the series ended",
+            "retreatment": f"retreated {d.days} days after the course ended",
+            "relapse": f"relapsed {d.days} days after the course ended",
+            "censored": f"no relapse or retreatment in {d.days} days of follow-up since the course ended",
         }
         lines.append(f"Durability: {words[d.event]}.")
     return lines

@@ -77,7 +77,7 @@ class CourseSummary:
     modality: str
     protocol: str
     status: str
-    completed_series: bool
+    completed_courses: bool
     baseline_total: int | None
     baseline_band: str
     failed_trials: int
@@ -273,7 +273,7 @@ def load(f: ReportFilter, settings: OutcomeSettings | None = None) -> LoadedData
             if phase != "induction":
                 data.maintenance_started += 1
                 continue
-            # Started / completed / discontinued count induction series; boosters are counted apart.
+            # Started / completed / discontinued count induction courses; boosters are counted apart.
             data.statuses.append(status)
             data.reasons.append(reason or None)
             days = sorted(days_by_course.get(course_id, []))
@@ -282,18 +282,18 @@ def load(f: ReportFilter, settings: OutcomeSettings | None = None) -> LoadedData
                 continue
             last = days[-1]
             completed = status == Course.COMPLETED
-            series_end = last if completed else None
+            course_end = last if completed else None
             retreatments = sorted(d for cid, d in first_day.items() if cid != course_id and d > last)
             cutoff = retreatments[0] if retreatments else None
             trajectory = [a for a in patient_scores if cutoff is None or a[0] < cutoff]
             try:
                 outcome = evaluate_course(
-                    f.instrument, days, trajectory, series_end, retreatments if completed else [], settings
+                    f.instrument, days, trajectory, course_end, retreatments if completed else [], settings
                 )
             except OutcomeInputError:
                 data.errors += 1
                 continue
-            # The curve is "during induction": follow-up after the series belongs to durability.
+            # The curve is "during induction": follow-up after the course belongs to durability.
             data.curve.add(p for p in outcome.points if p.date <= last + grace)
             day_set = set(days)
             peak = max(
@@ -313,7 +313,7 @@ def load(f: ReportFilter, settings: OutcomeSettings | None = None) -> LoadedData
                     modality=modality,
                     protocol=protocol,
                     status=status,
-                    completed_series=completed,
+                    completed_courses=completed,
                     baseline_total=None if base is None else base.total,
                     baseline_band=NO_BASELINE if base is None else (bands[base.total] or NO_BASELINE),
                     failed_trials=failed,

@@ -34,7 +34,7 @@ from remit.reports.queries import (
 SCATTER_MAX_POINTS = 2000
 FAILED_TRIAL_ORDER = ["0-1", "2", "3", "4+"]
 DURABILITY_FIELDS = [
-    "series_id",
+    "course_id",
     "modality",
     "protocol",
     "days",
@@ -49,10 +49,10 @@ def min_n() -> int:
     return int(getattr(settings, "REMIT_REPORT_MIN_N", A.DEFAULT_MIN_N))
 
 
-def series_id(course_id: int) -> str:
-    """A stable, random-looking id for a completed series: not the course's key, not reversible without
+def course_id(course_id: int) -> str:
+    """A stable, random-looking id for a completed course: not the course's key, not reversible without
     the installation's secret key."""
-    return salted_hmac("remit.reports.series_id", str(course_id)).hexdigest()[:16]
+    return salted_hmac("remit.reports.course_id", str(course_id)).hexdigest()[:16]
 
 
 @dataclass
@@ -74,7 +74,7 @@ class OutcomeReport:
     onset: dict[int, A.Rate]
     by_band: dict[str, A.ResponseRemission]
     by_failed_trials: dict[str, A.ResponseRemission]
-    series: list[CourseSummary] = field(repr=False, default_factory=list)
+    completed: list[CourseSummary] = field(repr=False, default_factory=list)
 
     # --- serialisations -------------------------------------------------------------------------------
     def to_dict(self) -> dict[str, Any]:
@@ -222,13 +222,13 @@ class OutcomeReport:
         return out.getvalue()
 
     def durability_rows(self) -> Iterator[list[Any]]:
-        """One de-identified row per completed series; no patient identifier, dates or course key."""
+        """One de-identified row per completed course; no patient identifier, dates or course key."""
         yield list(DURABILITY_FIELDS)
-        for s in self.series:
+        for s in self.completed:
             if s.durability_days is None:
                 continue
             yield [
-                series_id(s.course_id),
+                course_id(s.course_id),
                 s.modality,
                 s.protocol,
                 s.durability_days,
@@ -324,7 +324,7 @@ def corr_display(r: A.Correlation) -> str:
 
 
 def _rr(courses: list[CourseSummary], n_min: int) -> A.ResponseRemission:
-    ended = [c for c in courses if c.completed_series and c.end_remission is not None]
+    ended = [c for c in courses if c.completed_courses and c.end_remission is not None]
     return A.ResponseRemission(
         A.rate_of((c.end_response for c in ended), n_min), A.rate_of((c.end_remission for c in ended), n_min)
     )
@@ -343,16 +343,16 @@ def compute(
         )
         for number, row in sorted(data.curve.counts.items())
     ]
-    series = [c for c in courses if c.durability_days is not None]
+    completed = [c for c in courses if c.durability_days is not None]
     durability = A.durability_curve(
-        [c.durability_days for c in series],  # type: ignore[misc]
-        [c.durability_event != "censored" for c in series],
+        [c.durability_days for c in completed],  # type: ignore[misc]
+        [c.durability_event != "censored" for c in completed],
         n_min,
     )
     pairs = [
         (float(c.peak_cadss), float(c.end_pct_change))
         for c in courses
-        if c.completed_series and c.peak_cadss is not None and c.end_pct_change is not None
+        if c.completed_courses and c.peak_cadss is not None and c.end_pct_change is not None
     ]
     dissociation = A.dissociation_vs_benefit([p[0] for p in pairs], [p[1] for p in pairs], n_min)
     scatter = (
@@ -391,7 +391,7 @@ def compute(
         onset=onset,
         by_band=by_band,
         by_failed_trials=by_failed,
-        series=series,
+        completed=completed,
     )
 
 
@@ -399,4 +399,4 @@ def build_report(f: ReportFilter, filter_labels: dict[str, str] | None = None) -
     return compute(f, load(f), min_n(), filter_labels)
 
 
-__all__ = ["NO_BASELINE", "OutcomeReport", "ReportFilter", "build_report", "compute", "series_id"]
+__all__ = ["NO_BASELINE", "OutcomeReport", "ReportFilter", "build_report", "compute", "course_id"]

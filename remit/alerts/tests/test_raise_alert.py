@@ -91,7 +91,7 @@ def test_a_high_alert_is_due_for_escalation_and_others_are_not(world):
     ],
 )
 def test_it_refuses_bad_arguments(world, fields, message):
-    values = {"kind": "relapse", "severity": "low", "reason": "Relapse after series."}
+    values = {"kind": "relapse", "severity": "low", "reason": "Relapse after a course."}
     values.update(fields)
     with pytest.raises(ValueError, match=message):
         raise_alert(patient=make_patient(world.clinic), **values)

@@ -34,7 +34,7 @@ def test_a_small_network_is_built_and_the_report_timed(db, settings):
     report = summary["report"]
     assert report["induction_courses"] == 60
     assert report["report_queries"] == 5
-    assert report["completed_series"] > 30
+    assert report["completed_courses"] > 30
     for key in ("report_seconds", "json_seconds", "charts_seconds", "pdf_seconds", "peak_rss_mb"):
         assert report[key] >= 0
 

@@ -19,12 +19,16 @@ def day(n: int) -> dt.date:
     return D0 + dt.timedelta(days=n)
 
 
-SERIES = [day(0), day(2), day(4), day(7), day(9), day(11)]
+SESSION_DAYS = [day(0), day(2), day(4), day(7), day(9), day(11)]
 
 
-def phq9_course(totals: list[tuple[int, int]], series_end: int | None = 11) -> CourseOutcome:
+def phq9_course(totals: list[tuple[int, int]], course_end: int | None = 11) -> CourseOutcome:
     return evaluate_course(
-        "phq9", SERIES, [(day(n), t) for n, t in totals], None if series_end is None else day(series_end), []
+        "phq9",
+        SESSION_DAYS,
+        [(day(n), t) for n, t in totals],
+        None if course_end is None else day(course_end),
+        [],
     )
 
 
@@ -73,13 +77,13 @@ def test_unknown_flags_are_left_out_of_n() -> None:
 # --- response and remission -------------------------------------------------------------------
 
 
-def test_end_of_induction_rates_use_each_series_last_assessment() -> None:
+def test_end_of_induction_rates_use_each_courses_last_assessment() -> None:
     """Response >= 50% (McInnes 2022), remission PHQ-9 < 5, measured at the end of induction."""
     outs = [
         phq9_course([(-1, 20), (11, 4)]),  # response + remission
         phq9_course([(-1, 20), (11, 9)]),  # response only
         phq9_course([(-1, 20), (11, 16)]),  # neither
-        phq9_course([(-1, 20), (7, 4)], series_end=None),  # still running: left out
+        phq9_course([(-1, 20), (7, 4)], course_end=None),  # still running: left out
     ]
     rr = an.end_of_induction(outs, min_n=1)
     assert (rr.response.k, rr.response.n) == (2, 3)
@@ -135,7 +139,7 @@ KM_EVENTS = [True, False, True, True, False, True, False]
 
 
 def test_kaplan_meier_matches_a_hand_product_limit() -> None:
-    """Product-limit by hand (Kaplan & Meier 1958) on 7 series, '+' censored: 10, 14+, 18, 18, 25+, 30, 40+.
+    """Product-limit by hand (Kaplan & Meier 1958) on 7 courses, '+' censored: 10, 14+, 18, 18, 25+, 30, 40+.
 
     t=10: 7 at risk, 1 event -> S = 6/7.  14+ leaves 5 at risk.
     t=18: 5 at risk, 2 events -> S = 6/7 * 3/5 = 18/35.  25+ leaves 2 at risk.
@@ -162,7 +166,7 @@ def test_kaplan_meier_matches_a_hand_product_limit() -> None:
 
 
 def test_the_median_is_none_when_survival_never_drops_to_half() -> None:
-    """One event in six series: S = 5/6 after day 5 and never reaches 0.5 (median 'not reached')."""
+    """One event in six courses: S = 5/6 after day 5 and never reaches 0.5 (median 'not reached')."""
     km = an.durability_curve([5, 20, 30, 40, 50, 60], [True, False, False, False, False, False], min_n=1)
     assert km.survival[0] == pytest.approx(5 / 6)
     assert km.median_days is None
@@ -184,11 +188,11 @@ def test_when_everyone_is_retreated_the_curve_ends_at_zero() -> None:
     assert {f.day: f.survival for f in km.free_at}[56] == 0
 
 
-def test_durability_of_takes_completed_series_from_course_outcomes() -> None:
+def test_durability_of_takes_completed_courses_from_course_outcomes() -> None:
     """Relapse or retreatment is an event; censored otherwise."""
     relapsing = phq9_course([(-1, 20), (11, 6), (29, 14), (35, 15)])
     holding = phq9_course([(-1, 20), (11, 6), (39, 5)])
-    running = phq9_course([(-1, 20), (7, 6)], series_end=None)
+    running = phq9_course([(-1, 20), (7, 6)], course_end=None)
     km = an.durability_of([relapsing, holding, running], min_n=1)
     assert (km.n, km.events) == (2, 1)
     assert km.times[0] == 18

@@ -55,27 +55,27 @@ def test_a_checkpoint_without_a_baseline_is_reported_not_skipped() -> None:
     assert "no baseline" in f.reason
 
 
-# --- relapse after a series ----------------------------------------------------------------
+# --- relapse after a course ----------------------------------------------------------------
 
 
-def test_a_relapse_after_the_series_proposes_a_booster() -> None:
+def test_a_relapse_after_the_course_proposes_a_booster() -> None:
     """Relapse rule of remit.core.outcomes (clinical-reference §8); median relapse ~18 days (Murrough 2013)."""
     sessions = [day(0), day(2), day(4), day(7), day(9), day(11)]
     outcome = evaluate_course(
         "phq9", sessions, [(day(-1), 20), (day(11), 6), (day(29), 14), (day(35), 15)], day(11), []
     )
-    f = ds.relapse_after_series(outcome)
+    f = ds.relapse_after_course(outcome)
     assert f is not None
-    assert (f.kind, f.severity) == ("relapse_after_series", "medium")
+    assert (f.kind, f.severity) == ("relapse_after_course", "medium")
     assert f.data["proposal"] == "booster"
-    assert f.data["days_after_series"] == 18
+    assert f.data["days_after_course"] == 18
 
 
 def test_no_relapse_alert_while_the_response_holds() -> None:
     """McInnes 2022: many responders still respond at 4 weeks without maintenance; no alert then."""
     sessions = [day(0), day(2), day(4), day(7), day(9), day(11)]
     outcome = evaluate_course("phq9", sessions, [(day(-1), 20), (day(11), 6), (day(39), 7)], day(11), [])
-    assert ds.relapse_after_series(outcome) is None
+    assert ds.relapse_after_course(outcome) is None
 
 
 # --- tolerance ------------------------------------------------------------------------------

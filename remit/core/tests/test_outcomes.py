@@ -25,18 +25,18 @@ def day(n: int) -> dt.date:
 
 
 # Six infusions over 12 days, 3 a week (Murrough 2013).
-SERIES = [day(0), day(2), day(4), day(7), day(9), day(11)]
+SESSION_DAYS = [day(0), day(2), day(4), day(7), day(9), day(11)]
 
 
 def course(
     totals: list[tuple[int, int]],
     instrument: str = "phq9",
-    series_end: dt.date | None = None,
+    course_end: dt.date | None = None,
     retreatments: list[dt.date] | None = None,
     settings_: OutcomeSettings | None = None,
 ) -> CourseOutcome:
     return evaluate_course(
-        instrument, SERIES, [(day(n), t) for n, t in totals], series_end, retreatments or [], settings_
+        instrument, SESSION_DAYS, [(day(n), t) for n, t in totals], course_end, retreatments or [], settings_
     )
 
 
@@ -195,41 +195,41 @@ def test_the_relapse_rule_is_a_clinic_setting() -> None:
 
 
 def test_durability_ends_at_retreatment() -> None:
-    """Durability: series end to first retreatment; cf. Murrough 2013 median 18 days."""
-    out = course([(-1, 20), (11, 6), (20, 7)], series_end=day(11), retreatments=[day(29), day(40)])
+    """Durability: course end to first retreatment; cf. Murrough 2013 median 18 days."""
+    out = course([(-1, 20), (11, 6), (20, 7)], course_end=day(11), retreatments=[day(29), day(40)])
     assert out.durability is not None
     assert (out.durability.days, out.durability.event) == (18, "retreatment")
 
 
 def test_durability_ends_at_a_relapse_that_comes_before_any_retreatment() -> None:
     """The first of relapse or retreatment ends durability."""
-    out = course([(-1, 20), (11, 6), (25, 14), (31, 15)], series_end=day(11), retreatments=[day(45)])
+    out = course([(-1, 20), (11, 6), (25, 14), (31, 15)], course_end=day(11), retreatments=[day(45)])
     assert out.durability is not None
     assert (out.durability.days, out.durability.event) == (14, "relapse")
 
 
 def test_durability_is_censored_at_the_last_assessment_when_nothing_happened() -> None:
     """Censored at the last follow-up assessment."""
-    out = course([(-1, 20), (11, 6), (39, 5)], series_end=day(11))
+    out = course([(-1, 20), (11, 6), (39, 5)], course_end=day(11))
     assert out.durability is not None
     assert (out.durability.days, out.durability.event) == (28, "censored")
 
 
 def test_a_same_day_relapse_and_retreatment_counts_as_retreatment() -> None:
     """Ties go to the recorded retreatment; the days are the same either way."""
-    out = course([(-1, 20), (11, 6), (25, 14), (31, 15)], series_end=day(11), retreatments=[day(25)])
+    out = course([(-1, 20), (11, 6), (25, 14), (31, 15)], course_end=day(11), retreatments=[day(25)])
     assert out.durability is not None
     assert (out.durability.days, out.durability.event) == (14, "retreatment")
 
 
-def test_a_series_without_an_end_has_no_durability() -> None:
-    """Durability is measured for completed series only."""
+def test_a_course_without_an_end_has_no_durability() -> None:
+    """Durability is measured for completed courses only."""
     assert course([(-1, 20), (7, 9)]).durability is None
 
 
 def test_the_end_of_induction_point_ignores_scores_after_a_booster() -> None:
     """End-of-induction response is what induction achieved (McInnes 2022 measured post-induction)."""
-    out = course([(-1, 20), (11, 12), (14, 4)], series_end=day(11), retreatments=[day(13)])
+    out = course([(-1, 20), (11, 12), (14, 4)], course_end=day(11), retreatments=[day(13)])
     assert out.end_of_induction is not None
     assert out.end_of_induction.date == day(11)
 
@@ -252,7 +252,7 @@ def test_points_count_sessions_given_before_the_assessment() -> None:
 )
 def test_bad_assessments_name_the_field(assessments: list[tuple[object, ...]], field: str) -> None:
     with pytest.raises(OutcomeInputError) as err:
-        evaluate_course("phq9", SERIES, assessments, None, [])  # type: ignore[arg-type]
+        evaluate_course("phq9", SESSION_DAYS, assessments, None, [])  # type: ignore[arg-type]
     assert err.value.field == field
 
 
@@ -260,15 +260,15 @@ def test_bad_course_arguments_name_the_field() -> None:
     cases: list[tuple[dict[str, object], str]] = [
         ({"instrument": "gad8"}, "instrument"),
         ({"sessions": []}, "sessions"),
-        ({"series_end": day(-2)}, "series_end"),
-        ({"series_end": day(11), "retreatments": [day(11)]}, "retreatments[0]"),
+        ({"course_end": day(-2)}, "course_end"),
+        ({"course_end": day(11), "retreatments": [day(11)]}, "retreatments[0]"),
     ]
     for kwargs, field in cases:
         args: dict[str, object] = {
             "instrument": "phq9",
-            "sessions": SERIES,
+            "sessions": SESSION_DAYS,
             "assessments": [],
-            "series_end": None,
+            "course_end": None,
             "retreatments": [],
         }
         args.update(kwargs)

@@ -10,8 +10,8 @@ import pytest
 
 from remit.commands.outcomes import main
 
-# Six infusions (Murrough 2013 / Oliver 2022 shape), response by infusion 4, remission at series end,
-# then a relapse 22 days after the series (cf. the 18-19 day medians, Murrough 2013; Phillips 2019).
+# Six infusions (Murrough 2013 / Oliver 2022 shape), response by infusion 4, remission at course end,
+# then a relapse 22 days after the course (cf. the 18-19 day medians, Murrough 2013; Phillips 2019).
 DOC: dict[str, Any] = {
     "instrument": "phq9",
     "sessions": ["2026-01-05", "2026-01-07", "2026-01-09", "2026-01-12", "2026-01-14", "2026-01-19"],
@@ -23,7 +23,7 @@ DOC: dict[str, Any] = {
         {"date": "2026-02-10", "total": 12},
         {"date": "2026-02-17", "total": 15},
     ],
-    "series_end": "2026-01-19",
+    "course_end": "2026-01-19",
     "retreatments": ["2026-03-02"],
 }
 
@@ -98,7 +98,7 @@ BAD_ASSESSMENTS[2] = {"date": "2026-02-30", "total": 9}
         (_with(sessions=["2026-01-05", 7]), "sessions[1]"),
         (_with(sessions=[]), "sessions"),
         (_with(instrument="phq-9"), "instrument"),
-        (_with(series_end="19/01/2026"), "series_end"),
+        (_with(course_end="19/01/2026"), "course_end"),
         (_with(retreatments=["2026-01-10"]), "retreatments[0]"),
         (_with(retreatment=["2026-03-02"]), "retreatment"),
         ([1, 2], "FILE"),

@@ -131,9 +131,9 @@ def phq9(world: Any, patient: Any, d: dt.date, total: int, *, signal: bool = Fal
     return rows[0]
 
 
-def scores(world: Any, patient: Any, series: list[tuple[int, int]]) -> None:
+def scores(world: Any, patient: Any, totals: list[tuple[int, int]]) -> None:
     """Quiet PHQ-9s from (day offset, total) pairs."""
-    for offset, total in series:
+    for offset, total in totals:
         phq9(world, patient, day(offset), total)
 
 

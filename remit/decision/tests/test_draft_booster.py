@@ -9,13 +9,13 @@ from remit.screening.tests.conftest import signed
 from remit.testing import PermissionMatrix, login, make_patient
 from remit.treatment.models import Course
 
-SERIES = [day(-60), day(-58), day(-56), day(-53), day(-51), day(-49)]
+SESSION_DAYS = [day(-60), day(-58), day(-56), day(-53), day(-51), day(-49)]
 
 
 def relapsed(world):
     patient = make_patient(world.clinic)
     scores(world, patient, [(-61, 20), (-47, 8), (-40, 6), (-30, 18)])
-    course = make_course(world, patient, SERIES, status=Course.COMPLETED)
+    course = make_course(world, patient, SESSION_DAYS, status=Course.COMPLETED)
     phq9(world, patient, day(-24), 19, signal=True)
     return patient, course
 
@@ -29,7 +29,7 @@ class TestPermissions(PermissionMatrix):
     ok_status = 302
 
     def url(self, world, patient):
-        course = make_course(world, patient, SERIES, status=Course.COMPLETED)
+        course = make_course(world, patient, SESSION_DAYS, status=Course.COMPLETED)
         return url(patient, course)
 
     def request(self, client, url):

@@ -1,8 +1,8 @@
-"""Relapse after a completed series raises one high alert proposing a booster.
+"""Relapse after a completed course raises one high alert proposing a booster.
 
 Relapse rule: Remit's own default (2 assessments without benefit at least 5 days apart after response),
 a clinic setting; SUSTAIN-1's definitions were not found (clinical-reference §8). Median relapse about
-18 days after a series: Murrough 2013; Phillips 2019.
+18 days after a course: Murrough 2013; Phillips 2019.
 """
 
 from __future__ import annotations
@@ -14,13 +14,13 @@ from remit.decision.tests.helpers_outcomes import day, make_course, phq9, scores
 from remit.testing import make_patient
 from remit.treatment.models import Course
 
-SERIES = [day(-60), day(-58), day(-56), day(-53), day(-51), day(-49)]
+SESSION_DAYS = [day(-60), day(-58), day(-56), day(-53), day(-51), day(-49)]
 
 
 def relapsed(world, *, second_total=19):
     patient = make_patient(world.clinic)
     scores(world, patient, [(-61, 20), (-47, 8), (-40, 6), (-30, 18)])
-    course = make_course(world, patient, SERIES, status=Course.COMPLETED)
+    course = make_course(world, patient, SESSION_DAYS, status=Course.COMPLETED)
     phq9(world, patient, day(-24), second_total, signal=True)
     return patient, course
 

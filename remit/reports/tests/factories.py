@@ -106,7 +106,7 @@ def failed_trials(patient: Any, n: int) -> None:
         )
 
 
-def series(
+def induction_course(
     clinic: Any,
     user: Any,
     *,
@@ -122,7 +122,7 @@ def series(
     trials: int = 0,
     **course_kwargs: Any,
 ) -> tuple[Any, Course]:
-    """One patient with one induction series.
+    """One patient with one induction course.
 
     ``during`` are PHQ-9 totals taken before sessions 2, 3, ...; ``end`` is taken 2 days after the last
     session; ``followups`` are (days after the last session, total); ``retreat_after`` starts a booster

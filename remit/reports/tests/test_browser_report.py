@@ -18,7 +18,7 @@ def test_a_prescriber_filters_to_iv_ketamine_sees_the_curves_and_downloads_the_p
     world = build_world()
     user = world.users["prescriber"]
     for i, after in enumerate((12, 20, 33, 47, None, None, 75, None)):
-        F.series(
+        F.induction_course(
             world.clinic,
             user,
             baseline=18 + i % 6,
@@ -29,7 +29,7 @@ def test_a_prescriber_filters_to_iv_ketamine_sees_the_curves_and_downloads_the_p
             cadss=(8 + 3 * i, 20 - i),
             trials=i % 4,
         )
-    F.series(world.clinic, user, modality="tms", baseline=20, end=15, followups=[(20, 16)])
+    F.induction_course(world.clinic, user, modality="tms", baseline=20, end=15, followups=[(20, 16)])
 
     browser_sign_in(page, live_server, user)
 
@@ -60,7 +60,7 @@ def test_a_prescriber_filters_to_iv_ketamine_sees_the_curves_and_downloads_the_p
     assert info_title(body).startswith("Outcome report")
     shown = text(body)
     assert "Modality: Ketamine (IV)" in shown
-    assert "Free of retreatment or relapse after the series" in shown
+    assert "Free of retreatment or relapse after the course" in shown
 
     # At 375 px nothing runs off the side.
     page.set_viewport_size({"width": 375, "height": 740})

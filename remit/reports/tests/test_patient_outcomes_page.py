@@ -9,7 +9,7 @@ from remit.decision.tests.helpers_outcomes import day, make_course, scores
 from remit.testing import PermissionMatrix, make_patient
 from remit.treatment.models import Course
 
-SERIES = [day(-60), day(-58), day(-56), day(-53), day(-51), day(-49)]
+SESSION_DAYS = [day(-60), day(-58), day(-56), day(-53), day(-51), day(-49)]
 
 
 def url(patient):
@@ -27,7 +27,7 @@ def responder(world, extra_scores=0):
     patient = make_patient(world.clinic)
     scores(world, patient, [(-61, 20), (-57, 12), (-52, 9), (-47, 4)])
     scores(world, patient, [(-46 + i, 5) for i in range(extra_scores)])
-    make_course(world, patient, SERIES, status=Course.COMPLETED)
+    make_course(world, patient, SESSION_DAYS, status=Course.COMPLETED)
     return patient
 
 

@@ -20,10 +20,10 @@ from remit.reports.tests.pdftext import pages
 def data(world, settings):
     settings.REMIT_REPORT_MIN_N = 2
     user = world.users["prescriber"]
-    F.series(world.clinic, user, followups=[(40, 6)], cadss=(10, 30), trials=2)
-    F.series(world.clinic, user, baseline=24, end=20, retreat_after=15, cadss=(2,))
-    F.series(world.clinic, user, modality="esketamine", end=3, followups=[(9, 4)])
-    F.series(world.other_clinic, world.users["other_clinic"], end=2, followups=[(9, 4)])
+    F.induction_course(world.clinic, user, followups=[(40, 6)], cadss=(10, 30), trials=2)
+    F.induction_course(world.clinic, user, baseline=24, end=20, retreat_after=15, cadss=(2,))
+    F.induction_course(world.clinic, user, modality="esketamine", end=3, followups=[(9, 4)])
+    F.induction_course(world.other_clinic, world.users["other_clinic"], end=2, followups=[(9, 4)])
     return world
 
 
@@ -75,7 +75,7 @@ def test_durability_rows_are_de_identified(data):
     rows = list(csv.DictReader(io.StringIO(run("durability", "--format", "csv"))))
     assert len(rows) == 4
     assert set(rows[0]) == {
-        "series_id",
+        "course_id",
         "modality",
         "protocol",
         "days",
@@ -84,13 +84,13 @@ def test_durability_rows_are_de_identified(data):
         "end_total",
         "peak_cadss",
     }
-    ids = {r["series_id"] for r in rows}
+    ids = {r["course_id"] for r in rows}
     assert len(ids) == 4 and all(len(i) == 16 for i in ids)
     from remit.treatment.models import Course
 
     assert not ids & {str(pk) for pk in Course.objects.values_list("pk", flat=True)}
-    # Stable: the same series gets the same id next time.
-    assert ids == {r["series_id"] for r in csv.DictReader(io.StringIO(run("durability")))}
+    # Stable: the same course gets the same id next time.
+    assert ids == {r["course_id"] for r in csv.DictReader(io.StringIO(run("durability")))}
 
 
 def test_each_run_is_audited_as_an_export_by_remit_report(data):

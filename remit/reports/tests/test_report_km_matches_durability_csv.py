@@ -53,20 +53,22 @@ def survival_at(curve, day):
 def network(world, settings):
     settings.REMIT_REPORT_MIN_N = 10
     user = world.users["prescriber"]
-    # Fourteen completed series: retreatments, relapses (two scores >= 5 days apart without benefit),
+    # Fourteen completed courses: retreatments, relapses (two scores >= 5 days apart without benefit),
     # censored follow-ups, and ties on the same day.
     for after in (10, 10, 21, 35, 35, 60, 90, 200):
-        F.series(
+        F.induction_course(
             world.clinic, user, baseline=20, during=(12,), end=6, retreat_after=after, cadss=(after % 17,)
         )
-    F.series(world.clinic, user, baseline=20, during=(9,), end=4, followups=[(20, 15), (26, 16)], cadss=(8,))
-    F.series(world.clinic, user, baseline=22, during=(10,), end=5, followups=[(35, 18), (41, 20)])
+    F.induction_course(
+        world.clinic, user, baseline=20, during=(9,), end=4, followups=[(20, 15), (26, 16)], cadss=(8,)
+    )
+    F.induction_course(world.clinic, user, baseline=22, during=(10,), end=5, followups=[(35, 18), (41, 20)])
     for last in (14, 30, 30, 100):
-        F.series(
+        F.induction_course(
             world.clinic, user, baseline=18, during=(9,), end=3, followups=[(last, 4)], cadss=(last % 13,)
         )
-    # Not completed series: no durability row.
-    F.series(world.clinic, user, baseline=20, status="discontinued", discontinue_reason="cost")
+    # Not completed courses: no durability row.
+    F.induction_course(world.clinic, user, baseline=20, status="discontinued", discontinue_reason="cost")
     return world
 
 

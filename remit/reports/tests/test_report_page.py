@@ -53,11 +53,19 @@ class TestDurabilityCsvMatrix(PermissionMatrix):
 def clinic_data(world, settings):
     settings.REMIT_REPORT_MIN_N = 2
     user = world.users["prescriber"]
-    F.series(world.clinic, user, baseline=20, during=(14, 9), end=4, followups=[(30, 5)], cadss=(10, 22))
-    F.series(world.clinic, user, baseline=22, during=(20, 18), end=17, retreat_after=21, cadss=(5, 3))
-    F.series(world.clinic, user, baseline=18, during=(8,), end=6, retreat_after=40, cadss=(30,))
-    F.series(world.clinic, user, modality="tms", baseline=19, during=(18,), end=12, followups=[(14, 12)])
-    F.series(world.other_clinic, world.users["other_clinic"], baseline=27, end=0, followups=[(99, 0)])
+    F.induction_course(
+        world.clinic, user, baseline=20, during=(14, 9), end=4, followups=[(30, 5)], cadss=(10, 22)
+    )
+    F.induction_course(
+        world.clinic, user, baseline=22, during=(20, 18), end=17, retreat_after=21, cadss=(5, 3)
+    )
+    F.induction_course(world.clinic, user, baseline=18, during=(8,), end=6, retreat_after=40, cadss=(30,))
+    F.induction_course(
+        world.clinic, user, modality="tms", baseline=19, during=(18,), end=12, followups=[(14, 12)]
+    )
+    F.induction_course(
+        world.other_clinic, world.users["other_clinic"], baseline=27, end=0, followups=[(99, 0)]
+    )
     return world
 
 
@@ -132,7 +140,7 @@ def test_the_page_has_no_inline_style_or_script(clinic_data):
     ("path", "kind", "start"),
     [
         ("/reports/outcomes.csv", "text/csv", b"section,measure"),
-        ("/reports/durability.csv", "text/csv", b"series_id,modality"),
+        ("/reports/durability.csv", "text/csv", b"course_id,modality"),
         ("/reports/outcomes.pdf", "application/pdf", b"%PDF"),
     ],
 )
@@ -164,7 +172,7 @@ def test_downloads_ask_for_the_password_again_when_stale(world, path):
 def test_the_durability_download_has_no_patient_identifiers(clinic_data):
     body = clinic_data.client("prescriber").get("/reports/durability.csv").content.decode()
     lines = body.strip().splitlines()
-    assert lines[0] == "series_id,modality,protocol,days,event,baseline_total,end_total,peak_cadss"
+    assert lines[0] == "course_id,modality,protocol,days,event,baseline_total,end_total,peak_cadss"
     assert len(lines) == 1 + 4
     for patient in __import__("remit.patients.models", fromlist=["Patient"]).Patient.objects.all():
         assert patient.mrn not in body and patient.family_name not in body

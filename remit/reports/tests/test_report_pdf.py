@@ -13,7 +13,7 @@ def test_the_pdf_has_a_title_page_the_figures_and_each_chart(world, settings):
     settings.REMIT_REPORT_MIN_N = 2
     user = world.users["prescriber"]
     for after in (20, 40, None):
-        F.series(world.clinic, user, retreat_after=after, followups=[(60, 5)], cadss=(12, 20))
+        F.induction_course(world.clinic, user, retreat_after=after, followups=[(60, 5)], cadss=(12, 20))
     body = pdf.render(
         build_report(ReportFilter((world.clinic.pk,), modality="ketamine_iv"), {"modality": "Ketamine (IV)"})
     )
@@ -28,7 +28,7 @@ def test_the_pdf_has_a_title_page_the_figures_and_each_chart(world, settings):
         "Induction courses started: 3",
         "Response at end of induction",
         "Response and remission by session number",
-        "Free of retreatment or relapse after the series",
+        "Free of retreatment or relapse after the course",
         "Peak dissociation (CADSS)",
         "By baseline severity",
         "By failed adequate trials",

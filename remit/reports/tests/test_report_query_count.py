@@ -12,7 +12,7 @@ from remit.reports.tests import factories as F
 def _add_patients(world, n):
     user = world.users["prescriber"]
     for i in range(n):
-        F.series(
+        F.induction_course(
             world.clinic,
             user,
             baseline=15 + i % 10,

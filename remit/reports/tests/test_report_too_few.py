@@ -16,10 +16,10 @@ def _json():
     return json.loads(out.getvalue())
 
 
-def test_nine_series_are_too_few_with_the_default_minimum(world, settings):
+def test_nine_courses_are_too_few_with_the_default_minimum(world, settings):
     assert settings.REMIT_REPORT_MIN_N == 10
     for _ in range(9):
-        F.series(world.clinic, world.users["prescriber"], followups=[(30, 9)], cadss=(4, 9))
+        F.induction_course(world.clinic, world.users["prescriber"], followups=[(30, 9)], cadss=(4, 9))
     doc = _json()
     response = doc["end_of_induction"]["response"]
     assert response == {
@@ -41,9 +41,9 @@ def test_nine_series_are_too_few_with_the_default_minimum(world, settings):
     assert '<dd data-figure="remission">too few to report (n=9)</dd>' in body
 
 
-def test_ten_series_are_reported_with_a_confidence_interval(world):
+def test_ten_courses_are_reported_with_a_confidence_interval(world):
     for _ in range(10):
-        F.series(world.clinic, world.users["prescriber"])
+        F.induction_course(world.clinic, world.users["prescriber"])
     response = _json()["end_of_induction"]["response"]
     assert response["reportable"] is True
     assert response["n"] == 10 and response["k"] == 10
@@ -55,5 +55,5 @@ def test_ten_series_are_reported_with_a_confidence_interval(world):
 def test_the_minimum_is_a_setting(world, settings):
     settings.REMIT_REPORT_MIN_N = 3
     for _ in range(3):
-        F.series(world.clinic, world.users["prescriber"])
+        F.induction_course(world.clinic, world.users["prescriber"])
     assert _json()["end_of_induction"]["response"]["reportable"] is True

@@ -2,7 +2,7 @@
 
 ``outcomes`` prints the same numbers as the page (json to stdout by default; csv,
 html or pdf with ``--out``); ``durability --format csv`` writes one de-identified
-row per completed series so anyone can recompute the Kaplan–Meier curve. Both
+row per completed course so anyone can recompute the Kaplan–Meier curve. Both
 are audited as exports by "remit report".
 """
 
@@ -37,7 +37,7 @@ def _date(value: str) -> dt.date:
 
 
 class Command(BaseCommand):
-    help = "The clinic outcome report (outcomes) or the de-identified durability series (durability)."
+    help = "The clinic outcome report (outcomes) or the de-identified durability of each course (durability)."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("what", choices=sorted(FORMATS), help="outcomes or durability")

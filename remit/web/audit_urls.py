@@ -1,6 +1,6 @@
 from django.urls import path
 
-from remit.web import audit_report as views
+from remit.web import views_audit as views
 
 app_name = "audit"
 urlpatterns = [

@@ -80,7 +80,7 @@ from remit.fhir.mapping import instrument_questionnaire, questionnaire_for_canon
 from remit.fhir.mapping.systems import ICD10CM, US_CORE_BIRTHSEX, mrn_system
 from remit.fhir.models import QuestionnaireAlias
 from remit.fhir.questionnaires import QuestionnaireError, score_response
-from remit.measures.actions import record_assessment, taken_at_problem
+from remit.measures.actions_assessments import record_assessment, taken_at_problem
 from remit.measures.models import Assessment
 from remit.patients.actions import add_diagnosis, create_patient
 from remit.patients.models import Diagnosis, Patient, validate_date_of_birth, validate_icd10cm

@@ -6,7 +6,7 @@ once) or person asked for it.  ``MeasurementItem`` holds one row per
 questionnaire of a visit, and a database constraint allows one live item per
 patient, instrument and due date.  This module is where that rule is applied:
 
-- ``already_asked`` tells ``actions.create_request`` which instruments the
+- ``already_asked`` tells ``actions_questionnaire_requests.create_request`` which instruments the
   patient is already asked on a day, so they are dropped (and the rest is
   added to that day's unsent visit, so the patient gets one text);
 - ``merge_duplicate_questionnaires`` is the data migration that gave every

@@ -21,7 +21,7 @@ from django.utils import timezone
 from remit import events
 from remit.audit import actions as audit
 from remit.jobs import job
-from remit.measures import actions
+from remit.measures import actions_portal_links, actions_questionnaire_requests
 from remit.measures.models import Assessment, MeasurementRequest
 
 logger = logging.getLogger("remit.measures")
@@ -64,20 +64,20 @@ def _send_each(queryset: Callable[[], QuerySet[MeasurementRequest]], now: dateti
             measurement = claim_one(queryset())
             if measurement is None:
                 break
-            channels = actions.consented_channels(measurement.patient)
+            channels = actions_portal_links.consented_channels(measurement.patient)
             if reminder and measurement.last_channel in channels:
                 channels.remove(measurement.last_channel)
                 channels.insert(0, measurement.last_channel)
             if not channels:
-                actions.note_send_failure(
+                actions_portal_links.note_send_failure(
                     measurement, "The patient consents to no channel we have a contact for.", now
                 )
                 continue
             try:
-                actions.send_invitation(measurement, channels[0], reminder=reminder, now=now)
+                actions_portal_links.send_invitation(measurement, channels[0], reminder=reminder, now=now)
             except Exception as error:  # one bad row must not stop the batch; it is retried later
                 logger.exception("measurement request %s: sending failed", measurement.pk)
-                actions.note_send_failure(measurement, f"Sending failed: {error}", now)
+                actions_portal_links.note_send_failure(measurement, f"Sending failed: {error}", now)
                 continue
             sent += 1
     return sent
@@ -142,7 +142,7 @@ def mark_missed(now: datetime) -> int:
                     detail["unanswered"] = [c for c in measurement.instruments if c not in stored]
                 audit.record(
                     audit.UPDATE,
-                    actor_label=actions.WORKER_LABEL,
+                    actor_label=actions_questionnaire_requests.WORKER_LABEL,
                     obj=measurement,
                     patient=measurement.patient,
                     detail=detail,

@@ -6,7 +6,7 @@ instruments bundled) that the patient answers through a single-use portal
 link; the worker sends, reminds and marks it missed.
 
 Each questionnaire of a visit is stored as its own assessment the moment the
-patient moves on from its page (``actions.submit_page``), so a safety answer
+patient moves on from its page (``actions_portal.submit_page``), so a safety answer
 on page 1 raises its alert even if page 2 is never sent.  A request holds at
 most one live (not voided) assessment per instrument: a database constraint,
 on top of the row lock the portal takes, makes a double tap or a retry store

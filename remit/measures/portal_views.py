@@ -7,7 +7,7 @@ answers one questionnaire per page; answers being typed are kept in the
 session per link so a reload loses nothing.
 
 Each page is validated, scored and stored as its own assessment when the
-patient moves on from it (``actions.submit_page``: one transaction with the
+patient moves on from it (``actions_portal.submit_page``: one transaction with the
 link locked, any safety alert raised in it), so a patient who answers PHQ-9
 item 9 on page 1 and then closes the phone has still raised the alert.  Once
 a stored page calls for them, crisis resources head every later page and the
@@ -35,7 +35,7 @@ from django.views.decorators.http import require_http_methods
 from remit.core.instruments import AnswerError, Instrument, gad7, get_instrument, pcl5, phq9, score
 from remit.core.instruments.cssrs_screen import applicable_items
 from remit.core.instruments.engine import check_answer
-from remit.measures import actions
+from remit.measures import actions_assessments, actions_portal, actions_questionnaire_requests
 from remit.measures.forms import DateOfBirthForm
 from remit.measures.models import Assessment, MeasurementRequest, PortalLink
 
@@ -68,7 +68,7 @@ def _save_state(request: HttpRequest, link: PortalLink, state: dict[str, Any]) -
 
 
 def _closed(request: HttpRequest, link: PortalLink | None, state: str) -> HttpResponse:
-    actions.record_portal_view(link, "closed", request, state=state)
+    actions_portal.record_portal_view(link, "closed", request, state=state)
     title, message = CLOSED_MESSAGES[state]
     return render(
         request,
@@ -80,7 +80,7 @@ def _closed(request: HttpRequest, link: PortalLink | None, state: str) -> HttpRe
 
 def _open_link(request: HttpRequest, token: str) -> tuple[PortalLink | None, HttpResponse | None]:
     """The link if it is open, else the closed page to return."""
-    link = actions.find_link(token)
+    link = actions_portal.find_link(token)
     if link is None:
         return None, _closed(request, None, "unknown")
     state = link.state()
@@ -134,25 +134,25 @@ def open_link(request: HttpRequest, token: str) -> HttpResponse:
         return closed
     assert link is not None
     if _verified(request, link):
-        stored = actions.live_assessments(link.request_id)
+        stored = actions_questionnaire_requests.live_assessments(link.request_id)
         step = _first_unanswered(link, stored) or len(link.request.instruments)
         return redirect("portal:step", token=token, step=step)
     form = DateOfBirthForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        outcome = actions.verify_date_of_birth(link, form.cleaned_data["date_of_birth"], request)
+        outcome = actions_portal.verify_date_of_birth(link, form.cleaned_data["date_of_birth"], request)
         if outcome == "ok":
             request.session.cycle_key()  # a fresh session id once the patient is known
             _save_state(request, link, {"verified": True, "answers": {}})
             return redirect("portal:step", token=token, step=1)
         if outcome != "wrong":
             return _closed(request, link, outcome)
-        left = actions.DOB_TRIES - link.dob_failures
+        left = actions_portal.DOB_TRIES - link.dob_failures
         form.add_error(
             None,
             f"That date of birth does not match our records. {left} tr{'y' if left == 1 else 'ies'} left.",
         )
     else:
-        actions.record_portal_view(link, "date_of_birth", request)
+        actions_portal.record_portal_view(link, "date_of_birth", request)
     return render(request, "portal/date_of_birth.html", {"form": form})
 
 
@@ -217,8 +217,8 @@ def _after_stored_page(request: HttpRequest, link: PortalLink, token: str, step:
     if step < len(codes):
         return redirect("portal:step", token=token, step=step + 1)
     try:
-        unanswered = actions.complete_visit(link, request)
-    except actions.LinkClosed:
+        unanswered = actions_portal.complete_visit(link, request)
+    except actions_portal.LinkClosed:
         return redirect("portal:done", token=token)  # the other tap completed it
     if unanswered:
         return redirect("portal:step", token=token, step=codes.index(unanswered[0]) + 1)
@@ -231,7 +231,7 @@ def _render_stored(
 ) -> HttpResponse:
     codes = link.request.instruments
     instrument = get_instrument(codes[step - 1])
-    actions.record_portal_view(
+    actions_portal.record_portal_view(
         link, "questions", request, step=step, instrument=instrument.code, stored=True, crisis=crisis
     )
     return render(
@@ -271,8 +271,8 @@ def step(request: HttpRequest, token: str, step: int) -> HttpResponse:
         return redirect("portal:open", token=token)
     instrument = get_instrument(codes[step - 1])
     # What the visit has stored so far (one query): read-only pages, and crisis resources once called for.
-    stored = actions.live_assessments(link.request_id)
-    crisis = actions.crisis_needed(stored.values())
+    stored = actions_questionnaire_requests.live_assessments(link.request_id)
+    crisis = actions_portal.crisis_needed(stored.values())
     if instrument.code in stored:
         if request.method == "POST":
             return _after_stored_page(request, link, token, step)
@@ -297,7 +297,7 @@ def step(request: HttpRequest, token: str, step: int) -> HttpResponse:
             try:
                 answers[item_id] = check_answer(instrument, item, value)
             except AnswerError as error:
-                errors[item_id] = actions._item_message(instrument.code, error)
+                errors[item_id] = actions_assessments._item_message(instrument.code, error)
                 answers[item_id] = None
         # Skip logic: an item that no longer applies (q2 changed to No) is dropped, not kept hidden.
         shown = _shown_items(instrument, answers)
@@ -307,7 +307,7 @@ def step(request: HttpRequest, token: str, step: int) -> HttpResponse:
             try:
                 score(instrument.code, answers, sex=_sex(link))
             except AnswerError as error:
-                errors.setdefault(error.item or "", actions._item_message(instrument.code, error))
+                errors.setdefault(error.item or "", actions_assessments._item_message(instrument.code, error))
         for item_id in missing or ():
             if item_id in posted_shown:
                 errors.setdefault(item_id, "Please answer this question.")
@@ -318,10 +318,10 @@ def step(request: HttpRequest, token: str, step: int) -> HttpResponse:
         if not errors and not revealed:
             # Leaving the page: store it now (and any alert with it); the last page also completes the visit.
             try:
-                outcome = actions.submit_page(
+                outcome = actions_portal.submit_page(
                     link, instrument.code, answers, request, finish=step == len(codes)
                 )
-            except actions.LinkClosed:
+            except actions_portal.LinkClosed:
                 return redirect("portal:done", token=token)  # completed or closed meanwhile
             except ValidationError as error:
                 errors[""] = " ".join(error.messages)
@@ -335,14 +335,14 @@ def step(request: HttpRequest, token: str, step: int) -> HttpResponse:
                 # The last page with an earlier one never sent: go back to it.
                 return redirect("portal:step", token=token, step=codes.index(outcome.unanswered[0]) + 1)
     else:
-        actions.record_portal_view(
+        actions_portal.record_portal_view(
             link, "questions", request, step=step, instrument=instrument.code, crisis=crisis
         )
 
     shown = _shown_items(instrument, answers)
     if request.method == "POST":
         # The page is shown again (a missing answer, or more C-SSRS questions): that is a view too.
-        actions.record_portal_view(
+        actions_portal.record_portal_view(
             link,
             "questions",
             request,
@@ -378,7 +378,7 @@ def step(request: HttpRequest, token: str, step: int) -> HttpResponse:
 @require_http_methods(["GET"])
 def done(request: HttpRequest, token: str) -> HttpResponse:
     """The confirmation; crisis resources first when the answers call for them."""
-    link = actions.find_link(token)
+    link = actions_portal.find_link(token)
     if link is None:
         return _closed(request, None, "unknown")
     state = link.state()
@@ -394,8 +394,8 @@ def done(request: HttpRequest, token: str) -> HttpResponse:
     )
     if not stored:
         return _closed(request, link, state)
-    crisis = actions.crisis_needed(stored)
+    crisis = actions_portal.crisis_needed(stored)
     # A visit left part-answered whose link then closed: what was sent reached the clinic; say so plainly.
     completed = link.request.status == MeasurementRequest.COMPLETED
-    actions.record_portal_view(link, "done", request, crisis=crisis, completed=completed)
+    actions_portal.record_portal_view(link, "done", request, crisis=crisis, completed=completed)
     return render(request, "portal/done.html", {"crisis": crisis, "completed": completed})

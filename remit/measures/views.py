@@ -1,7 +1,7 @@
 """Staff pages for measures: a patient's trajectory and assessments, clinician rating, sending questionnaires.
 
-Thin views: forms read input, ``remit.measures.actions`` validates, writes and
-audits.  Patients are looked up through ``Patient.objects.visible_to`` (another
+Thin views: forms read input, the ``remit.measures.actions_*`` modules validate, write and
+audit.  Patients are looked up through ``Patient.objects.visible_to`` (another
 clinic's patient is a 404); a page that shows patient data writes exactly one
 audit row.
 """
@@ -32,7 +32,12 @@ from remit.core.instruments import (
     get_instrument,
     score,
 )
-from remit.measures import actions
+from remit.measures import (
+    actions_assessments,
+    actions_follow_up,
+    actions_portal_links,
+    actions_questionnaire_requests,
+)
 from remit.measures.forms import RateForm, SendQuestionnaireForm, VoidAssessmentForm
 from remit.measures.models import Assessment, MeasurementRequest
 from remit.pages.forms import apply_validation_error
@@ -159,7 +164,7 @@ def patient_measures(request: HttpRequest, pk: int) -> HttpResponse:
         measurement.names = [instrument_name(code) for code in measurement.instruments]  # type: ignore[attr-defined]
     follow_up = follow_up_rows(
         list(
-            MeasurementRequest.objects.filter(patient=patient, status__in=actions.FOLLOW_UP)
+            MeasurementRequest.objects.filter(patient=patient, status__in=actions_follow_up.FOLLOW_UP)
             .select_related("patient")
             .order_by("-due_date", "-id")[:20]
         )
@@ -202,7 +207,7 @@ def rate(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     patient = visible_patient(request, pk)
     instrument = _instrument(code)
     if patient.is_voided:
-        raise PermissionDenied(actions.VOIDED_PATIENT)
+        raise PermissionDenied(actions_assessments.VOIDED_PATIENT)
     session_id = (request.GET.get("session") or "").strip()[:60]
     form = RateForm(request.POST or None, instrument=instrument, initial={"session_id": session_id})
     if request.method == "POST" and form.is_valid():
@@ -212,14 +217,15 @@ def rate(request: HttpRequest, pk: int, code: str) -> HttpResponse:
             result = score(instrument.code, answers, sex=sex)
         except AnswerError as error:
             form.add_error(
-                error.item if error.item in form.fields else None, actions._item_message(code, error)
+                error.item if error.item in form.fields else None,
+                actions_assessments._item_message(code, error),
             )
         else:
             for item_id in result.missing:
                 form.add_error(item_id, "Not rated: rate this item.")
         if form.is_valid():
             try:
-                actions.record_assessment(
+                actions_assessments.record_assessment(
                     patient=patient,
                     instrument=instrument.code,
                     answers=answers,
@@ -251,21 +257,23 @@ def send_questionnaire(request: HttpRequest, pk: int) -> HttpResponse:
     """A one-off questionnaire request, sent now by a channel the patient consents to."""
     patient = visible_patient(request, pk)
     if patient.is_voided:
-        raise PermissionDenied(actions.VOIDED_PATIENT)
-    channels = actions.consented_channels(patient)
+        raise PermissionDenied(actions_assessments.VOIDED_PATIENT)
+    channels = actions_portal_links.consented_channels(patient)
     form = SendQuestionnaireForm(request.POST or None, channels=channels)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             with transaction.atomic():
-                measurement = actions.create_request(
+                measurement = actions_questionnaire_requests.create_request(
                     patient=patient,
                     instruments=data["instruments"],
                     reason=data["reason"] or "one-off request",
                     actor=request.user,
                     request=request,
                 )
-                actions.send_invitation(measurement, data["channel"], actor=request.user, request=request)
+                actions_portal_links.send_invitation(
+                    measurement, data["channel"], actor=request.user, request=request
+                )
         except ValidationError as error:
             apply_validation_error(form, error)
         else:
@@ -287,7 +295,9 @@ def void(request: HttpRequest, pk: int, assessment_pk: int) -> HttpResponse:
     form = VoidAssessmentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            actions.void_assessment(request.user, assessment, form.cleaned_data["reason"], request=request)
+            actions_assessments.void_assessment(
+                request.user, assessment, form.cleaned_data["reason"], request=request
+            )
         except ValidationError as error:
             apply_validation_error(form, error)
         else:
@@ -310,7 +320,7 @@ def void(request: HttpRequest, pk: int, assessment_pk: int) -> HttpResponse:
 # --- follow-up of missed and partly answered questionnaires --------------------------------
 
 FOLLOW_UP_SHOW = {
-    "all": ("Missed or partly answered", actions.FOLLOW_UP),
+    "all": ("Missed or partly answered", actions_follow_up.FOLLOW_UP),
     "missed": ("Missed", (MeasurementRequest.MISSED,)),
     "partial": ("Partly answered", (MeasurementRequest.PARTIAL,)),
 }
@@ -353,7 +363,7 @@ def follow_up_rows(requests: list[MeasurementRequest]) -> list[dict[str, Any]]:
                 "request": measurement,
                 "questionnaires": questionnaires,
                 "unanswered": [q for q in questionnaires if not q["answered"]],
-                "can_resend": bool(actions.consented_channels(measurement.patient)),
+                "can_resend": bool(actions_portal_links.consented_channels(measurement.patient)),
             }
         )
     return rows
@@ -450,7 +460,7 @@ def resend(request: HttpRequest, pk: int) -> HttpResponse:
     """One click: a new link for a missed, partly answered or open questionnaire."""
     measurement = _visible_request(request, pk)
     try:
-        link = actions.resend_request(request.user, measurement, request=request)
+        link = actions_follow_up.resend_request(request.user, measurement, request=request)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -472,8 +482,8 @@ def phone_answers(request: HttpRequest, pk: int, code: str) -> HttpResponse:
         raise Http404("That questionnaire is not asked in this visit.")
     instrument = _instrument(code)
     if patient.is_voided:
-        raise PermissionDenied(actions.VOIDED_PATIENT)
-    stored = actions.live_assessments(measurement)
+        raise PermissionDenied(actions_assessments.VOIDED_PATIENT)
+    stored = actions_questionnaire_requests.live_assessments(measurement)
     form = RateForm(request.POST or None, instrument=instrument)
     if request.method == "POST" and form.is_valid():
         answers = form.raw_answers()
@@ -482,21 +492,26 @@ def phone_answers(request: HttpRequest, pk: int, code: str) -> HttpResponse:
             result = score(instrument.code, answers, sex=sex)
         except AnswerError as error:
             form.add_error(
-                error.item if error.item in form.fields else None, actions._item_message(code, error)
+                error.item if error.item in form.fields else None,
+                actions_assessments._item_message(code, error),
             )
         else:
             for item_id in result.missing:
                 form.add_error(item_id, "Not answered: enter the patient's answer.")
         if form.is_valid():
             try:
-                actions.record_phone_answers(
+                actions_follow_up.record_phone_answers(
                     request.user, measurement, code, answers, request=request, sex=sex
                 )
             except ValidationError as error:
                 apply_validation_error(form, error)
             else:
                 messages.success(request, f"{instrument.name}: answers given by phone saved.")
-                left = [c for c in measurement.instruments if c not in actions.live_assessments(measurement)]
+                left = [
+                    c
+                    for c in measurement.instruments
+                    if c not in actions_questionnaire_requests.live_assessments(measurement)
+                ]
                 if left and measurement.status != MeasurementRequest.CANCELLED:
                     return redirect(
                         f"{reverse('measures:phone_answers', args=[measurement.pk, left[0]])}"

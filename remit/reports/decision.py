@@ -44,7 +44,8 @@ from remit.audit import actions as audit
 from remit.core import decision_support as rules
 from remit.core.decision_support import Finding
 from remit.events import Event
-from remit.measures.actions import instrument_names, missed_in_a_row
+from remit.measures.actions_follow_up import missed_in_a_row
+from remit.measures.actions_questionnaire_requests import instrument_names
 from remit.patients.models import Diagnosis, Medication, Patient
 from remit.reports.models import ClinicOutcomeSettings, outcome_settings_for
 from remit.reports.patient_outcomes import (

@@ -383,7 +383,7 @@ def schedule_measurements(
     another) is not asked again.  With ``after``, only days after it are
     considered.
     """
-    from remit.measures.actions import schedule_for_course
+    from remit.measures.actions_questionnaire_requests import schedule_for_course
 
     scheduled = [ScheduledSession(day, modality) for day, modality in sessions]  # type: ignore[arg-type]
     if not scheduled:
@@ -509,7 +509,7 @@ def start_course_if_planned(
 
 
 def _close_remaining(course: Course, reason: str, actor: Any, request: Any) -> tuple[int, int]:
-    from remit.measures.actions import cancel_request
+    from remit.measures.actions_questionnaire_requests import cancel_request
     from remit.measures.models import MeasurementRequest
 
     booked = Session.objects.filter(course=course, status=Session.BOOKED, voided_at__isnull=True)

@@ -789,7 +789,7 @@ def rate(
     request: HttpRequest | None = None,
 ) -> Any:
     """CADSS-6, CADSS or MOAA/S, stored as an assessment linked to this session (measures app)."""
-    from remit.measures.actions import record_assessment
+    from remit.measures.actions_assessments import record_assessment
 
     if code not in RATED_AT_SESSION:
         raise _fail(None, f"{code} is not rated at a session.")

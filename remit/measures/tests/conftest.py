@@ -10,7 +10,7 @@ from django.test import Client
 from django.urls import reverse
 
 from remit import notify
-from remit.measures import actions
+from remit.measures import actions_portal_links, actions_questionnaire_requests
 from remit.measures.models import MeasurementRequest, PortalLink
 from remit.testing import make_patient
 
@@ -47,12 +47,14 @@ def portal_patient(clinic: Any, **fields: Any) -> Any:
 
 
 def make_request(patient: Any, instruments: list[str] | None = None, **fields: Any) -> MeasurementRequest:
-    return actions.create_request(patient=patient, instruments=instruments or ["phq9"], **fields)
+    return actions_questionnaire_requests.create_request(
+        patient=patient, instruments=instruments or ["phq9"], **fields
+    )
 
 
 def make_link(patient: Any, instruments: list[str] | None = None, **fields: Any) -> tuple[PortalLink, str]:
     measurement = make_request(patient, instruments, **fields)
-    return actions.create_link(measurement, PortalLink.SMS)
+    return actions_portal_links.create_link(measurement, PortalLink.SMS)
 
 
 def open_url(token: str) -> str:

@@ -8,14 +8,14 @@ import pytest
 from django.utils import timezone
 
 from remit import notify
-from remit.measures import actions
+from remit.measures import actions_questionnaire_requests
 from remit.measures.models import Assessment, MeasurementRequest
 from remit.measures.tests.conftest import GAD7, portal_patient
 from remit.testing import browser_sign_in, make_patient
 
 
 def _closed(patient, days_ago, instruments, status, reminders=2):
-    measurement = actions.create_request(
+    measurement = actions_questionnaire_requests.create_request(
         patient=patient,
         instruments=instruments,
         due_date=timezone.localdate() - dt.timedelta(days=days_ago),

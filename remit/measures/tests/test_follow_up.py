@@ -10,7 +10,7 @@ from django.utils import timezone
 from remit import notify
 from remit.alerts.models import Alert
 from remit.audit.models import AuditEvent
-from remit.measures import actions, jobs
+from remit.measures import actions_assessments, actions_follow_up, actions_questionnaire_requests, jobs
 from remit.measures.models import Assessment, MeasurementRequest
 from remit.measures.tests.conftest import GAD7, PHQ9_CALM, PHQ9_ITEM9, portal_patient
 from remit.reports.models import ClinicOutcomeSettings
@@ -20,7 +20,7 @@ WORKLIST = "/measures/follow-up/"
 
 
 def _closed(patient, days_ago, instruments=("phq9",), status=MeasurementRequest.MISSED):
-    measurement = actions.create_request(
+    measurement = actions_questionnaire_requests.create_request(
         patient=patient,
         instruments=list(instruments),
         due_date=timezone.localdate() - dt.timedelta(days=days_ago),
@@ -31,7 +31,7 @@ def _closed(patient, days_ago, instruments=("phq9",), status=MeasurementRequest.
 
 
 def _due_past(patient, days_ago, instruments=("phq9",)):
-    return actions.create_request(
+    return actions_questionnaire_requests.create_request(
         patient=patient,
         instruments=list(instruments),
         due_date=timezone.localdate() - dt.timedelta(days=days_ago),
@@ -99,14 +99,14 @@ def test_a_partly_answered_questionnaire_ends_the_run_of_missed_ones(world):
     _due_past(patient, 12)
     _due_past(patient, 9)
     partial = _due_past(patient, 6, ("phq9", "gad7"))
-    actions.record_assessment(
+    actions_assessments.record_assessment(
         patient=patient, instrument="gad7", answers=GAD7, respondent="patient", measurement_request=partial
     )
     _due_past(patient, 3)
     jobs.mark_missed(timezone.now())
     partial.refresh_from_db()
     assert partial.status == MeasurementRequest.PARTIAL
-    assert len(actions.missed_in_a_row(patient)) == 1
+    assert len(actions_follow_up.missed_in_a_row(patient)) == 1
     assert not Alert.objects.filter(patient=patient, kind="missed_assessment").exists()
 
 

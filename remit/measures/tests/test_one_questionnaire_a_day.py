@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from remit import notify
 from remit.core.measurement_schedule import ScheduledSession, measurement_schedule
-from remit.measures import actions, jobs
+from remit.measures import actions_questionnaire_requests, jobs
 from remit.measures.dedupe import merge_duplicate_questionnaires
 from remit.measures.models import Assessment, MeasurementItem, MeasurementRequest
 from remit.measures.tests.conftest import GAD7, PHQ9_CALM, PHQ9_ITEM9, portal_patient
@@ -31,8 +31,10 @@ def test_an_esketamine_induction_and_its_maintenance_course_text_the_patient_onc
         _esketamine([last_induction - dt.timedelta(days=3), last_induction]), intake_date=None
     )
     maintenance = measurement_schedule(_esketamine([today, today + dt.timedelta(days=7)]), intake_date=None)
-    actions.schedule_for_course(patient=patient, dues=induction, course_type="treatment.course", course_id=1)
-    actions.schedule_for_course(
+    actions_questionnaire_requests.schedule_for_course(
+        patient=patient, dues=induction, course_type="treatment.course", course_id=1
+    )
+    actions_questionnaire_requests.schedule_for_course(
         patient=patient, dues=maintenance, course_type="treatment.course", course_id=2
     )
 
@@ -50,7 +52,7 @@ def test_two_concurrent_courses_make_one_request_for_a_questionnaire_due_the_sam
     day = timezone.localdate() + dt.timedelta(days=10)
     for course_id in (11, 12):
         dues = measurement_schedule(_esketamine([day]), intake_date=None, course_end=day)
-        actions.schedule_for_course(
+        actions_questionnaire_requests.schedule_for_course(
             patient=patient, dues=dues, course_type="treatment.course", course_id=course_id
         )
     for offset in (0, 1, 3, 7):
@@ -61,8 +63,12 @@ def test_two_concurrent_courses_make_one_request_for_a_questionnaire_due_the_sam
 def test_a_second_instrument_the_same_day_joins_the_visit_not_sent_yet(world):
     patient = portal_patient(world.clinic)
     day = timezone.localdate() + dt.timedelta(days=2)
-    first = actions.create_request(patient=patient, instruments=["phq9"], due_date=day, kind="pre_session")
-    second = actions.create_request(patient=patient, instruments=["phq9", "gad7"], due_date=day)
+    first = actions_questionnaire_requests.create_request(
+        patient=patient, instruments=["phq9"], due_date=day, kind="pre_session"
+    )
+    second = actions_questionnaire_requests.create_request(
+        patient=patient, instruments=["phq9", "gad7"], due_date=day
+    )
     assert second.pk == first.pk
     first.refresh_from_db()
     assert first.instruments == ["phq9", "gad7"]
@@ -71,26 +77,28 @@ def test_a_second_instrument_the_same_day_joins_the_visit_not_sent_yet(world):
 
 def test_asking_again_a_questionnaire_already_answered_that_day_is_refused_naming_it(world):
     patient = portal_patient(world.clinic)
-    done = actions.create_request(patient=patient, instruments=["phq9"])
+    done = actions_questionnaire_requests.create_request(patient=patient, instruments=["phq9"])
     MeasurementRequest.objects.filter(pk=done.pk).update(status=MeasurementRequest.COMPLETED)
     with pytest.raises(ValidationError) as raised:
-        actions.create_request(patient=patient, instruments=["phq9"])
+        actions_questionnaire_requests.create_request(patient=patient, instruments=["phq9"])
     assert "(PHQ-9) (completed)" in str(raised.value)
 
 
 def test_a_cancelled_request_frees_its_day(world):
     patient = portal_patient(world.clinic)
     day = timezone.localdate() + dt.timedelta(days=3)
-    first = actions.create_request(patient=patient, instruments=["phq9"], due_date=day)
-    actions.cancel_request(world.users["nurse"], first, "moved")
-    again = actions.create_request(patient=patient, instruments=["phq9"], due_date=day)
+    first = actions_questionnaire_requests.create_request(patient=patient, instruments=["phq9"], due_date=day)
+    actions_questionnaire_requests.cancel_request(world.users["nurse"], first, "moved")
+    again = actions_questionnaire_requests.create_request(patient=patient, instruments=["phq9"], due_date=day)
     assert again.pk != first.pk
 
 
 def test_the_database_refuses_a_second_live_questionnaire_for_one_patient_instrument_and_day(world):
     patient = portal_patient(world.clinic)
     day = timezone.localdate()
-    measurement = actions.create_request(patient=patient, instruments=["phq9"], due_date=day)
+    measurement = actions_questionnaire_requests.create_request(
+        patient=patient, instruments=["phq9"], due_date=day
+    )
     with pytest.raises(IntegrityError), transaction.atomic():
         MeasurementItem.objects.create(request=measurement, patient=patient, instrument="phq9", due_date=day)
 
@@ -101,7 +109,7 @@ def _old_request(patient, instruments, day, status, **fields):
         patient=patient,
         instruments=instruments,
         due_date=day,
-        closes_at=actions.closes_at_for(day, 0),
+        closes_at=actions_questionnaire_requests.closes_at_for(day, 0),
         status=status,
         **fields,
     )
@@ -139,7 +147,9 @@ def test_the_migration_merges_stored_duplicates_and_keeps_every_answer(world):
     sent = _old_request(patient, ["phq9"], ahead, MeasurementRequest.SENT)
     # A request made since the rule (it has items) and an old one for the same day.
     beyond = ahead + dt.timedelta(days=1)
-    newer = actions.create_request(patient=patient, instruments=["phq9"], due_date=beyond)
+    newer = actions_questionnaire_requests.create_request(
+        patient=patient, instruments=["phq9"], due_date=beyond
+    )
     older_sent = _old_request(patient, ["phq9"], beyond, MeasurementRequest.SENT)
     before = {a.pk: (a.request_id, dict(a.answers)) for a in Assessment.objects.all()}
 

@@ -10,7 +10,7 @@ import pytest
 from django.utils import timezone
 
 from remit.alerts.models import Alert
-from remit.measures import actions, jobs
+from remit.measures import actions_portal, jobs
 from remit.measures.models import Assessment, MeasurementRequest, PortalLink
 from remit.measures.tests.conftest import (
     GAD7,
@@ -166,15 +166,15 @@ def test_a_page_skipped_by_address_is_asked_before_the_visit_completes(clinic_pa
 
 def test_submit_page_reports_what_it_did(clinic_patient):
     link, token = make_link(clinic_patient, ["phq9", "gad7"])
-    first = actions.submit_page(link, "phq9", PHQ9_CALM)
+    first = actions_portal.submit_page(link, "phq9", PHQ9_CALM)
     assert first.created and not first.completed and first.unanswered == ("gad7",)
-    again = actions.submit_page(link, "phq9", PHQ9_ITEM9)
+    again = actions_portal.submit_page(link, "phq9", PHQ9_ITEM9)
     assert not again.created and again.assessment == first.assessment
     assert again.assessment.total == 0  # the second post's answers are ignored
-    last = actions.submit_page(link, "gad7", GAD7, finish=True)
+    last = actions_portal.submit_page(link, "gad7", GAD7, finish=True)
     assert last.created and last.completed and last.unanswered == ()
-    with pytest.raises(actions.LinkClosed):
-        actions.submit_page(link, "gad7", GAD7, finish=True)
+    with pytest.raises(actions_portal.LinkClosed):
+        actions_portal.submit_page(link, "gad7", GAD7, finish=True)
     assert Assessment.objects.count() == 2 and not Alert.objects.exists()
 
 
@@ -183,5 +183,5 @@ def test_submit_page_refuses_an_instrument_not_in_the_visit(clinic_patient):
 
     link, token = make_link(clinic_patient, ["phq9"])
     with pytest.raises(ValidationError):
-        actions.submit_page(link, "gad7", GAD7)
+        actions_portal.submit_page(link, "gad7", GAD7)
     assert not Assessment.objects.exists()

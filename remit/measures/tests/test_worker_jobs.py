@@ -10,7 +10,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from remit import jobs as registry
-from remit.measures import jobs
+from remit.measures import actions_portal, actions_portal_links, jobs
 from remit.measures.models import MeasurementRequest, PortalLink
 from remit.measures.tests.conftest import make_request, portal_patient
 
@@ -46,18 +46,16 @@ def test_a_request_without_a_consented_channel_is_noted_and_retried_later(world,
 
 
 def test_a_failing_gateway_does_not_stop_the_batch(world, settings, monkeypatch):
-    from remit.measures import actions
-
     first = make_request(portal_patient(world.clinic))
     second = make_request(portal_patient(world.clinic))
-    real = actions.send_invitation
+    real = actions_portal_links.send_invitation
 
     def flaky(measurement, channel, **kwargs):
         if measurement.pk == first.pk:
             raise ConnectionError("gateway down")
         return real(measurement, channel, **kwargs)
 
-    monkeypatch.setattr(actions, "send_invitation", flaky)
+    monkeypatch.setattr(actions_portal_links, "send_invitation", flaky)
     assert jobs.send_due_invitations(timezone.now()) == 1
     first.refresh_from_db(), second.refresh_from_db()
     assert first.status == "pending" and "gateway down" in first.last_error
@@ -100,15 +98,14 @@ def test_requests_past_their_window_are_marked_missed_and_their_links_close(worl
 
 
 def test_a_visit_left_part_answered_is_marked_partial_and_keeps_its_assessments(world):
-    from remit.measures import actions
     from remit.measures.models import Assessment
     from remit.measures.tests.conftest import PHQ9_CALM
 
     patient = portal_patient(world.clinic)
     today = timezone.localdate()
     measurement = make_request(patient, ["phq9", "gad7"], due_date=today - dt.timedelta(days=3))
-    link, _token = actions.create_link(measurement, "sms")
-    actions.submit_page(link, "phq9", PHQ9_CALM)
+    link, _token = actions_portal_links.create_link(measurement, "sms")
+    actions_portal.submit_page(link, "phq9", PHQ9_CALM)
     assert jobs.mark_missed(timezone.now()) == 1
     measurement.refresh_from_db()
     assert measurement.status == "partial" and measurement.get_status_display() == "Partly answered"
@@ -123,16 +120,15 @@ def test_a_visit_left_part_answered_is_marked_partial_and_keeps_its_assessments(
 
 
 def test_a_visit_whose_every_page_was_stored_but_not_finished_is_marked_completed(world):
-    from remit.measures import actions
     from remit.measures.tests.conftest import GAD7, PHQ9_CALM
 
     patient = portal_patient(world.clinic)
     measurement = make_request(
         patient, ["phq9", "gad7"], due_date=timezone.localdate() - dt.timedelta(days=3)
     )
-    link, _token = actions.create_link(measurement, "sms")
-    actions.submit_page(link, "phq9", PHQ9_CALM)
-    actions.submit_page(link, "gad7", GAD7)  # not the finishing submit
+    link, _token = actions_portal_links.create_link(measurement, "sms")
+    actions_portal.submit_page(link, "phq9", PHQ9_CALM)
+    actions_portal.submit_page(link, "gad7", GAD7)  # not the finishing submit
     assert jobs.mark_missed(timezone.now()) == 1
     measurement.refresh_from_db()
     assert measurement.status == "completed" and measurement.completed_at is not None

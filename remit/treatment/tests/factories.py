@@ -46,12 +46,12 @@ class Clock:
 def clock(monkeypatch: Any) -> Clock:
     """Charting's clock (and the one answer times are checked against), starting at START; tests move it
     with ``clock.advance(minutes=...)``."""
-    from remit.measures import actions as measures_actions
+    from remit.measures import actions_assessments
     from remit.treatment import charting
 
     value = Clock(timezone.make_aware(START))
     monkeypatch.setattr(charting, "now", value)
-    monkeypatch.setattr(measures_actions, "answer_clock", value)
+    monkeypatch.setattr(actions_assessments, "answer_clock", value)
     return value
 
 

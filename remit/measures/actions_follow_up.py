@@ -1,0 +1,161 @@
+"""Follow-up of missed and partly answered questionnaires: the run of misses, resending, answers by phone."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from remit.audit import actions as audit
+from remit.core.instruments import get_instrument
+from remit.measures.actions_assessments import VOIDED_PATIENT, record_assessment
+from remit.measures.actions_portal_links import consented_channels, send_invitation
+from remit.measures.actions_questionnaire_requests import live_assessments, unanswered_instruments
+from remit.measures.models import Assessment, MeasurementRequest, PortalLink
+from remit.patients.models import Patient
+
+FOLLOW_UP = (MeasurementRequest.MISSED, MeasurementRequest.PARTIAL)
+RUN_LOOKBACK = 50
+
+
+def missed_in_a_row(patient: Patient) -> list[MeasurementRequest]:
+    """The patient's latest closed questionnaires that were not answered at all, newest first.
+
+    The run counts back from the latest closed visit (by due date) and stops
+    at the first one answered in full or in part; cancelled ones are skipped.
+    """
+    closed = MeasurementRequest.objects.filter(
+        patient=patient,
+        status__in=(MeasurementRequest.COMPLETED, MeasurementRequest.PARTIAL, MeasurementRequest.MISSED),
+    ).order_by("-due_date", "-id")[:RUN_LOOKBACK]
+    run: list[MeasurementRequest] = []
+    for measurement in closed:
+        if measurement.status != MeasurementRequest.MISSED:
+            break
+        run.append(measurement)
+    return run
+
+
+def resend_request(
+    actor: Any, measurement: MeasurementRequest, request: Any = None, *, now: dt.datetime | None = None
+) -> PortalLink:
+    """Send a new link for a missed, partly answered or still open questionnaire, by a consented channel.
+
+    A closed visit is reopened (its window now ends when the new link
+    expires), so the patient answers what is still unanswered; the send
+    counts as a reminder.  One transaction: reopening, the link, both audit
+    rows and the message.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = (
+            MeasurementRequest.objects.select_for_update().select_related("patient").get(pk=measurement.pk)
+        )
+        if locked.status not in (*MeasurementRequest.OPEN, *FOLLOW_UP):
+            raise ValidationError(
+                f"This questionnaire is {locked.get_status_display().lower()}; nothing was sent."
+            )
+        if locked.patient.is_voided:
+            raise ValidationError(VOIDED_PATIENT)
+        channels = consented_channels(locked.patient)
+        if not channels:
+            raise ValidationError(
+                "The patient consents to no channel we have a contact for; nothing was sent. "
+                "Call the patient and enter the answers given by phone."
+            )
+        if locked.last_channel in channels:
+            channels.remove(locked.last_channel)
+            channels.insert(0, locked.last_channel)
+        if locked.status in FOLLOW_UP:
+            before = locked.status
+            locked.status = MeasurementRequest.SENT
+            locked.closes_at = max(
+                locked.closes_at, now + dt.timedelta(hours=settings.REMIT_PORTAL_LINK_HOURS)
+            )
+            locked.save(update_fields=["status", "closes_at"])
+            audit.record(
+                audit.UPDATE,
+                actor=actor,
+                request=request,
+                obj=locked,
+                patient=locked.patient,
+                detail={"reopened_from": before, "closes_at": locked.closes_at.isoformat()},
+            )
+        link = send_invitation(locked, channels[0], actor, request, reminder=True, now=now)
+    measurement.refresh_from_db()
+    return link
+
+
+def record_phone_answers(
+    actor: Any,
+    measurement: MeasurementRequest,
+    code: str,
+    answers: Mapping[str, Any],
+    request: Any = None,
+    *,
+    sex: str | None = None,
+) -> Assessment:
+    """Store the answers a patient gave by phone for one questionnaire of a visit, entered by staff.
+
+    The assessment goes through ``record_assessment`` (scored, audited, any
+    safety alert raised) as the patient's answers, entered by ``actor``.
+    The visit is completed once every questionnaire is stored (a missed one
+    with some left becomes partly answered); its links stop working.
+    """
+    with transaction.atomic():
+        locked = (
+            MeasurementRequest.objects.select_for_update().select_related("patient").get(pk=measurement.pk)
+        )
+        if locked.status in (MeasurementRequest.COMPLETED, MeasurementRequest.CANCELLED):
+            raise ValidationError(f"This questionnaire is {locked.get_status_display().lower()}.")
+        if code not in locked.instruments:
+            raise ValidationError(
+                {"instrument": [f"{get_instrument(code).name} is not asked in this visit."]}
+            )
+        if code in live_assessments(locked):
+            raise ValidationError(f"{get_instrument(code).name} is already answered for this visit.")
+        now = timezone.now()
+        assessment = record_assessment(
+            patient=locked.patient,
+            instrument=code,
+            answers=answers,
+            respondent=Assessment.PATIENT,
+            actor=actor,
+            request=request,
+            measurement_request=locked,
+            sex=sex,
+            taken_at=now,
+        )
+        stored = live_assessments(locked)
+        before = locked.status
+        fields = ["status"]
+        if not unanswered_instruments(locked, stored):
+            locked.status = MeasurementRequest.COMPLETED
+            locked.completed_at = now
+            fields.append("completed_at")
+            PortalLink.objects.filter(request=locked, used_at__isnull=True).update(used_at=now)
+        elif locked.status == MeasurementRequest.MISSED:
+            locked.status = MeasurementRequest.PARTIAL
+        if locked.status != before:
+            locked.save(update_fields=fields)
+        audit.record(
+            audit.UPDATE,
+            actor=actor,
+            request=request,
+            obj=locked,
+            patient=locked.patient,
+            detail={
+                "answers_given_by": "phone",
+                "instrument": code,
+                "assessment": assessment.pk,
+                "status_before": before,
+                "status": locked.status,
+            },
+        )
+    measurement.refresh_from_db()
+    return assessment

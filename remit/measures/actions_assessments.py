@@ -20,7 +20,7 @@ from django.utils import timezone
 from remit import events
 from remit.audit import actions as audit
 from remit.core.instruments import AnswerError, ScoreResult, UnknownInstrument, get_instrument, score
-from remit.measures.models import Assessment, MeasurementRequest, PortalLink
+from remit.measures.models import Assessment, PortalLink, QuestionnaireRequest
 from remit.patients.models import Patient
 
 VOIDED_PATIENT = "This patient's record is voided; nothing can be added to it."
@@ -144,7 +144,7 @@ def record_assessment(
     actor: Any = None,
     request: Any = None,
     session: Any = None,
-    measurement_request: MeasurementRequest | None = None,
+    questionnaire_request: QuestionnaireRequest | None = None,
     portal_link: PortalLink | None = None,
     sex: str | None = None,
     taken_at: dt.datetime | None = None,
@@ -186,7 +186,7 @@ def record_assessment(
             entered_by=actor,
             session_type=session_type,
             session_id=session_id,
-            request=measurement_request,
+            questionnaire_request=questionnaire_request,
             portal_link=portal_link,
             taken_at=taken_at,
             sex=sex or "",
@@ -198,7 +198,7 @@ def record_assessment(
             "total": result.total,
             "band": result.band,
             "flags": list(result.flags),
-            "request_id": getattr(measurement_request, "pk", None),
+            "request_id": getattr(questionnaire_request, "pk", None),
         }
         if portal_link is not None:
             detail["link_id"] = portal_link.pk

@@ -14,35 +14,43 @@ from django.utils import timezone
 from remit.audit import actions as audit
 from remit.core.instruments import get_instrument
 from remit.measures.actions_assessments import VOIDED_PATIENT, record_assessment
-from remit.measures.actions_portal_links import consented_channels, send_invitation
+from remit.measures.actions_portal_links import consented_channels, send_questionnaire_request
 from remit.measures.actions_questionnaire_requests import live_assessments, unanswered_instruments
-from remit.measures.models import Assessment, MeasurementRequest, PortalLink
+from remit.measures.models import Assessment, PortalLink, QuestionnaireRequest
 from remit.patients.models import Patient
 
-FOLLOW_UP = (MeasurementRequest.MISSED, MeasurementRequest.PARTIAL)
+FOLLOW_UP = (QuestionnaireRequest.MISSED, QuestionnaireRequest.PARTIAL)
 RUN_LOOKBACK = 50
 
 
-def missed_in_a_row(patient: Patient) -> list[MeasurementRequest]:
+def missed_in_a_row(patient: Patient) -> list[QuestionnaireRequest]:
     """The patient's latest closed questionnaires that were not answered at all, newest first.
 
     The run counts back from the latest closed visit (by due date) and stops
     at the first one answered in full or in part; cancelled ones are skipped.
     """
-    closed = MeasurementRequest.objects.filter(
+    closed = QuestionnaireRequest.objects.filter(
         patient=patient,
-        status__in=(MeasurementRequest.COMPLETED, MeasurementRequest.PARTIAL, MeasurementRequest.MISSED),
+        status__in=(
+            QuestionnaireRequest.COMPLETED,
+            QuestionnaireRequest.PARTIAL,
+            QuestionnaireRequest.MISSED,
+        ),
     ).order_by("-due_date", "-id")[:RUN_LOOKBACK]
-    run: list[MeasurementRequest] = []
-    for measurement in closed:
-        if measurement.status != MeasurementRequest.MISSED:
+    run: list[QuestionnaireRequest] = []
+    for questionnaire_request in closed:
+        if questionnaire_request.status != QuestionnaireRequest.MISSED:
             break
-        run.append(measurement)
+        run.append(questionnaire_request)
     return run
 
 
-def resend_request(
-    actor: Any, measurement: MeasurementRequest, request: Any = None, *, now: dt.datetime | None = None
+def resend_questionnaire_request(
+    actor: Any,
+    questionnaire_request: QuestionnaireRequest,
+    request: Any = None,
+    *,
+    now: dt.datetime | None = None,
 ) -> PortalLink:
     """Send a new link for a missed, partly answered or still open questionnaire, by a consented channel.
 
@@ -54,9 +62,11 @@ def resend_request(
     now = now or timezone.now()
     with transaction.atomic():
         locked = (
-            MeasurementRequest.objects.select_for_update().select_related("patient").get(pk=measurement.pk)
+            QuestionnaireRequest.objects.select_for_update()
+            .select_related("patient")
+            .get(pk=questionnaire_request.pk)
         )
-        if locked.status not in (*MeasurementRequest.OPEN, *FOLLOW_UP):
+        if locked.status not in (*QuestionnaireRequest.OPEN, *FOLLOW_UP):
             raise ValidationError(
                 f"This questionnaire is {locked.get_status_display().lower()}; nothing was sent."
             )
@@ -73,7 +83,7 @@ def resend_request(
             channels.insert(0, locked.last_channel)
         if locked.status in FOLLOW_UP:
             before = locked.status
-            locked.status = MeasurementRequest.SENT
+            locked.status = QuestionnaireRequest.SENT
             locked.closes_at = max(
                 locked.closes_at, now + dt.timedelta(hours=settings.REMIT_PORTAL_LINK_HOURS)
             )
@@ -86,14 +96,14 @@ def resend_request(
                 patient=locked.patient,
                 detail={"reopened_from": before, "closes_at": locked.closes_at.isoformat()},
             )
-        link = send_invitation(locked, channels[0], actor, request, reminder=True, now=now)
-    measurement.refresh_from_db()
+        link = send_questionnaire_request(locked, channels[0], actor, request, reminder=True, now=now)
+    questionnaire_request.refresh_from_db()
     return link
 
 
 def record_phone_answers(
     actor: Any,
-    measurement: MeasurementRequest,
+    questionnaire_request: QuestionnaireRequest,
     code: str,
     answers: Mapping[str, Any],
     request: Any = None,
@@ -109,9 +119,11 @@ def record_phone_answers(
     """
     with transaction.atomic():
         locked = (
-            MeasurementRequest.objects.select_for_update().select_related("patient").get(pk=measurement.pk)
+            QuestionnaireRequest.objects.select_for_update()
+            .select_related("patient")
+            .get(pk=questionnaire_request.pk)
         )
-        if locked.status in (MeasurementRequest.COMPLETED, MeasurementRequest.CANCELLED):
+        if locked.status in (QuestionnaireRequest.COMPLETED, QuestionnaireRequest.CANCELLED):
             raise ValidationError(f"This questionnaire is {locked.get_status_display().lower()}.")
         if code not in locked.instruments:
             raise ValidationError(
@@ -127,7 +139,7 @@ def record_phone_answers(
             respondent=Assessment.PATIENT,
             actor=actor,
             request=request,
-            measurement_request=locked,
+            questionnaire_request=locked,
             sex=sex,
             taken_at=now,
         )
@@ -135,12 +147,12 @@ def record_phone_answers(
         before = locked.status
         fields = ["status"]
         if not unanswered_instruments(locked, stored):
-            locked.status = MeasurementRequest.COMPLETED
+            locked.status = QuestionnaireRequest.COMPLETED
             locked.completed_at = now
             fields.append("completed_at")
-            PortalLink.objects.filter(request=locked, used_at__isnull=True).update(used_at=now)
-        elif locked.status == MeasurementRequest.MISSED:
-            locked.status = MeasurementRequest.PARTIAL
+            PortalLink.objects.filter(questionnaire_request=locked, used_at__isnull=True).update(used_at=now)
+        elif locked.status == QuestionnaireRequest.MISSED:
+            locked.status = QuestionnaireRequest.PARTIAL
         if locked.status != before:
             locked.save(update_fields=fields)
         audit.record(
@@ -157,5 +169,5 @@ def record_phone_answers(
                 "status": locked.status,
             },
         )
-    measurement.refresh_from_db()
+    questionnaire_request.refresh_from_db()
     return assessment

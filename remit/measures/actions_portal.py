@@ -22,7 +22,7 @@ from remit.audit import actions as audit
 from remit.measures.actions_assessments import record_assessment
 from remit.measures.actions_portal_links import hash_token
 from remit.measures.actions_questionnaire_requests import live_assessments, unanswered_instruments
-from remit.measures.models import Assessment, MeasurementRequest, PortalLink
+from remit.measures.models import Assessment, PortalLink, QuestionnaireRequest
 
 PORTAL_LABEL = "patient portal"
 
@@ -72,7 +72,7 @@ def find_link(token: str) -> PortalLink | None:
     if not token or len(token) > 100:
         return None
     return (
-        PortalLink.objects.select_related("request", "request__patient")
+        PortalLink.objects.select_related("questionnaire_request", "questionnaire_request__patient")
         .filter(token_hash=hash_token(token))
         .first()
     )
@@ -80,8 +80,10 @@ def find_link(token: str) -> PortalLink | None:
 
 def _lock_link(link_id: int) -> PortalLink:
     link = PortalLink.objects.select_for_update().get(pk=link_id)
-    link.request = (
-        MeasurementRequest.objects.select_for_update().select_related("patient").get(pk=link.request_id)
+    link.questionnaire_request = (
+        QuestionnaireRequest.objects.select_for_update()
+        .select_related("patient")
+        .get(pk=link.questionnaire_request_id)
     )
     return link
 
@@ -91,7 +93,7 @@ def verify_date_of_birth(link: PortalLink, dob: dt.date, request: Any = None) ->
     shim = portal_request(request)
     with transaction.atomic():
         locked = _lock_link(link.pk)
-        patient = locked.request.patient
+        patient = locked.questionnaire_request.patient
         state = locked.state()
         if state != "open":
             return state
@@ -154,13 +156,13 @@ def _store_page(
     (a writer that did not take the lock): the losing insert's savepoint is
     rolled back and the stored assessment returned instead.
     """
-    measurement = locked.request
-    if code not in measurement.instruments:
+    questionnaire_request = locked.questionnaire_request
+    if code not in questionnaire_request.instruments:
         raise ValidationError({"instrument": [f"{code!r} is not asked in this visit."]})
-    existing = live_assessments(measurement).get(code)
+    existing = live_assessments(questionnaire_request).get(code)
     if existing is not None:
         return existing, False
-    patient = measurement.patient
+    patient = questionnaire_request.patient
     sex = patient.sex_at_birth if patient.sex_at_birth in ("female", "male") else None
     try:
         assessment = record_assessment(
@@ -170,7 +172,7 @@ def _store_page(
             respondent=Assessment.PATIENT,
             request=shim,
             actor_label=PORTAL_LABEL,
-            measurement_request=measurement,
+            questionnaire_request=questionnaire_request,
             portal_link=locked,
             sex=sex if code == "auditc" else None,
             taken_at=now,
@@ -178,7 +180,7 @@ def _store_page(
     except ValidationError as error:
         raise ValidationError({code: error.messages}) from None
     except IntegrityError:
-        existing = live_assessments(measurement).get(code)
+        existing = live_assessments(questionnaire_request).get(code)
         if existing is None:
             raise
         return existing, False
@@ -187,24 +189,26 @@ def _store_page(
 
 def _complete(locked: PortalLink, shim: Any, now: dt.datetime, stored: Mapping[str, Assessment]) -> None:
     """Use the link (and every other link of the visit) and complete the request."""
-    measurement = locked.request
+    questionnaire_request = locked.questionnaire_request
     locked.used_at = now
     locked.save(update_fields=["used_at"])
     # The visit is answered: every other link sent for it (reminders) stops working too.
-    PortalLink.objects.filter(request=measurement, used_at__isnull=True).update(used_at=now)
-    measurement.status = MeasurementRequest.COMPLETED
-    measurement.completed_at = now
-    measurement.save(update_fields=["status", "completed_at"])
+    PortalLink.objects.filter(questionnaire_request=questionnaire_request, used_at__isnull=True).update(
+        used_at=now
+    )
+    questionnaire_request.status = QuestionnaireRequest.COMPLETED
+    questionnaire_request.completed_at = now
+    questionnaire_request.save(update_fields=["status", "completed_at"])
     audit.record(
         audit.UPDATE,
         actor_label=PORTAL_LABEL,
         request=shim,
-        obj=measurement,
-        patient=measurement.patient,
+        obj=questionnaire_request,
+        patient=questionnaire_request.patient,
         detail={
             "status": "completed",
             "link_id": locked.pk,
-            "assessments": [stored[code].pk for code in measurement.instruments],
+            "assessments": [stored[code].pk for code in questionnaire_request.instruments],
         },
     )
 
@@ -233,8 +237,8 @@ def submit_page(
         locked = _open_locked(link)
         now = timezone.now()
         assessment, created = _store_page(locked, code, answers, shim, now)
-        stored = live_assessments(locked.request)
-        unanswered = unanswered_instruments(locked.request, stored)
+        stored = live_assessments(locked.questionnaire_request)
+        unanswered = unanswered_instruments(locked.questionnaire_request, stored)
         completed = finish and not unanswered
         if completed:
             _complete(locked, shim, now, stored)
@@ -243,13 +247,13 @@ def submit_page(
     return PageOutcome(assessment, created, completed, unanswered)
 
 
-def complete_visit(link: PortalLink, request: Any = None) -> tuple[str, ...]:
+def complete_questionnaire_request(link: PortalLink, request: Any = None) -> tuple[str, ...]:
     """Finish a visit whose pages are all stored; returns the instruments still unanswered (then nothing changes)."""
     shim = portal_request(request)
     with transaction.atomic():
         locked = _open_locked(link)
-        stored = live_assessments(locked.request)
-        unanswered = unanswered_instruments(locked.request, stored)
+        stored = live_assessments(locked.questionnaire_request)
+        unanswered = unanswered_instruments(locked.questionnaire_request, stored)
         if unanswered:
             return unanswered
         now = timezone.now()
@@ -258,7 +262,7 @@ def complete_visit(link: PortalLink, request: Any = None) -> tuple[str, ...]:
     return ()
 
 
-def submit_visit(
+def submit_questionnaire_request(
     link: PortalLink, answers_by_code: Mapping[str, Mapping[str, Any]], request: Any = None
 ) -> list[Assessment]:
     """Store every page of the visit not stored yet, use the link and complete the request — exactly once.
@@ -273,8 +277,8 @@ def submit_visit(
     with transaction.atomic():
         locked = _open_locked(link)
         now = timezone.now()
-        stored = live_assessments(locked.request)
-        for code in locked.request.instruments:
+        stored = live_assessments(locked.questionnaire_request)
+        for code in locked.questionnaire_request.instruments:
             if code in stored:
                 continue
             if code not in answers_by_code:
@@ -282,12 +286,12 @@ def submit_visit(
             stored[code], _created = _store_page(locked, code, answers_by_code[code], shim, now)
         _complete(locked, shim, now, stored)
     link.used_at = now
-    return [stored[code] for code in locked.request.instruments]
+    return [stored[code] for code in locked.questionnaire_request.instruments]
 
 
 def record_portal_view(link: PortalLink | None, page: str, request: Any = None, **detail: Any) -> None:
     """The one audit row a portal page writes (actor: the patient portal)."""
-    patient = link.request.patient if link is not None else None
+    patient = link.questionnaire_request.patient if link is not None else None
     audit.record(
         audit.VIEW,
         actor_label=PORTAL_LABEL,

@@ -19,10 +19,10 @@ from django.utils import timezone
 
 from remit.audit import actions as audit
 from remit.measures.actions_questionnaire_requests import WORKER_LABEL
-from remit.measures.models import MeasurementRequest, PortalLink
+from remit.measures.models import PortalLink, QuestionnaireRequest
 from remit.patients.models import Patient
 
-INVITATION_TEXT = "Your clinic asks you to answer a short questionnaire: {url}"
+FIRST_MESSAGE_TEXT = "Your clinic asks you to answer a short questionnaire: {url}"
 REMINDER_TEXT = "Reminder: your clinic asks you to answer a short questionnaire: {url}"
 EMAIL_SUBJECT = "A short questionnaire from your clinic"
 REMINDER_SUBJECT = "Reminder: a short questionnaire from your clinic"
@@ -82,13 +82,17 @@ def portal_url(token: str, request: Any = None) -> str:
 
 
 def create_link(
-    measurement: MeasurementRequest, channel: str, actor: Any = None, *, now: dt.datetime | None = None
+    questionnaire_request: QuestionnaireRequest,
+    channel: str,
+    actor: Any = None,
+    *,
+    now: dt.datetime | None = None,
 ) -> tuple[PortalLink, str]:
     """A new single-use link; returns it with the raw token (stored nowhere, only sent)."""
     token = secrets.token_urlsafe(32)
     now = now or timezone.now()
     link = PortalLink.objects.create(
-        request=measurement,
+        questionnaire_request=questionnaire_request,
         token_hash=hash_token(token),
         created_at=now,
         expires_at=now + dt.timedelta(hours=settings.REMIT_PORTAL_LINK_HOURS),
@@ -98,8 +102,8 @@ def create_link(
     return link, token
 
 
-def send_invitation(
-    measurement_request: MeasurementRequest,
+def send_questionnaire_request(
+    questionnaire_request: QuestionnaireRequest,
     channel: str,
     actor: Any = None,
     request: Any = None,
@@ -113,16 +117,16 @@ def send_invitation(
     """
     from remit.notify import send_email, send_sms
 
-    patient = measurement_request.patient
+    patient = questionnaire_request.patient
     address = check_channel(patient, channel)
     with transaction.atomic():
-        locked = MeasurementRequest.objects.select_for_update().get(pk=measurement_request.pk)
+        locked = QuestionnaireRequest.objects.select_for_update().get(pk=questionnaire_request.pk)
         if not locked.is_open:
             raise ValidationError(f"This questionnaire request is {locked.status}; nothing was sent.")
         now = now or timezone.now()
         link, token = create_link(locked, channel, actor, now=now)
         url = portal_url(token, request)
-        locked.status = MeasurementRequest.SENT
+        locked.status = QuestionnaireRequest.SENT
         locked.last_sent_at = now
         locked.last_attempt_at = now
         locked.last_channel = channel
@@ -148,7 +152,7 @@ def send_invitation(
             patient=patient,
             detail={"channel": channel, "request_id": locked.pk, "reminder": reminder},
         )
-        text = (REMINDER_TEXT if reminder else INVITATION_TEXT).format(url=url)
+        text = (REMINDER_TEXT if reminder else FIRST_MESSAGE_TEXT).format(url=url)
         if channel == PortalLink.EMAIL:
             footer = EMAIL_FOOTER.format(hours=settings.REMIT_PORTAL_LINK_HOURS)
             send_email(address, REMINDER_SUBJECT if reminder else EMAIL_SUBJECT, text + footer)
@@ -162,12 +166,14 @@ def send_invitation(
         "last_error",
         "reminders_sent",
     ):
-        setattr(measurement_request, field, getattr(locked, field))
+        setattr(questionnaire_request, field, getattr(locked, field))
     link.url = url  # type: ignore[attr-defined]
     return link
 
 
-def note_send_failure(measurement: MeasurementRequest, message: str, now: dt.datetime | None = None) -> None:
-    MeasurementRequest.objects.filter(pk=measurement.pk).update(
+def note_send_failure(
+    questionnaire_request: QuestionnaireRequest, message: str, now: dt.datetime | None = None
+) -> None:
+    QuestionnaireRequest.objects.filter(pk=questionnaire_request.pk).update(
         last_attempt_at=now or timezone.now(), last_error=message[:300]
     )

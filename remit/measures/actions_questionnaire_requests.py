@@ -21,7 +21,7 @@ from remit.core.instruments import UnknownInstrument, get_instrument
 from remit.core.measurement_schedule import KIND_PRIORITY, MeasurementDue
 from remit.measures import dedupe
 from remit.measures.actions_assessments import VOIDED_PATIENT
-from remit.measures.models import Assessment, MeasurementItem, MeasurementRequest
+from remit.measures.models import Assessment, QuestionnaireRequest, RequestedInstrument
 from remit.patients.models import Patient
 
 WORKER_LABEL = "worker"
@@ -60,21 +60,21 @@ def instrument_names(codes: Iterable[str]) -> str:
     return ", ".join(get_instrument(code).name for code in codes)
 
 
-def _add_items(measurement: MeasurementRequest, codes: Sequence[str]) -> None:
-    MeasurementItem.objects.bulk_create(
+def _add_items(questionnaire_request: QuestionnaireRequest, codes: Sequence[str]) -> None:
+    RequestedInstrument.objects.bulk_create(
         [
-            MeasurementItem(
-                request=measurement,
-                patient_id=measurement.patient_id,
+            RequestedInstrument(
+                questionnaire_request=questionnaire_request,
+                patient_id=questionnaire_request.patient_id,
                 instrument=code,
-                due_date=measurement.due_date,
+                due_date=questionnaire_request.due_date,
             )
             for code in codes
         ]
     )
 
 
-def create_request(
+def create_questionnaire_request(
     *,
     patient: Patient,
     instruments: Sequence[str],
@@ -89,7 +89,7 @@ def create_request(
     session_type: str = "",
     session_id: str = "",
     session_number: int | None = None,
-) -> MeasurementRequest:
+) -> QuestionnaireRequest:
     """Ask the patient ``instruments`` on ``due_date`` — each instrument at most once that day.
 
     An instrument the patient is already asked that day (by any course or
@@ -99,7 +99,7 @@ def create_request(
     the open request asking them is returned (nothing is written); if that
     day's questionnaire is already closed, the call is refused, naming it.
     """
-    measurement, _changed = request_questionnaires(
+    questionnaire_request, _changed = request_questionnaires(
         patient=patient,
         instruments=instruments,
         due_date=due_date,
@@ -114,7 +114,7 @@ def create_request(
         session_id=session_id,
         session_number=session_number,
     )
-    return measurement
+    return questionnaire_request
 
 
 def request_questionnaires(
@@ -132,8 +132,8 @@ def request_questionnaires(
     session_type: str = "",
     session_id: str = "",
     session_number: int | None = None,
-) -> tuple[MeasurementRequest, bool]:
-    """``create_request``, also saying whether anything was written (False: all already asked)."""
+) -> tuple[QuestionnaireRequest, bool]:
+    """``create_questionnaire_request``, also saying whether anything was written (False: all already asked)."""
     codes = check_portal_instruments(instruments)
     if patient.is_voided:
         raise ValidationError(VOIDED_PATIENT)
@@ -147,13 +147,13 @@ def request_questionnaires(
         asked = dedupe.already_asked(patient.pk, due, codes)
         remaining = [code for code in codes if code not in asked]
         if not remaining:
-            holders = list(dict.fromkeys(item.request for item in asked.values()))
+            holders = list(dict.fromkeys(item.questionnaire_request for item in asked.values()))
             open_holders = [m for m in holders if m.is_open]
             if len(open_holders) == len(holders) == 1:
                 return holders[0], False
             closed = [m for m in holders if not m.is_open]
             what = "; ".join(
-                f"{instrument_names(c for c in codes if asked[c].request_id == m.pk)} "
+                f"{instrument_names(c for c in codes if asked[c].questionnaire_request_id == m.pk)} "
                 f"({m.get_status_display().lower()})"
                 for m in (closed or holders)
             )
@@ -166,8 +166,8 @@ def request_questionnaires(
                 }
             )
         unsent = (
-            MeasurementRequest.objects.select_for_update()
-            .filter(patient=patient, due_date=due, status=MeasurementRequest.PENDING)
+            QuestionnaireRequest.objects.select_for_update()
+            .filter(patient=patient, due_date=due, status=QuestionnaireRequest.PENDING)
             .order_by("id")
             .first()
         )
@@ -194,7 +194,7 @@ def request_questionnaires(
                 },
             )
             return unsent, True
-        measurement = MeasurementRequest.objects.create(
+        questionnaire_request = QuestionnaireRequest.objects.create(
             patient=patient,
             instruments=remaining,
             due_date=due,
@@ -209,7 +209,7 @@ def request_questionnaires(
             session_id=str(session_id),
             session_number=session_number,
         )
-        _add_items(measurement, remaining)
+        _add_items(questionnaire_request, remaining)
         detail: dict[str, Any] = {"instruments": remaining, "due_date": due.isoformat(), "kind": kind}
         if asked:
             detail["already_asked"] = [c for c in codes if c in asked]
@@ -218,11 +218,11 @@ def request_questionnaires(
             actor=actor,
             actor_label=actor_label,
             request=request,
-            obj=measurement,
+            obj=questionnaire_request,
             patient=patient,
             detail=detail,
         )
-    return measurement, True
+    return questionnaire_request, True
 
 
 def schedule_for_course(
@@ -233,12 +233,12 @@ def schedule_for_course(
     course_id: str | int = "",
     actor: Any = None,
     request: Any = None,
-) -> list[MeasurementRequest]:
+) -> list[QuestionnaireRequest]:
     """Turn the core schedule's items into requests: one visit per day, instruments bundled.
 
     The tightest window and the highest-priority kind of the day win; every
     reason is kept.  An instrument the patient is already asked that day, by
-    this course or any other, is not asked again (``create_request``), so
+    this course or any other, is not asked again (``create_questionnaire_request``), so
     calling it again after a course changes adds only what is new, and an
     induction's last days and its maintenance course's first days, or two
     courses at once, never text the patient twice for one questionnaire.
@@ -251,12 +251,12 @@ def schedule_for_course(
         if get_instrument(due.instrument_code).respondent != "patient":
             continue
         by_day.setdefault(due.due_date, []).append(due)
-    created: list[MeasurementRequest] = []
+    created: list[QuestionnaireRequest] = []
     with transaction.atomic():
         for day in sorted(by_day):
             items = sorted(by_day[day], key=lambda d: (rank[d.kind], d.instrument_code))
             try:
-                measurement, changed = request_questionnaires(
+                questionnaire_request, changed = request_questionnaires(
                     patient=patient,
                     instruments=[d.instrument_code for d in items],
                     due_date=day,
@@ -271,42 +271,42 @@ def schedule_for_course(
                 )
             except AlreadyAsked:
                 continue  # every instrument of the day is already asked (and that visit is closed)
-            if changed and measurement not in created:
-                created.append(measurement)
+            if changed and questionnaire_request not in created:
+                created.append(questionnaire_request)
     return created
 
 
-def cancel_request(
-    actor: Any, measurement: MeasurementRequest, reason: str = "", request: Any = None
+def cancel_questionnaire_request(
+    actor: Any, questionnaire_request: QuestionnaireRequest, reason: str = "", request: Any = None
 ) -> None:
     with transaction.atomic():
-        locked = MeasurementRequest.objects.select_for_update().get(pk=measurement.pk)
+        locked = QuestionnaireRequest.objects.select_for_update().get(pk=questionnaire_request.pk)
         if not locked.is_open:
             raise ValidationError(f"This request is already {locked.status}.")
-        locked.status = MeasurementRequest.CANCELLED
+        locked.status = QuestionnaireRequest.CANCELLED
         locked.save(update_fields=["status"])
         # A cancelled visit no longer holds its day: the questionnaire may be asked again.
-        MeasurementItem.objects.filter(request=locked, live=True).update(live=False)
+        RequestedInstrument.objects.filter(questionnaire_request=locked, live=True).update(live=False)
         audit.record(
             audit.UPDATE,
             actor=actor,
             request=request,
             obj=locked,
-            patient=measurement.patient,
+            patient=questionnaire_request.patient,
             detail={"status": "cancelled", "reason": reason},
         )
 
 
-def live_assessments(measurement: MeasurementRequest | int) -> dict[str, Assessment]:
+def live_assessments(questionnaire_request: QuestionnaireRequest | int) -> dict[str, Assessment]:
     """The visit's stored (not voided) assessments, by instrument code."""
-    request_id = getattr(measurement, "pk", measurement)
+    pk = getattr(questionnaire_request, "pk", questionnaire_request)
     return {
         a.instrument: a
-        for a in Assessment.objects.filter(request_id=request_id, voided_at__isnull=True).order_by("id")
+        for a in Assessment.objects.filter(questionnaire_request_id=pk, voided_at__isnull=True).order_by("id")
     }
 
 
 def unanswered_instruments(
-    measurement: MeasurementRequest, stored: Mapping[str, Assessment]
+    questionnaire_request: QuestionnaireRequest, stored: Mapping[str, Assessment]
 ) -> tuple[str, ...]:
-    return tuple(code for code in measurement.instruments if code not in stored)
+    return tuple(code for code in questionnaire_request.instruments if code not in stored)

@@ -37,7 +37,7 @@ from remit.core.instruments.cssrs_screen import applicable_items
 from remit.core.instruments.engine import check_answer
 from remit.measures import actions_assessments, actions_portal, actions_questionnaire_requests
 from remit.measures.forms import DateOfBirthForm
-from remit.measures.models import Assessment, MeasurementRequest, PortalLink
+from remit.measures.models import Assessment, PortalLink, QuestionnaireRequest
 
 STEMS = {"phq9": phq9.STEM, "gad7": gad7.STEM, "pcl5": pcl5.STEM}
 
@@ -114,13 +114,13 @@ def _missing(
 
 
 def _sex(link: PortalLink) -> str | None:
-    sex = link.request.patient.sex_at_birth
+    sex = link.questionnaire_request.patient.sex_at_birth
     return sex if sex in ("female", "male") else None
 
 
 def _first_unanswered(link: PortalLink, stored: dict[str, Assessment]) -> int | None:
     """The first step whose questionnaire is not stored yet."""
-    for step, code in enumerate(link.request.instruments, start=1):
+    for step, code in enumerate(link.questionnaire_request.instruments, start=1):
         if code not in stored:
             return step
     return None
@@ -134,8 +134,8 @@ def open_link(request: HttpRequest, token: str) -> HttpResponse:
         return closed
     assert link is not None
     if _verified(request, link):
-        stored = actions_questionnaire_requests.live_assessments(link.request_id)
-        step = _first_unanswered(link, stored) or len(link.request.instruments)
+        stored = actions_questionnaire_requests.live_assessments(link.questionnaire_request_id)
+        step = _first_unanswered(link, stored) or len(link.questionnaire_request.instruments)
         return redirect("portal:step", token=token, step=step)
     form = DateOfBirthForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -213,11 +213,11 @@ def _page_sent(request: HttpRequest, link: PortalLink, code: str, *, by_this_bro
 
 def _after_stored_page(request: HttpRequest, link: PortalLink, token: str, step: int) -> HttpResponse:
     """A stored page was posted again (double tap, back then resubmit): store nothing, move on."""
-    codes = link.request.instruments
+    codes = link.questionnaire_request.instruments
     if step < len(codes):
         return redirect("portal:step", token=token, step=step + 1)
     try:
-        unanswered = actions_portal.complete_visit(link, request)
+        unanswered = actions_portal.complete_questionnaire_request(link, request)
     except actions_portal.LinkClosed:
         return redirect("portal:done", token=token)  # the other tap completed it
     if unanswered:
@@ -229,7 +229,7 @@ def _after_stored_page(request: HttpRequest, link: PortalLink, token: str, step:
 def _render_stored(
     request: HttpRequest, link: PortalLink, token: str, step: int, assessment: Assessment, crisis: bool
 ) -> HttpResponse:
-    codes = link.request.instruments
+    codes = link.questionnaire_request.instruments
     instrument = get_instrument(codes[step - 1])
     actions_portal.record_portal_view(
         link, "questions", request, step=step, instrument=instrument.code, stored=True, crisis=crisis
@@ -266,12 +266,12 @@ def step(request: HttpRequest, token: str, step: int) -> HttpResponse:
     assert link is not None
     if not _verified(request, link):
         return redirect("portal:open", token=token)
-    codes = link.request.instruments
+    codes = link.questionnaire_request.instruments
     if not 1 <= step <= len(codes):
         return redirect("portal:open", token=token)
     instrument = get_instrument(codes[step - 1])
     # What the visit has stored so far (one query): read-only pages, and crisis resources once called for.
-    stored = actions_questionnaire_requests.live_assessments(link.request_id)
+    stored = actions_questionnaire_requests.live_assessments(link.questionnaire_request_id)
     crisis = actions_portal.crisis_needed(stored.values())
     if instrument.code in stored:
         if request.method == "POST":
@@ -388,14 +388,14 @@ def done(request: HttpRequest, token: str) -> HttpResponse:
         return _closed(request, link, state)
     # Read from what was stored, not the session: a second tap's page shows the same resources.
     stored = list(
-        Assessment.objects.filter(request_id=link.request_id, voided_at__isnull=True).only(
-            "instrument", "band", "flags"
-        )
+        Assessment.objects.filter(
+            questionnaire_request_id=link.questionnaire_request_id, voided_at__isnull=True
+        ).only("instrument", "band", "flags")
     )
     if not stored:
         return _closed(request, link, state)
     crisis = actions_portal.crisis_needed(stored)
     # A visit left part-answered whose link then closed: what was sent reached the clinic; say so plainly.
-    completed = link.request.status == MeasurementRequest.COMPLETED
+    completed = link.questionnaire_request.status == QuestionnaireRequest.COMPLETED
     actions_portal.record_portal_view(link, "done", request, crisis=crisis, completed=completed)
     return render(request, "portal/done.html", {"crisis": crisis, "completed": completed})

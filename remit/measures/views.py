@@ -39,7 +39,7 @@ from remit.measures import (
     actions_questionnaire_requests,
 )
 from remit.measures.forms import RateForm, SendQuestionnaireForm, VoidAssessmentForm
-from remit.measures.models import Assessment, MeasurementRequest
+from remit.measures.models import Assessment, QuestionnaireRequest
 from remit.pages.forms import apply_validation_error
 from remit.patients.lookups import visible_patient
 from remit.patients.models import Patient
@@ -156,15 +156,15 @@ def patient_measures(request: HttpRequest, pk: int) -> HttpResponse:
         .values("instrument", "total", "taken_at")[:CHART_POINTS]
     )
     requests = list(
-        MeasurementRequest.objects.filter(patient=patient, status__in=MeasurementRequest.OPEN).order_by(
+        QuestionnaireRequest.objects.filter(patient=patient, status__in=QuestionnaireRequest.OPEN).order_by(
             "due_date", "id"
         )[:20]
     )
-    for measurement in requests:
-        measurement.names = [instrument_name(code) for code in measurement.instruments]  # type: ignore[attr-defined]
+    for questionnaire_request in requests:
+        questionnaire_request.names = [instrument_name(code) for code in questionnaire_request.instruments]  # type: ignore[attr-defined]
     follow_up = follow_up_rows(
         list(
-            MeasurementRequest.objects.filter(patient=patient, status__in=actions_follow_up.FOLLOW_UP)
+            QuestionnaireRequest.objects.filter(patient=patient, status__in=actions_follow_up.FOLLOW_UP)
             .select_related("patient")
             .order_by("-due_date", "-id")[:20]
         )
@@ -264,15 +264,15 @@ def send_questionnaire(request: HttpRequest, pk: int) -> HttpResponse:
         data = form.cleaned_data
         try:
             with transaction.atomic():
-                measurement = actions_questionnaire_requests.create_request(
+                questionnaire_request = actions_questionnaire_requests.create_questionnaire_request(
                     patient=patient,
                     instruments=data["instruments"],
                     reason=data["reason"] or "one-off request",
                     actor=request.user,
                     request=request,
                 )
-                actions_portal_links.send_invitation(
-                    measurement, data["channel"], actor=request.user, request=request
+                actions_portal_links.send_questionnaire_request(
+                    questionnaire_request, data["channel"], actor=request.user, request=request
                 )
         except ValidationError as error:
             apply_validation_error(form, error)
@@ -321,8 +321,8 @@ def void(request: HttpRequest, pk: int, assessment_pk: int) -> HttpResponse:
 
 FOLLOW_UP_SHOW = {
     "all": ("Missed or partly answered", actions_follow_up.FOLLOW_UP),
-    "missed": ("Missed", (MeasurementRequest.MISSED,)),
-    "partial": ("Partly answered", (MeasurementRequest.PARTIAL,)),
+    "missed": ("Missed", (QuestionnaireRequest.MISSED,)),
+    "partial": ("Partly answered", (QuestionnaireRequest.PARTIAL,)),
 }
 FOLLOW_UP_DAYS = (7, 30, 90)
 
@@ -339,16 +339,16 @@ def short_name(code: str) -> str:
     return name
 
 
-def follow_up_rows(requests: list[MeasurementRequest]) -> list[dict[str, Any]]:
+def follow_up_rows(requests: list[QuestionnaireRequest]) -> list[dict[str, Any]]:
     """Per visit: each questionnaire with whether it was answered, and what staff can do next."""
     answered: dict[int, set[str]] = {}
-    for request_id, code in Assessment.objects.filter(
-        request_id__in=[m.pk for m in requests], voided_at__isnull=True
-    ).values_list("request_id", "instrument"):
-        answered.setdefault(request_id, set()).add(code)
+    for questionnaire_request_id, code in Assessment.objects.filter(
+        questionnaire_request_id__in=[m.pk for m in requests], voided_at__isnull=True
+    ).values_list("questionnaire_request_id", "instrument"):
+        answered.setdefault(questionnaire_request_id, set()).add(code)
     rows = []
-    for measurement in requests:
-        done = answered.get(measurement.pk, set())
+    for questionnaire_request in requests:
+        done = answered.get(questionnaire_request.pk, set())
         questionnaires = [
             {
                 "code": code,
@@ -356,14 +356,14 @@ def follow_up_rows(requests: list[MeasurementRequest]) -> list[dict[str, Any]]:
                 "short": short_name(code),
                 "answered": code in done,
             }
-            for code in measurement.instruments
+            for code in questionnaire_request.instruments
         ]
         rows.append(
             {
-                "request": measurement,
+                "questionnaire_request": questionnaire_request,
                 "questionnaires": questionnaires,
                 "unanswered": [q for q in questionnaires if not q["answered"]],
-                "can_resend": bool(actions_portal_links.consented_channels(measurement.patient)),
+                "can_resend": bool(actions_portal_links.consented_channels(questionnaire_request.patient)),
             }
         )
     return rows
@@ -395,7 +395,7 @@ def follow_up(request: HttpRequest) -> HttpResponse:
     if clinic is not None:
         patients = patients.filter(clinic=clinic)
     requests = (
-        MeasurementRequest.objects.filter(
+        QuestionnaireRequest.objects.filter(
             patient__in=patients, status__in=FOLLOW_UP_SHOW[show][1], due_date__gte=since
         )
         .select_related("patient", "patient__clinic")
@@ -437,17 +437,17 @@ def follow_up(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _visible_request(request: HttpRequest, pk: int) -> MeasurementRequest:
+def _visible_request(request: HttpRequest, pk: int) -> QuestionnaireRequest:
     """A questionnaire request of a patient the user may see, else 404."""
     return get_object_or_404(
-        MeasurementRequest.objects.select_related("patient", "patient__clinic").filter(
+        QuestionnaireRequest.objects.select_related("patient", "patient__clinic").filter(
             patient__in=Patient.objects.visible_to(request.user)
         ),
         pk=pk,
     )
 
 
-def _back(request: HttpRequest, measurement: MeasurementRequest) -> str:
+def _back(request: HttpRequest, questionnaire_request: QuestionnaireRequest) -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
     if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         return target
@@ -458,32 +458,34 @@ def _back(request: HttpRequest, measurement: MeasurementRequest) -> str:
 @require_POST
 def resend(request: HttpRequest, pk: int) -> HttpResponse:
     """One click: a new link for a missed, partly answered or open questionnaire."""
-    measurement = _visible_request(request, pk)
+    questionnaire_request = _visible_request(request, pk)
     try:
-        link = actions_follow_up.resend_request(request.user, measurement, request=request)
+        link = actions_follow_up.resend_questionnaire_request(
+            request.user, questionnaire_request, request=request
+        )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
         how = "email" if link.channel == "email" else "text message"
-        patient = measurement.patient
+        patient = questionnaire_request.patient
         messages.success(
             request, f"Questionnaire sent again to {patient.given_name} {patient.family_name} by {how}."
         )
-    return redirect(_back(request, measurement))
+    return redirect(_back(request, questionnaire_request))
 
 
 @staff_required("measures.rate")
 @require_http_methods(["GET", "POST"])
 def phone_answers(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     """Enter the answers a patient gave by phone for one questionnaire of a visit."""
-    measurement = _visible_request(request, pk)
-    patient = measurement.patient
-    if code not in measurement.instruments:
+    questionnaire_request = _visible_request(request, pk)
+    patient = questionnaire_request.patient
+    if code not in questionnaire_request.instruments:
         raise Http404("That questionnaire is not asked in this visit.")
     instrument = _instrument(code)
     if patient.is_voided:
         raise PermissionDenied(actions_assessments.VOIDED_PATIENT)
-    stored = actions_questionnaire_requests.live_assessments(measurement)
+    stored = actions_questionnaire_requests.live_assessments(questionnaire_request)
     form = RateForm(request.POST or None, instrument=instrument)
     if request.method == "POST" and form.is_valid():
         answers = form.raw_answers()
@@ -501,7 +503,7 @@ def phone_answers(request: HttpRequest, pk: int, code: str) -> HttpResponse:
         if form.is_valid():
             try:
                 actions_follow_up.record_phone_answers(
-                    request.user, measurement, code, answers, request=request, sex=sex
+                    request.user, questionnaire_request, code, answers, request=request, sex=sex
                 )
             except ValidationError as error:
                 apply_validation_error(form, error)
@@ -509,20 +511,20 @@ def phone_answers(request: HttpRequest, pk: int, code: str) -> HttpResponse:
                 messages.success(request, f"{instrument.name}: answers given by phone saved.")
                 left = [
                     c
-                    for c in measurement.instruments
-                    if c not in actions_questionnaire_requests.live_assessments(measurement)
+                    for c in questionnaire_request.instruments
+                    if c not in actions_questionnaire_requests.live_assessments(questionnaire_request)
                 ]
-                if left and measurement.status != MeasurementRequest.CANCELLED:
+                if left and questionnaire_request.status != QuestionnaireRequest.CANCELLED:
                     return redirect(
-                        f"{reverse('measures:phone_answers', args=[measurement.pk, left[0]])}"
-                        f"?{urlencode({'next': _back(request, measurement)})}"
+                        f"{reverse('measures:phone_answers', args=[questionnaire_request.pk, left[0]])}"
+                        f"?{urlencode({'next': _back(request, questionnaire_request)})}"
                     )
-                return redirect(_back(request, measurement))
+                return redirect(_back(request, questionnaire_request))
     elif request.method == "GET":
         audit.record(
             audit.VIEW,
             request=request,
-            obj=measurement,
+            obj=questionnaire_request,
             patient=patient,
             detail={"page": "phone_answers", "instrument": code},
         )
@@ -531,10 +533,10 @@ def phone_answers(request: HttpRequest, pk: int, code: str) -> HttpResponse:
         "measures/phone_answers.html",
         {
             "patient": patient,
-            "measurement": measurement,
+            "questionnaire_request": questionnaire_request,
             "instrument": instrument,
             "form": form,
             "already": stored.get(code),
-            "next": _back(request, measurement),
+            "next": _back(request, questionnaire_request),
         },
     )

@@ -101,15 +101,15 @@ def send_questions(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("screening:intake", pk=patient.pk)
     try:
         with transaction.atomic():
-            measurement = actions_questionnaire_requests.create_request(
+            questionnaire_request = actions_questionnaire_requests.create_questionnaire_request(
                 patient=patient,
                 instruments=SELF_REPORT,
                 reason="screening intake questions",
                 actor=request.user,
                 request=request,
             )
-            actions_portal_links.send_invitation(
-                measurement, channels[0], actor=request.user, request=request
+            actions_portal_links.send_questionnaire_request(
+                questionnaire_request, channels[0], actor=request.user, request=request
             )
     except ValidationError as error:
         messages.error(request, "Nothing was sent: " + "; ".join(error.messages))

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from remit.measures.models import MeasurementRequest, PortalLink
+from remit.measures.models import PortalLink, QuestionnaireRequest
 from remit.measures.tests.conftest import (
     PHQ9_CALM,
     answer_post,
@@ -48,7 +48,7 @@ def test_a_closed_link_shows_only_a_plain_message(clinic_patient, client, state)
         PortalLink.objects.filter(pk=link.pk).update(locked_at=now, dob_failures=3)
         expected = "locked"
     else:
-        MeasurementRequest.objects.filter(pk=link.request_id).update(status=state)
+        QuestionnaireRequest.objects.filter(pk=link.questionnaire_request_id).update(status=state)
         expected = "This link has expired. Please contact your clinic."
     for url in (open_url(token), step_url(token, 1), done_url(token)):
         response = client.get(url)

@@ -48,7 +48,7 @@ def test_back_then_resubmitting_changed_answers_changes_nothing(clinic_patient):
 def test_a_reminder_link_does_not_ask_a_page_already_sent_again(clinic_patient):
     link, token = make_link(clinic_patient, ["phq9", "gad7"])
     verified_client(token).post(step_url(token, 1), answer_post(PHQ9_CALM))
-    reminder, reminder_token = actions_portal_links.create_link(link.request, "sms")
+    reminder, reminder_token = actions_portal_links.create_link(link.questionnaire_request, "sms")
     other = verified_client(reminder_token)
     assert "Already sent to your clinic" in other.get(step_url(reminder_token, 1)).content.decode()
     other.post(step_url(reminder_token, 1), answer_post(PHQ9_ITEM9))
@@ -63,7 +63,7 @@ def test_the_database_refuses_a_second_live_assessment_for_a_visit_and_instrumen
         "instrument": "phq9",
         "instrument_version": stored.instrument_version,
         "respondent": "patient",
-        "request_id": link.request_id,
+        "questionnaire_request_id": link.questionnaire_request_id,
     }
     with pytest.raises(IntegrityError), transaction.atomic():
         Assessment.objects.create(**fields)
@@ -71,8 +71,8 @@ def test_the_database_refuses_a_second_live_assessment_for_a_visit_and_instrumen
     Assessment.objects.filter(pk=stored.pk).update(voided_at=timezone.now(), void_reason="test")
     Assessment.objects.create(**fields)
     # Staff ratings outside a visit are not limited.
-    Assessment.objects.create(**{**fields, "request_id": None, "respondent": "clinician"})
-    Assessment.objects.create(**{**fields, "request_id": None, "respondent": "clinician"})
+    Assessment.objects.create(**{**fields, "questionnaire_request_id": None, "respondent": "clinician"})
+    Assessment.objects.create(**{**fields, "questionnaire_request_id": None, "respondent": "clinician"})
 
 
 def test_an_insert_that_loses_the_race_shows_the_next_page(clinic_patient, monkeypatch):
@@ -84,8 +84,8 @@ def test_an_insert_that_loses_the_race_shows_the_next_page(clinic_patient, monke
     real = actions_questionnaire_requests.live_assessments
     misses = iter([True, True])  # the view's look-up and the action's both miss the stored row
 
-    def stale(measurement):
-        return {} if next(misses, False) else real(measurement)
+    def stale(questionnaire_request):
+        return {} if next(misses, False) else real(questionnaire_request)
 
     monkeypatch.setattr(actions_questionnaire_requests, "live_assessments", stale)
     monkeypatch.setattr(actions_portal, "live_assessments", stale)

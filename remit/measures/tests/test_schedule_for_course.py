@@ -7,7 +7,7 @@ import datetime as dt
 from remit.audit.models import AuditEvent
 from remit.core.measurement_schedule import MeasurementDue, ScheduledSession, measurement_schedule
 from remit.measures import actions_questionnaire_requests
-from remit.measures.models import MeasurementRequest
+from remit.measures.models import QuestionnaireRequest
 from remit.testing import make_patient
 
 MONDAY = dt.date(2030, 1, 7)
@@ -29,7 +29,7 @@ def test_it_bundles_a_days_instruments_into_one_request(world):
     assert [r.due_date - MONDAY for r in created[1:4]] == [dt.timedelta(days=d) for d in (1, 3, 7)]
     assert all(r.course_id == "7" and r.course_type == "treatment.course" for r in created)
     assert AuditEvent.objects.filter(
-        action="create", object_type="measures.measurementrequest"
+        action="create", object_type="measures.questionnairerequest"
     ).count() == len(created)
 
 
@@ -45,7 +45,7 @@ def test_calling_it_again_adds_only_new_days(world):
         intake_date=None,
     )
     second = actions_questionnaire_requests.schedule_for_course(patient=patient, dues=more, course_id="c1")
-    days = [r.due_date for r in MeasurementRequest.objects.all()]
+    days = [r.due_date for r in QuestionnaireRequest.objects.all()]
     assert len(days) == len(set(days)) == len(first) + len(second)
     assert second and all(r.due_date not in {f.due_date for f in first} for r in second)
 

@@ -26,7 +26,7 @@ RUN_LOOKBACK = 50
 def missed_in_a_row(patient: Patient) -> list[QuestionnaireRequest]:
     """The patient's latest closed questionnaires that were not answered at all, newest first.
 
-    The run counts back from the latest closed visit (by due date) and stops
+    The run counts back from the latest closed questionnaire request (by due date) and stops
     at the first one answered in full or in part; cancelled ones are skipped.
     """
     closed = QuestionnaireRequest.objects.filter(
@@ -54,7 +54,7 @@ def resend_questionnaire_request(
 ) -> PortalLink:
     """Send a new link for a missed, partly answered or still open questionnaire, by a consented channel.
 
-    A closed visit is reopened (its window now ends when the new link
+    A closed questionnaire request is reopened (its window now ends when the new link
     expires), so the patient answers what is still unanswered; the send
     counts as a reminder.  One transaction: reopening, the link, both audit
     rows and the message.
@@ -110,11 +110,11 @@ def record_phone_answers(
     *,
     sex: str | None = None,
 ) -> Assessment:
-    """Store the answers a patient gave by phone for one questionnaire of a visit, entered by staff.
+    """Store the answers a patient gave by phone for one questionnaire of a questionnaire request, entered by staff.
 
     The assessment goes through ``record_assessment`` (scored, audited, any
     safety alert raised) as the patient's answers, entered by ``actor``.
-    The visit is completed once every questionnaire is stored (a missed one
+    The questionnaire request is completed once every questionnaire is stored (a missed one
     with some left becomes partly answered); its links stop working.
     """
     with transaction.atomic():
@@ -127,10 +127,12 @@ def record_phone_answers(
             raise ValidationError(f"This questionnaire is {locked.get_status_display().lower()}.")
         if code not in locked.instruments:
             raise ValidationError(
-                {"instrument": [f"{get_instrument(code).name} is not asked in this visit."]}
+                {"instrument": [f"{get_instrument(code).name} is not asked in this questionnaire request."]}
             )
         if code in live_assessments(locked):
-            raise ValidationError(f"{get_instrument(code).name} is already answered for this visit.")
+            raise ValidationError(
+                f"{get_instrument(code).name} is already answered for this questionnaire request."
+            )
         now = timezone.now()
         assessment = record_assessment(
             patient=locked.patient,

@@ -49,7 +49,7 @@ def portal_request(request: Any) -> Any:
 def crisis_needed(results: Iterable[Any]) -> bool:
     """Crisis resources are shown: suicidal ideation flagged, or C-SSRS moderate/high.
 
-    The portal asks this of the visit's stored assessments, so the resources
+    The portal asks this of the questionnaire request's stored assessments, so the resources
     appear on the page after the one that flagged and stay on every later
     page and on the confirmation page.
     """
@@ -128,8 +128,8 @@ class PageOutcome:
 
     ``created`` is False when the page was already stored (a double tap, the
     back button, a second device): nothing more was written.  ``completed``
-    says the visit was finished in the same transaction; ``unanswered`` lists
-    the visit's instruments still without a stored assessment, in order.
+    says the questionnaire request was finished in the same transaction; ``unanswered`` lists
+    the questionnaire request's instruments still without a stored assessment, in order.
     """
 
     assessment: Assessment
@@ -150,7 +150,7 @@ def _open_locked(link: PortalLink) -> PortalLink:
 def _store_page(
     locked: PortalLink, code: str, answers: Mapping[str, Any], shim: Any, now: dt.datetime
 ) -> tuple[Assessment, bool]:
-    """Store one questionnaire of the locked link's visit, or return the one already stored.
+    """Store one questionnaire of the locked link's questionnaire request, or return the one already stored.
 
     The lock makes the lookup decisive; the unique constraint is the backstop
     (a writer that did not take the lock): the losing insert's savepoint is
@@ -158,7 +158,7 @@ def _store_page(
     """
     questionnaire_request = locked.questionnaire_request
     if code not in questionnaire_request.instruments:
-        raise ValidationError({"instrument": [f"{code!r} is not asked in this visit."]})
+        raise ValidationError({"instrument": [f"{code!r} is not asked in this questionnaire request."]})
     existing = live_assessments(questionnaire_request).get(code)
     if existing is not None:
         return existing, False
@@ -188,11 +188,11 @@ def _store_page(
 
 
 def _complete(locked: PortalLink, shim: Any, now: dt.datetime, stored: Mapping[str, Assessment]) -> None:
-    """Use the link (and every other link of the visit) and complete the request."""
+    """Use the link (and every other link of the questionnaire request) and complete the request."""
     questionnaire_request = locked.questionnaire_request
     locked.used_at = now
     locked.save(update_fields=["used_at"])
-    # The visit is answered: every other link sent for it (reminders) stops working too.
+    # The questionnaire request is answered: every other link sent for it (reminders) stops working too.
     PortalLink.objects.filter(questionnaire_request=questionnaire_request, used_at__isnull=True).update(
         used_at=now
     )
@@ -221,13 +221,13 @@ def submit_page(
     *,
     finish: bool = False,
 ) -> PageOutcome:
-    """Validate, score and store one questionnaire page of a visit — at most once per visit and instrument.
+    """Validate, score and store one questionnaire page of a questionnaire request — at most once per visit and instrument.
 
     One transaction with the link and its request locked: the assessment, its
     audit row and any safety alert (suicidal ideation, C-SSRS moderate/high)
     are written together, the moment the patient leaves the page.  A page
     already stored is returned unchanged (``created`` False) and the posted
-    answers are ignored.  With ``finish`` (the last page), the visit is
+    answers are ignored.  With ``finish`` (the last page), the questionnaire request is
     completed in the same transaction once every instrument is stored.
     Raises LinkClosed for a used, expired or locked link, ValidationError
     (keyed by the instrument code) for answers the engine refuses.
@@ -248,7 +248,7 @@ def submit_page(
 
 
 def complete_questionnaire_request(link: PortalLink, request: Any = None) -> tuple[str, ...]:
-    """Finish a visit whose pages are all stored; returns the instruments still unanswered (then nothing changes)."""
+    """Finish a questionnaire request whose pages are all stored; returns the instruments still unanswered (then nothing changes)."""
     shim = portal_request(request)
     with transaction.atomic():
         locked = _open_locked(link)
@@ -265,9 +265,9 @@ def complete_questionnaire_request(link: PortalLink, request: Any = None) -> tup
 def submit_questionnaire_request(
     link: PortalLink, answers_by_code: Mapping[str, Mapping[str, Any]], request: Any = None
 ) -> list[Assessment]:
-    """Store every page of the visit not stored yet, use the link and complete the request — exactly once.
+    """Store every page of the questionnaire request not stored yet, use the link and complete the request — exactly once.
 
-    For callers that hold the whole visit at once (the portal stores page by
+    For callers that hold the whole questionnaire request at once (the portal stores page by
     page with ``submit_page``).  The link and its request are locked first, so
     a double tap or two concurrent submissions store one set; the later one
     gets LinkClosed.  An instrument neither stored nor given is refused

@@ -53,7 +53,7 @@ def check_portal_instruments(codes: Sequence[str]) -> list[str]:
 
 
 class AlreadyAsked(ValidationError):
-    """Every instrument asked is already asked of the patient that day, in a visit already closed."""
+    """Every instrument asked is already asked of the patient that day, in a questionnaire request already closed."""
 
 
 def instrument_names(codes: Iterable[str]) -> str:
@@ -94,7 +94,7 @@ def create_questionnaire_request(
 
     An instrument the patient is already asked that day (by any course or
     person, ``remit.measures.dedupe``) is dropped.  What remains joins the
-    day's visit not sent yet, if there is one, so the patient gets one text;
+    day's questionnaire request not sent yet, if there is one, so the patient gets one text;
     otherwise it is a new request.  When every instrument is already asked,
     the open request asking them is returned (nothing is written); if that
     day's questionnaire is already closed, the call is refused, naming it.
@@ -234,7 +234,7 @@ def schedule_for_course(
     actor: Any = None,
     request: Any = None,
 ) -> list[QuestionnaireRequest]:
-    """Turn the core schedule's items into requests: one visit per day, instruments bundled.
+    """Turn the core schedule's items into requests: one questionnaire request per day, instruments bundled.
 
     The tightest window and the highest-priority kind of the day win; every
     reason is kept.  An instrument the patient is already asked that day, by
@@ -270,7 +270,7 @@ def schedule_for_course(
                     session_number=next((d.session_number for d in items if d.session_number), None),
                 )
             except AlreadyAsked:
-                continue  # every instrument of the day is already asked (and that visit is closed)
+                continue  # every instrument of the day is already asked (and that questionnaire request is closed)
             if changed and questionnaire_request not in created:
                 created.append(questionnaire_request)
     return created
@@ -298,7 +298,7 @@ def cancel_questionnaire_request(
 
 
 def live_assessments(questionnaire_request: QuestionnaireRequest | int) -> dict[str, Assessment]:
-    """The visit's stored (not voided) assessments, by instrument code."""
+    """The questionnaire request's stored (not voided) assessments, by instrument code."""
     pk = getattr(questionnaire_request, "pk", questionnaire_request)
     return {
         a.instrument: a

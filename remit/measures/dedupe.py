@@ -3,7 +3,7 @@
 A patient is texted at most once a day per instrument, whichever course (an
 esketamine induction followed by its maintenance course, or two courses at
 once) or person asked for it.  ``RequestedInstrument`` holds one row per
-questionnaire of a visit, and a database constraint allows one live item per
+questionnaire of a questionnaire request, and a database constraint allows one live item per
 patient, instrument and due date.  This module is where that rule is applied:
 
 - ``already_asked`` tells ``actions_questionnaire_requests.create_request`` which instruments the
@@ -35,7 +35,7 @@ PENDING, SENT, COMPLETED, PARTIAL, MISSED, CANCELLED = (
 OPEN = (PENDING, SENT)
 
 # Which duplicate survives when none of them was answered: a link already out beats one not sent,
-# which beats a visit already closed.
+# which beats a questionnaire request already closed.
 SURVIVOR_RANK = {SENT: 0, PENDING: 1, COMPLETED: 2, PARTIAL: 3, MISSED: 4}
 MERGED_NOTE = "merged into questionnaire request {survivor}: the same questionnaire was asked twice that day"
 
@@ -79,7 +79,7 @@ def merge_duplicate_questionnaires(apps: Any, schema_editor: Any = None) -> dict
     For each patient, instrument and day asked more than once, one item stays
     live: the first answered (by request id), else a sent link, else a pending
     one, else the earliest closed one.  Each other one stops being live and
-    points at it.  An unanswered duplicate is taken out of its visit (a visit
+    points at it.  An unanswered duplicate is taken out of its questionnaire request (a questionnaire request
     left with nothing to ask is cancelled; a closed one gets the status its
     remaining answers give it); an answered one keeps its answer where it is.
     Returns counts, for the tests and the migration's output.

@@ -1,4 +1,4 @@
-"""The worker's measures jobs: send due invitations, remind, mark missed.
+"""The worker's measures jobs: send due questionnaire requests, remind, mark missed.
 
 Several workers may run at once (see ``remit.jobs``): each request is claimed
 with ``select_for_update(skip_locked=True)`` in its own transaction, the
@@ -89,7 +89,7 @@ def _send_each(
 
 @job("measures.send_due_questionnaire_requests", every_seconds=60)
 def send_due_questionnaire_requests(now: datetime) -> int:
-    """Pending requests due today (or earlier, still open) → the invitation by the preferred consented channel."""
+    """Pending requests due today (or earlier, still open) → the first message by the preferred consented channel."""
     return _send_each(lambda: due_questionnaire_requests(now), now, reminder=False)
 
 

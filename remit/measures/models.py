@@ -1,11 +1,11 @@
 """Questionnaire answers (assessments), what is due when (questionnaire request), and portal links.
 
 Assessments are charted facts: never deleted, voided with a reason.  A
-questionnaire request is one visit's worth of questionnaires (several
+questionnaire request is one day's questionnaires (several
 instruments bundled) that the patient answers through a single-use portal
 link; the worker sends, reminds and marks it missed.
 
-Each questionnaire of a visit is stored as its own assessment the moment the
+Each questionnaire of a questionnaire request is stored as its own assessment the moment the
 patient moves on from its page (``actions_portal.submit_page``), so a safety answer
 on page 1 raises its alert even if page 2 is never sent.  A request holds at
 most one live (not voided) assessment per instrument: a database constraint,
@@ -23,11 +23,11 @@ from remit.patients.models import Patient, Voidable
 
 
 class QuestionnaireRequest(models.Model):
-    """One visit's questionnaires.
+    """One questionnaire request's questionnaires.
 
     Status: ``pending`` (not sent yet) → ``sent`` (a link is out; stays ``sent``
     while the patient has answered some pages and not others) → one of
-    ``completed`` (every questionnaire answered and the visit submitted),
+    ``completed`` (every questionnaire answered and the questionnaire request submitted),
     ``partial`` (the window closed with some questionnaires answered: their
     assessments are kept and charted; the rest were not answered), ``missed``
     (the window closed with nothing answered) or ``cancelled`` (by staff).
@@ -54,7 +54,9 @@ class QuestionnaireRequest(models.Model):
     CLOSED_UNANSWERED = (PARTIAL, MISSED, CANCELLED)
 
     patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="questionnaire_requests")
-    instruments = models.JSONField(default=list, help_text="Instrument codes asked in this visit, in order")
+    instruments = models.JSONField(
+        default=list, help_text="Instrument codes asked in this questionnaire request, in order"
+    )
     due_date = models.DateField()
     window_days = models.PositiveSmallIntegerField(default=0)
     # End of the window: the request counts as missed once this has passed.
@@ -98,7 +100,7 @@ class QuestionnaireRequest(models.Model):
 
 
 class RequestedInstrument(models.Model):
-    """One questionnaire of a visit: what the one-per-day rule is enforced on.
+    """One questionnaire of a questionnaire request: what the one-per-day rule is enforced on.
 
     A patient is asked an instrument at most once a day, whatever course or
     person asked for it: a database constraint allows one live item per
@@ -171,7 +173,7 @@ class Assessment(Voidable):
         ordering = ["-taken_at", "-id"]
         indexes = [models.Index(fields=["patient", "instrument", "taken_at"])]
         constraints = [
-            # One live answer per questionnaire of a visit, whichever of its links (first or reminder)
+            # One live answer per questionnaire of a questionnaire request, whichever of its links (first or reminder)
             # sent it and however often it was posted.  Voiding one lets the patient answer again.
             models.UniqueConstraint(
                 fields=["questionnaire_request", "instrument"],

@@ -15,7 +15,7 @@ confirmation.  A page already stored is shown read-only ("Already sent to
 your clinic"; the answers themselves only to the browser that sent them);
 posting it again stores nothing and moves on.  The C-SSRS page
 reveals Q3–Q5 on the same page when Q2 is yes, and is stored only when that
-last step is submitted.  The last page's submit also completes the visit.
+last step is submitted.  The last page's submit also completes the questionnaire request.
 
 Nothing here reads ``request.user``: a staff member signed in in the same
 browser changes nothing, and every audit row says "patient portal".  Every
@@ -128,7 +128,7 @@ def _first_unanswered(link: PortalLink, stored: dict[str, Assessment]) -> int | 
 
 @require_http_methods(["GET", "POST"])
 def open_link(request: HttpRequest, token: str) -> HttpResponse:
-    """The invitation's address: the date-of-birth check, then on to the questions."""
+    """The link's address: the date-of-birth check, then on to the questions."""
     link, closed = _open_link(request, token)
     if closed is not None:
         return closed
@@ -260,7 +260,7 @@ def step(request: HttpRequest, token: str, step: int) -> HttpResponse:
     link, closed = _open_link(request, token)
     if closed is not None:
         if request.method == "POST" and link is not None and _verified(request, link):
-            # A double tap or a retry after the visit was stored: show the confirmation again.
+            # A double tap or a retry after the questionnaire request was stored: show the confirmation again.
             return redirect("portal:done", token=token)
         return closed
     assert link is not None
@@ -270,7 +270,7 @@ def step(request: HttpRequest, token: str, step: int) -> HttpResponse:
     if not 1 <= step <= len(codes):
         return redirect("portal:open", token=token)
     instrument = get_instrument(codes[step - 1])
-    # What the visit has stored so far (one query): read-only pages, and crisis resources once called for.
+    # What the questionnaire request has stored so far (one query): read-only pages, and crisis resources once called for.
     stored = actions_questionnaire_requests.live_assessments(link.questionnaire_request_id)
     crisis = actions_portal.crisis_needed(stored.values())
     if instrument.code in stored:
@@ -316,7 +316,7 @@ def step(request: HttpRequest, token: str, step: int) -> HttpResponse:
         all_answers[instrument.code] = answers
         _save_state(request, link, {**_state(request, link), "verified": True, "answers": all_answers})
         if not errors and not revealed:
-            # Leaving the page: store it now (and any alert with it); the last page also completes the visit.
+            # Leaving the page: store it now (and any alert with it); the last page also completes the questionnaire request.
             try:
                 outcome = actions_portal.submit_page(
                     link, instrument.code, answers, request, finish=step == len(codes)
@@ -395,7 +395,7 @@ def done(request: HttpRequest, token: str) -> HttpResponse:
     if not stored:
         return _closed(request, link, state)
     crisis = actions_portal.crisis_needed(stored)
-    # A visit left part-answered whose link then closed: what was sent reached the clinic; say so plainly.
+    # A questionnaire request left part-answered whose link then closed: what was sent reached the clinic; say so plainly.
     completed = link.questionnaire_request.status == QuestionnaireRequest.COMPLETED
     actions_portal.record_portal_view(link, "done", request, crisis=crisis, completed=completed)
     return render(request, "portal/done.html", {"crisis": crisis, "completed": completed})

@@ -253,7 +253,7 @@ def rate(request: HttpRequest, pk: int, code: str) -> HttpResponse:
 
 @staff_required("measures.rate")
 @require_http_methods(["GET", "POST"])
-def send_questionnaire(request: HttpRequest, pk: int) -> HttpResponse:
+def send_questionnaire_request(request: HttpRequest, pk: int) -> HttpResponse:
     """A one-off questionnaire request, sent now by a channel the patient consents to."""
     patient = visible_patient(request, pk)
     if patient.is_voided:
@@ -456,7 +456,7 @@ def _back(request: HttpRequest, questionnaire_request: QuestionnaireRequest) -> 
 
 @staff_required("measures.rate")
 @require_POST
-def resend(request: HttpRequest, pk: int) -> HttpResponse:
+def resend_questionnaire_request(request: HttpRequest, pk: int) -> HttpResponse:
     """One click: a new link for a missed, partly answered or open questionnaire."""
     questionnaire_request = _visible_request(request, pk)
     try:
@@ -477,11 +477,11 @@ def resend(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_required("measures.rate")
 @require_http_methods(["GET", "POST"])
 def phone_answers(request: HttpRequest, pk: int, code: str) -> HttpResponse:
-    """Enter the answers a patient gave by phone for one questionnaire of a visit."""
+    """Enter the answers a patient gave by phone for one questionnaire of a questionnaire request."""
     questionnaire_request = _visible_request(request, pk)
     patient = questionnaire_request.patient
     if code not in questionnaire_request.instruments:
-        raise Http404("That questionnaire is not asked in this visit.")
+        raise Http404("That questionnaire is not asked in this questionnaire request.")
     instrument = _instrument(code)
     if patient.is_voided:
         raise PermissionDenied(actions_assessments.VOIDED_PATIENT)

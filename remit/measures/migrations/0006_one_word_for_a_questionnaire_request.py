@@ -45,6 +45,13 @@ class Migration(migrations.Migration):
                 to="patients.patient",
             ),
         ),
+        migrations.AlterField(
+            model_name="questionnairerequest",
+            name="instruments",
+            field=models.JSONField(
+                default=list, help_text="Instrument codes asked in this questionnaire request, in order"
+            ),
+        ),
         migrations.RenameIndex(
             model_name="questionnairerequest",
             new_name="measures_qu_status_e91ec8_idx",

@@ -66,7 +66,7 @@ def test_a_patient_reports_suicidal_ideation_and_a_clinician_acknowledges_the_al
     alert = Alert.objects.get()
     assert alert.status == "acknowledged" and alert.acknowledged_by == world.users["nurse"]
 
-    # The invitation no longer opens.
+    # The first message no longer opens.
     page.context.clear_cookies()
     page.goto(url)
     assert "already been answered" in page.content()

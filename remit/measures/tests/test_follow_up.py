@@ -51,7 +51,7 @@ class TestResendPermissions(PermissionMatrix):
     ok_status = 302
 
     def url(self, world, patient):
-        return reverse("measures:resend", args=[_closed(patient, 3).pk])
+        return reverse("measures:resend_questionnaire_request", args=[_closed(patient, 3).pk])
 
     def request(self, client, url):
         return client.post(url)
@@ -139,7 +139,9 @@ def test_the_worklist_shows_missed_and_partly_answered_questionnaires_and_resend
     assert "phq9" not in html.replace("/phq9/", "")  # no instrument codes on the page
 
     notify.sms_outbox.clear()
-    response = client.post(reverse("measures:resend", args=[missed.pk]), {"next": WORKLIST})
+    response = client.post(
+        reverse("measures:resend_questionnaire_request", args=[missed.pk]), {"next": WORKLIST}
+    )
     assert response.status_code == 302 and response["Location"] == WORKLIST
     missed.refresh_from_db()
     assert missed.status == QuestionnaireRequest.SENT and missed.reminders_sent == 1
@@ -155,7 +157,9 @@ def test_the_worklist_shows_missed_and_partly_answered_questionnaires_and_resend
 def test_resending_to_a_patient_without_a_consented_contact_says_so_and_changes_nothing(world):
     patient = make_patient(world.clinic)
     missed = _closed(patient, 3)
-    response = world.client("nurse").post(reverse("measures:resend", args=[missed.pk]), follow=True)
+    response = world.client("nurse").post(
+        reverse("measures:resend_questionnaire_request", args=[missed.pk]), follow=True
+    )
     assert "consents to no channel" in response.content.decode()
     missed.refresh_from_db()
     assert missed.status == QuestionnaireRequest.MISSED and missed.reminders_sent == 0

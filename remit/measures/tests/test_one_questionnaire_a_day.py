@@ -62,7 +62,7 @@ def test_two_concurrent_courses_make_one_request_for_a_questionnaire_due_the_sam
         assert [r.instruments for r in on_day] == [["phq9"]], offset
 
 
-def test_a_second_instrument_the_same_day_joins_the_visit_not_sent_yet(world):
+def test_a_second_instrument_the_same_day_joins_the_questionnaire_request_not_sent_yet(world):
     patient = portal_patient(world.clinic)
     day = timezone.localdate() + dt.timedelta(days=2)
     first = actions_questionnaire_requests.create_questionnaire_request(
@@ -138,7 +138,7 @@ def _answer(questionnaire_request, code, answers):
 def test_the_migration_merges_stored_duplicates_and_keeps_every_answer(world):
     patient = portal_patient(world.clinic)
     day = timezone.localdate() - dt.timedelta(days=5)
-    # Both texts answered: both answers stay, on the visit they were given in.
+    # Both texts answered: both answers stay, on the questionnaire request they were given in.
     first = _old_request(patient, ["phq9"], day, QuestionnaireRequest.COMPLETED)
     second = _old_request(patient, ["phq9", "gad7"], day, QuestionnaireRequest.COMPLETED)
     a1 = _answer(first, "phq9", PHQ9_CALM)

@@ -65,7 +65,7 @@ def test_an_unknown_token_is_not_found_and_shows_nothing(client, clinic_patient)
     _assert_nothing_else(response.content.decode(), clinic_patient)
 
 
-def test_a_link_that_expires_mid_visit_stops_working(clinic_patient):
+def test_a_link_that_expires_mid_questionnaire_request_stops_working(clinic_patient):
     link, token = make_link(clinic_patient)
     client = verified_client(token)
     PortalLink.objects.filter(pk=link.pk).update(expires_at=timezone.now() - timedelta(seconds=1))

@@ -47,7 +47,7 @@ def test_item_9_answered_1_raises_an_open_high_alert_for_the_patient(clinic_pati
 
 
 def test_the_alert_is_in_the_same_transaction_as_the_answers(clinic_patient, monkeypatch):
-    """If raising the alert fails, nothing of the visit is stored and the link stays open."""
+    """If raising the alert fails, nothing of the questionnaire request is stored and the link stays open."""
     import remit.alerts.actions
 
     def broken(**kwargs):

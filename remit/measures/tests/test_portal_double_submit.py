@@ -1,4 +1,4 @@
-"""Submitting the same visit twice — a double tap, a retry, two devices at once — stores one set."""
+"""Submitting the same questionnaire request twice — a double tap, a retry, two devices at once — stores one set."""
 
 from __future__ import annotations
 
@@ -45,7 +45,7 @@ def test_a_second_device_after_the_first_submitted_is_told_the_link_is_used(clin
     assert response["Location"] == done_url(token)
 
 
-def test_submit_visit_refuses_a_used_link(clinic_patient):
+def test_submit_questionnaire_request_refuses_a_used_link(clinic_patient):
     link, token = make_link(clinic_patient, ["gad7"])
     actions_portal.submit_questionnaire_request(link, {"gad7": GAD7})
     with pytest.raises(actions_portal.LinkClosed) as closed:
@@ -54,7 +54,7 @@ def test_submit_visit_refuses_a_used_link(clinic_patient):
     assert Assessment.objects.count() == 1
 
 
-def test_a_reminder_link_stops_working_once_the_visit_is_answered(clinic_patient):
+def test_a_reminder_link_stops_working_once_the_questionnaire_request_is_answered(clinic_patient):
     link, token = make_link(clinic_patient, ["gad7"])
     reminder, reminder_token = actions_portal_links.create_link(link.questionnaire_request, "sms")
     verified_client(token).post(step_url(token, 1), answer_post(GAD7))

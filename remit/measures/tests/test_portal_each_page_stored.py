@@ -1,4 +1,4 @@
-"""Each questionnaire page of a visit is stored — and any safety alert raised — the moment the patient
+"""Each questionnaire page of a questionnaire request is stored — and any safety alert raised — the moment the patient
 moves on from it, so a patient who answers PHQ-9 item 9 on page 1 and then closes the phone has raised
 the alert.  Crisis resources then head every later page and the confirmation."""
 
@@ -46,7 +46,7 @@ def test_item_9_on_page_1_is_stored_and_raises_the_high_alert_before_page_2_is_s
     alert = Alert.objects.get()
     assert (alert.kind, alert.severity, alert.status) == ("suicidal_ideation", "high", "open")
     assert alert.source_type == "measures.assessment" and alert.source_id == str(assessment.pk)
-    # The visit itself is still open: page 2 is still to come.
+    # The questionnaire request itself is still open: page 2 is still to come.
     assert QuestionnaireRequest.objects.get().status == "pending"
     link.refresh_from_db()
     assert link.used_at is None
@@ -91,7 +91,9 @@ def test_abandoning_after_page_1_keeps_the_assessment_and_the_alert(clinic_patie
     assert client.get(step_url(token, 2)).status_code == 410
 
 
-def test_a_link_closing_mid_visit_still_shows_the_crisis_resources_after_the_next_submit(clinic_patient):
+def test_a_link_closing_mid_questionnaire_request_still_shows_the_crisis_resources_after_the_next_submit(
+    clinic_patient,
+):
     link, token, client = _page_one_sent(clinic_patient)
     PortalLink.objects.filter(pk=link.pk).update(expires_at=timezone.now() - dt.timedelta(seconds=1))
     response = client.post(step_url(token, 2), answer_post(GAD7))
@@ -149,10 +151,10 @@ def test_reopening_the_link_goes_to_the_first_page_not_sent(clinic_patient):
     assert client.get(open_url(token))["Location"] == step_url(token, 2)
 
 
-def test_a_page_skipped_by_address_is_asked_before_the_visit_completes(clinic_patient):
+def test_a_page_skipped_by_address_is_asked_before_the_questionnaire_request_completes(clinic_patient):
     link, token = make_link(clinic_patient, ["phq9", "gad7"])
     client = verified_client(token)
-    # Straight to the last page: it is stored (its answers count), but the visit is not complete.
+    # Straight to the last page: it is stored (its answers count), but the questionnaire request is not complete.
     response = client.post(step_url(token, 2), answer_post(GAD7))
     assert response["Location"] == step_url(token, 1)
     assert list(Assessment.objects.values_list("instrument", flat=True)) == ["gad7"]
@@ -181,7 +183,7 @@ def test_submit_page_reports_what_it_did(clinic_patient):
     assert Assessment.objects.count() == 2 and not Alert.objects.exists()
 
 
-def test_submit_page_refuses_an_instrument_not_in_the_visit(clinic_patient):
+def test_submit_page_refuses_an_instrument_not_in_the_questionnaire_request(clinic_patient):
     from django.core.exceptions import ValidationError
 
     link, token = make_link(clinic_patient, ["phq9"])

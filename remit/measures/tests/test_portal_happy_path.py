@@ -1,4 +1,4 @@
-"""A patient opens an invitation, confirms their date of birth, answers two questionnaires and submits."""
+"""A patient opens an first message, confirms their date of birth, answers two questionnaires and submits."""
 
 from __future__ import annotations
 
@@ -38,12 +38,12 @@ def test_it_shows_one_questionnaire_per_page_with_progress(clinic_patient):
     assert clinic_patient.family_name not in html
 
 
-def test_it_stores_every_questionnaire_of_the_visit_and_completes_the_request(clinic_patient):
+def test_it_stores_every_questionnaire_of_the_questionnaire_request_and_completes_it(clinic_patient):
     link, token = make_link(clinic_patient, ["phq9", "gad7"])
     client = verified_client(token)
     response = client.post(step_url(token, 1), answer_post(PHQ9_CALM))
     assert response.status_code == 302 and response["Location"] == step_url(token, 2)
-    # Page 1 is stored as the patient leaves it; the visit stays open until the last page.
+    # Page 1 is stored as the patient leaves it; the questionnaire request stays open until the last page.
     assert list(Assessment.objects.values_list("instrument", flat=True)) == ["phq9"]
     assert QuestionnaireRequest.objects.get().status == "pending"
     link.refresh_from_db()

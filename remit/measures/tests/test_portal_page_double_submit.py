@@ -55,7 +55,9 @@ def test_a_reminder_link_does_not_ask_a_page_already_sent_again(clinic_patient):
     assert Assessment.objects.count() == 1 and not Alert.objects.exists()
 
 
-def test_the_database_refuses_a_second_live_assessment_for_a_visit_and_instrument(clinic_patient):
+def test_the_database_refuses_a_second_live_assessment_for_a_questionnaire_request_and_instrument(
+    clinic_patient,
+):
     link, token = make_link(clinic_patient, ["phq9", "gad7"])
     stored = actions_portal.submit_page(link, "phq9", PHQ9_CALM).assessment
     fields = {
@@ -70,7 +72,7 @@ def test_the_database_refuses_a_second_live_assessment_for_a_visit_and_instrumen
     # A voided one does not count: the patient may answer again, once.
     Assessment.objects.filter(pk=stored.pk).update(voided_at=timezone.now(), void_reason="test")
     Assessment.objects.create(**fields)
-    # Staff ratings outside a visit are not limited.
+    # Staff ratings outside a questionnaire request are not limited.
     Assessment.objects.create(**{**fields, "questionnaire_request_id": None, "respondent": "clinician"})
     Assessment.objects.create(**{**fields, "questionnaire_request_id": None, "respondent": "clinician"})
 
@@ -124,7 +126,7 @@ def test_two_concurrent_posts_of_page_1_store_exactly_one_assessment(world):
     assert results == [(302, step_url(token, 2))] * 2, results
     assert Assessment.objects.filter(instrument="phq9").count() == 1
     assert Alert.objects.filter(kind="suicidal_ideation").count() == 1
-    # Both devices see the crisis resources on page 2, and either can finish the visit, once.
+    # Both devices see the crisis resources on page 2, and either can finish the questionnaire request, once.
     for client in clients:
         assert 'class="card crisis"' in client.get(step_url(token, 2)).content.decode()
     clients[0].post(step_url(token, 2), answer_post(GAD7))

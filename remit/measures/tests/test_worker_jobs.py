@@ -1,4 +1,4 @@
-"""The worker's jobs: due invitations, reminders, missed — never sent twice, even by two workers."""
+"""The worker's jobs: due questionnaire requests, reminders, missed — never sent twice, even by two workers."""
 
 from __future__ import annotations
 
@@ -103,7 +103,7 @@ def test_requests_past_their_window_are_marked_missed_and_their_links_close(worl
     assert (old.status, current.status, done.status) == ("missed", "pending", "completed")
 
 
-def test_a_visit_left_part_answered_is_marked_partial_and_keeps_its_assessments(world):
+def test_a_questionnaire_request_left_part_answered_is_marked_partial_and_keeps_its_assessments(world):
     from remit.measures.models import Assessment
     from remit.measures.tests.conftest import PHQ9_CALM
 
@@ -133,7 +133,7 @@ def test_a_visit_left_part_answered_is_marked_partial_and_keeps_its_assessments(
     assert (row.detail["answered"], row.detail["unanswered"]) == (["phq9"], ["gad7"])
 
 
-def test_a_visit_whose_every_page_was_stored_but_not_finished_is_marked_completed(world):
+def test_a_questionnaire_request_whose_every_page_was_stored_but_not_finished_is_marked_completed(world):
     from remit.measures.tests.conftest import GAD7, PHQ9_CALM
 
     patient = portal_patient(world.clinic)
@@ -163,7 +163,7 @@ def test_a_claimed_row_is_not_claimed_again_inside_the_same_transaction_order(wo
 
 
 @pytest.mark.django_db(transaction=True)
-def test_two_workers_at_once_send_each_invitation_once(sms_memory, settings):
+def test_two_workers_at_once_send_each_questionnaire_request_once(sms_memory, settings):
     from remit.testing import build_world
 
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -12,7 +12,7 @@ from remit.testing import PermissionMatrix
 
 
 def send_url(patient):
-    return reverse("measures:send", kwargs={"pk": patient.pk})
+    return reverse("measures:send_questionnaire_request", kwargs={"pk": patient.pk})
 
 
 class TestPermissions(PermissionMatrix):

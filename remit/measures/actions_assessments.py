@@ -20,6 +20,7 @@ from django.utils import timezone
 from remit import events
 from remit.audit import actions as audit
 from remit.core.instruments import AnswerError, ScoreResult, UnknownInstrument, get_instrument, score
+from remit.core.instruments.pages import item_message
 from remit.measures.models import Assessment, PortalLink, QuestionnaireRequest
 from remit.patients.models import Patient
 
@@ -30,17 +31,8 @@ SUICIDE_ITEMS = {"phq9": "q9", "qids_sr16": "q12"}
 CSSRS_SEVERITY = {"low": "low", "moderate": "medium", "high": "high"}
 
 
-def _item_message(code: str, error: AnswerError) -> str:
-    """The engine's message without its "code item: " prefix (the key already names the item)."""
-    text = str(error)
-    for prefix in (f"{code} {error.item}: ", f"{code}: ", f"{error.item}: "):
-        if text.startswith(prefix):
-            return text[len(prefix) :]
-    return text
-
-
 def answer_error(code: str, error: AnswerError) -> ValidationError:
-    return ValidationError({error.item or "answers": [_item_message(code, error)]})
+    return ValidationError({error.item or "answers": [item_message(code, error)]})
 
 
 def _session_fields(session: Any) -> tuple[str, str]:

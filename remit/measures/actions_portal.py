@@ -19,6 +19,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from remit.audit import actions as audit
+from remit.core.instruments import get_instrument
+from remit.core.instruments.pages import check_page
 from remit.measures.actions_assessments import record_assessment
 from remit.measures.actions_portal_links import hash_token
 from remit.measures.actions_questionnaire_requests import live_assessments, unanswered_instruments
@@ -301,3 +303,45 @@ def record_portal_view(link: PortalLink | None, page: str, request: Any = None, 
         patient=patient,
         detail={"page": page, **detail},
     )
+
+
+@dataclass(frozen=True)
+class PageAnswer:
+    """What a posted portal page came to: the answers to keep for the page, a message per item
+    (key "" for the page), whether more questions were revealed, and the stored page (None when
+    the page is shown again)."""
+
+    answers: dict[str, int | None]
+    errors: dict[str, str]
+    revealed: bool
+    outcome: PageOutcome | None
+
+
+def answer_page(
+    link: PortalLink,
+    code: str,
+    kept: Mapping[str, int | None],
+    posted: Mapping[str, str],
+    request: Any = None,
+    *,
+    finish: bool = False,
+) -> PageAnswer:
+    """Check one posted page (answers, skip logic, what is missing) and, when it is complete, store it.
+
+    The checks are the core's (``remit.core.instruments.pages.check_page``);
+    a complete page goes through ``submit_page`` (one transaction, any safety
+    alert with it; ``finish`` completes the questionnaire request).  Raises
+    LinkClosed for a link closed meanwhile.
+    """
+    patient = link.questionnaire_request.patient
+    sex = patient.sex_at_birth if patient.sex_at_birth in ("female", "male") else None
+    check = check_page(get_instrument(code), kept, posted, sex)
+    errors = dict(check.errors)
+    if errors or check.revealed:
+        return PageAnswer(check.answers, errors, check.revealed, None)
+    try:
+        outcome = submit_page(link, code, check.answers, request, finish=finish)
+    except ValidationError as error:
+        errors[""] = " ".join(error.messages)
+        return PageAnswer(check.answers, errors, False, None)
+    return PageAnswer(check.answers, errors, False, outcome)

@@ -26,16 +26,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from remit.core.instruments import AnswerError, Instrument, gad7, get_instrument, pcl5, phq9, score
-from remit.core.instruments.cssrs_screen import applicable_items
-from remit.core.instruments.engine import check_answer
-from remit.measures import actions_assessments, actions_portal, actions_questionnaire_requests
+from remit.core.instruments import Instrument, gad7, get_instrument, pcl5, phq9
+from remit.core.instruments.pages import shown_items
+from remit.measures import actions_portal, actions_questionnaire_requests
 from remit.measures.forms import DateOfBirthForm
 from remit.measures.models import Assessment, PortalLink, QuestionnaireRequest
 
@@ -95,27 +93,6 @@ def _verified(request: HttpRequest, link: PortalLink) -> bool:
 
 def _answers(request: HttpRequest, link: PortalLink) -> dict[str, dict[str, int | None]]:
     return dict(_state(request, link).get("answers") or {})
-
-
-def _shown_items(instrument: Instrument, answers: dict[str, int | None]) -> list[str]:
-    if instrument.code == "cssrs_screen":
-        return list(applicable_items(answers))
-    return list(instrument.item_ids)
-
-
-def _missing(
-    instrument: Instrument, answers: dict[str, int | None], sex: str | None
-) -> tuple[str, ...] | None:
-    """Items still to answer; None when the stored answers cannot be scored at all."""
-    try:
-        return score(instrument.code, answers, sex=sex).missing
-    except AnswerError:
-        return None
-
-
-def _sex(link: PortalLink) -> str | None:
-    sex = link.questionnaire_request.patient.sex_at_birth
-    return sex if sex in ("female", "male") else None
 
 
 def _first_unanswered(link: PortalLink, stored: dict[str, Assessment]) -> int | None:
@@ -182,7 +159,7 @@ def _item_rows(
 def _stored_rows(instrument: Instrument, answers: dict[str, int | None]) -> list[dict[str, Any]]:
     """The stored answers, read-only: the questions that were asked and the option chosen."""
     rows = []
-    for number, item_id in enumerate(_shown_items(instrument, answers), start=1):
+    for number, item_id in enumerate(shown_items(instrument, answers), start=1):
         item = instrument.item(item_id)
         value = answers.get(item_id)
         option = item.option(value) if value is not None else None
@@ -284,62 +261,33 @@ def step(request: HttpRequest, token: str, step: int) -> HttpResponse:
 
     if request.method == "POST":
         posted_shown = [i for i in request.POST.get("shown", "").split(",") if i in instrument.item_ids]
-        for item_id in posted_shown:
-            item = instrument.item(item_id)
-            raw = request.POST.get(item_id, "").strip()
-            if raw == "":
-                answers[item_id] = None
-                continue
-            try:
-                value: object = int(raw)
-            except ValueError:
-                value = raw
-            try:
-                answers[item_id] = check_answer(instrument, item, value)
-            except AnswerError as error:
-                errors[item_id] = actions_assessments._item_message(instrument.code, error)
-                answers[item_id] = None
-        # Skip logic: an item that no longer applies (q2 changed to No) is dropped, not kept hidden.
-        shown = _shown_items(instrument, answers)
-        answers = {item_id: value for item_id, value in answers.items() if item_id in shown}
-        missing = _missing(instrument, answers, _sex(link))
-        if missing is None:
-            try:
-                score(instrument.code, answers, sex=_sex(link))
-            except AnswerError as error:
-                errors.setdefault(error.item or "", actions_assessments._item_message(instrument.code, error))
-        for item_id in missing or ():
-            if item_id in posted_shown:
-                errors.setdefault(item_id, "Please answer this question.")
-            else:
-                revealed = True  # the answers called for more questions (C-SSRS): ask them on the same page
+        posted = {item_id: request.POST.get(item_id, "") for item_id in posted_shown}
+        # Check the page and, when complete, store it now (and any alert with it); the last page
+        # also completes the questionnaire request.
+        try:
+            page = actions_portal.answer_page(
+                link, instrument.code, answers, posted, request, finish=step == len(codes)
+            )
+        except actions_portal.LinkClosed:
+            return redirect("portal:done", token=token)  # completed or closed meanwhile
+        answers, errors, revealed, outcome = page.answers, page.errors, page.revealed, page.outcome
         all_answers[instrument.code] = answers
         _save_state(request, link, {**_state(request, link), "verified": True, "answers": all_answers})
-        if not errors and not revealed:
-            # Leaving the page: store it now (and any alert with it); the last page also completes the questionnaire request.
-            try:
-                outcome = actions_portal.submit_page(
-                    link, instrument.code, answers, request, finish=step == len(codes)
-                )
-            except actions_portal.LinkClosed:
-                return redirect("portal:done", token=token)  # completed or closed meanwhile
-            except ValidationError as error:
-                errors[""] = " ".join(error.messages)
-            else:
-                _page_sent(request, link, instrument.code, by_this_browser=outcome.created)
-                if outcome.completed:
-                    _save_state(request, link, {"verified": True, "answers": {}, "done": True})
-                    return redirect("portal:done", token=token)
-                if step < len(codes):
-                    return redirect("portal:step", token=token, step=step + 1)
-                # The last page with an earlier one never sent: go back to it.
-                return redirect("portal:step", token=token, step=codes.index(outcome.unanswered[0]) + 1)
+        if outcome is not None:
+            _page_sent(request, link, instrument.code, by_this_browser=outcome.created)
+            if outcome.completed:
+                _save_state(request, link, {"verified": True, "answers": {}, "done": True})
+                return redirect("portal:done", token=token)
+            if step < len(codes):
+                return redirect("portal:step", token=token, step=step + 1)
+            # The last page with an earlier one never sent: go back to it.
+            return redirect("portal:step", token=token, step=codes.index(outcome.unanswered[0]) + 1)
     else:
         actions_portal.record_portal_view(
             link, "questions", request, step=step, instrument=instrument.code, crisis=crisis
         )
 
-    shown = _shown_items(instrument, answers)
+    shown = shown_items(instrument, answers)
     if request.method == "POST":
         # The page is shown again (a missing answer, or more C-SSRS questions): that is a view too.
         actions_portal.record_portal_view(

@@ -32,6 +32,7 @@ from remit.core.instruments import (
     get_instrument,
     score,
 )
+from remit.core.instruments.pages import item_message
 from remit.measures import (
     actions_assessments,
     actions_follow_up,
@@ -218,7 +219,7 @@ def rate(request: HttpRequest, pk: int, code: str) -> HttpResponse:
         except AnswerError as error:
             form.add_error(
                 error.item if error.item in form.fields else None,
-                actions_assessments._item_message(code, error),
+                item_message(code, error),
             )
         else:
             for item_id in result.missing:
@@ -495,7 +496,7 @@ def phone_answers(request: HttpRequest, pk: int, code: str) -> HttpResponse:
         except AnswerError as error:
             form.add_error(
                 error.item if error.item in form.fields else None,
-                actions_assessments._item_message(code, error),
+                item_message(code, error),
             )
         else:
             for item_id in result.missing:

@@ -5,8 +5,8 @@ that its ``AppConfig.ready()`` imports::
 
     from remit.jobs import job
 
-    @job("measures.send_invitations", every_seconds=60)
-    def send_invitations(now: datetime) -> int:
+    @job("measures.send_due_questionnaire_requests", every_seconds=60)
+    def send_due_questionnaire_requests(now: datetime) -> int:
         ...  # do what is due at ``now``
         return sent  # how much work was done (logged by the worker)
 

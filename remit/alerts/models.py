@@ -52,8 +52,12 @@ KINDS: dict[str, str] = {
     "missed_assessment": "Missed assessment",
     "decision_support_failed": "Decision support failed",
 }
-# Sources whose model name does not read well to a clinician.
-SOURCE_LABELS: dict[str, str] = {"measures.measurementrequest": "Questionnaire request"}
+# Sources whose model name does not read well to a clinician (alerts raised before the
+# questionnaire request was renamed keep their old source name).
+SOURCE_LABELS: dict[str, str] = {
+    "measures.questionnairerequest": "Questionnaire request",
+    "measures.measurementrequest": "Questionnaire request",
+}
 KIND_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 
 

@@ -49,7 +49,8 @@ from remit.decision.course_outcomes import (
 )
 from remit.decision.models import BoosterRequest, ClinicOutcomeSettings, outcome_settings_for
 from remit.events import Event
-from remit.measures.actions import instrument_names, missed_in_a_row
+from remit.measures.actions_follow_up import missed_in_a_row
+from remit.measures.actions_questionnaire_requests import instrument_names
 from remit.patients.models import Diagnosis, Medication, Patient
 from remit.treatment.models import Course, Protocol
 

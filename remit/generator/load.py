@@ -19,7 +19,7 @@ audited by it: every screening (one before each course, one to
 review a relapse) is entered with ``remit.screening.actions.create_screening``
 and signed by the clinic's prescriber with ``sign_screening``, dated when the
 plan says, and each course links to its own; the few (recent) answers that flag suicidal ideation are stored
-with ``remit.measures.actions.record_assessment`` (which raises their
+with ``remit.measures.actions_assessments.record_assessment`` (which raises their
 alerts), and afterwards ``remit.decision.rules.evaluate_all`` runs the
 decision-support rules over each clinic, raising the non-response, relapse,
 dose-escalation, misuse and opioid-antagonist alerts the data calls for.
@@ -663,7 +663,7 @@ def _measures(
 
 def _safety_answers(rows: list[SafetyRow], result: LoadResult) -> None:
     """The recent flagged answers, through the app's own code path, so their alerts are raised as in use."""
-    from remit.measures.actions import record_assessment
+    from remit.measures.actions_assessments import record_assessment
 
     patients = Patient.objects.in_bulk([pid for pid, _, _ in rows])
     for pid, a, taken in rows:

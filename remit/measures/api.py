@@ -23,7 +23,7 @@ from ninja.responses import Status
 
 from remit.audit import actions as audit
 from remit.core.instruments import INSTRUMENTS, UnknownInstrument, get_instrument
-from remit.measures import actions
+from remit.measures import actions_assessments
 from remit.measures.models import Assessment
 from remit.patients.models import Patient
 
@@ -187,7 +187,7 @@ def create_assessment(request: HttpRequest, patient_id: int, payload: Assessment
         item = next((i for i in instrument.items if i.id == key), None)
         answers[key] = int(value) if isinstance(value, bool) and item is not None and item.yes_no else value
     try:
-        assessment = actions.record_assessment(
+        assessment = actions_assessments.record_assessment(
             patient=patient,
             instrument=instrument.code,
             answers=answers,

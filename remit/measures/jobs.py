@@ -1,4 +1,4 @@
-"""The worker's measures jobs: send due invitations, remind, mark missed.
+"""The worker's measures jobs: send due questionnaire requests, remind, mark missed.
 
 Several workers may run at once (see ``remit.jobs``): each request is claimed
 with ``select_for_update(skip_locked=True)`` in its own transaction, the
@@ -21,8 +21,8 @@ from django.utils import timezone
 from remit import events
 from remit.audit import actions as audit
 from remit.jobs import job
-from remit.measures import actions
-from remit.measures.models import Assessment, MeasurementRequest
+from remit.measures import actions_portal_links, actions_questionnaire_requests
+from remit.measures.models import Assessment, QuestionnaireRequest
 
 logger = logging.getLogger("remit.measures")
 
@@ -32,22 +32,22 @@ RETRY_AFTER = timedelta(hours=1)
 REMINDER_EVERY = timedelta(days=1)
 
 
-def due_invitations(now: datetime) -> QuerySet[MeasurementRequest]:
-    return MeasurementRequest.objects.filter(
-        status=MeasurementRequest.PENDING, due_date__lte=timezone.localdate(now), closes_at__gt=now
+def due_questionnaire_requests(now: datetime) -> QuerySet[QuestionnaireRequest]:
+    return QuestionnaireRequest.objects.filter(
+        status=QuestionnaireRequest.PENDING, due_date__lte=timezone.localdate(now), closes_at__gt=now
     ).filter(Q(last_attempt_at__isnull=True) | Q(last_attempt_at__lte=now - RETRY_AFTER))
 
 
-def due_reminders(now: datetime) -> QuerySet[MeasurementRequest]:
-    return MeasurementRequest.objects.filter(
-        status=MeasurementRequest.SENT,
+def due_reminders(now: datetime) -> QuerySet[QuestionnaireRequest]:
+    return QuestionnaireRequest.objects.filter(
+        status=QuestionnaireRequest.SENT,
         reminders_sent__lt=settings.REMIT_PORTAL_MAX_REMINDERS,
         last_sent_at__lte=now - REMINDER_EVERY,
         closes_at__gt=now,
     ).filter(Q(last_attempt_at__isnull=True) | Q(last_attempt_at__lte=now - RETRY_AFTER))
 
 
-def claim_one(queryset: QuerySet[MeasurementRequest]) -> MeasurementRequest | None:
+def claim_one(queryset: QuerySet[QuestionnaireRequest]) -> QuestionnaireRequest | None:
     """Lock the first due row no other worker holds (call inside ``transaction.atomic``)."""
     return (
         queryset.select_for_update(skip_locked=True, of=("self",))
@@ -57,36 +57,40 @@ def claim_one(queryset: QuerySet[MeasurementRequest]) -> MeasurementRequest | No
     )
 
 
-def _send_each(queryset: Callable[[], QuerySet[MeasurementRequest]], now: datetime, *, reminder: bool) -> int:
+def _send_each(
+    queryset: Callable[[], QuerySet[QuestionnaireRequest]], now: datetime, *, reminder: bool
+) -> int:
     sent = 0
     for _ in range(BATCH):
         with transaction.atomic():
-            measurement = claim_one(queryset())
-            if measurement is None:
+            questionnaire_request = claim_one(queryset())
+            if questionnaire_request is None:
                 break
-            channels = actions.consented_channels(measurement.patient)
-            if reminder and measurement.last_channel in channels:
-                channels.remove(measurement.last_channel)
-                channels.insert(0, measurement.last_channel)
+            channels = actions_portal_links.consented_channels(questionnaire_request.patient)
+            if reminder and questionnaire_request.last_channel in channels:
+                channels.remove(questionnaire_request.last_channel)
+                channels.insert(0, questionnaire_request.last_channel)
             if not channels:
-                actions.note_send_failure(
-                    measurement, "The patient consents to no channel we have a contact for.", now
+                actions_portal_links.note_send_failure(
+                    questionnaire_request, "The patient consents to no channel we have a contact for.", now
                 )
                 continue
             try:
-                actions.send_invitation(measurement, channels[0], reminder=reminder, now=now)
+                actions_portal_links.send_questionnaire_request(
+                    questionnaire_request, channels[0], reminder=reminder, now=now
+                )
             except Exception as error:  # one bad row must not stop the batch; it is retried later
-                logger.exception("measurement request %s: sending failed", measurement.pk)
-                actions.note_send_failure(measurement, f"Sending failed: {error}", now)
+                logger.exception("questionnaire request %s: sending failed", questionnaire_request.pk)
+                actions_portal_links.note_send_failure(questionnaire_request, f"Sending failed: {error}", now)
                 continue
             sent += 1
     return sent
 
 
-@job("measures.send_due_invitations", every_seconds=60)
-def send_due_invitations(now: datetime) -> int:
-    """Pending requests due today (or earlier, still open) → the invitation by the preferred consented channel."""
-    return _send_each(lambda: due_invitations(now), now, reminder=False)
+@job("measures.send_due_questionnaire_requests", every_seconds=60)
+def send_due_questionnaire_requests(now: datetime) -> int:
+    """Pending requests due today (or earlier, still open) → the first message by the preferred consented channel."""
+    return _send_each(lambda: due_questionnaire_requests(now), now, reminder=False)
 
 
 @job("measures.send_reminders", every_seconds=300)
@@ -111,44 +115,48 @@ def mark_missed(now: datetime) -> int:
     while True:
         with transaction.atomic():
             batch = list(
-                MeasurementRequest.objects.select_for_update(skip_locked=True, of=("self",))
+                QuestionnaireRequest.objects.select_for_update(skip_locked=True, of=("self",))
                 .select_related("patient")
-                .filter(status__in=MeasurementRequest.OPEN, closes_at__lte=now)
+                .filter(status__in=QuestionnaireRequest.OPEN, closes_at__lte=now)
                 .order_by("id")[:BATCH]
             )
             answered: dict[int, dict[str, datetime]] = {}
-            for request_id, code, taken_at in Assessment.objects.filter(
-                request_id__in=[m.pk for m in batch], voided_at__isnull=True
-            ).values_list("request_id", "instrument", "taken_at"):
-                answered.setdefault(request_id, {})[code] = taken_at
-            for measurement in batch:
-                stored = answered.get(measurement.pk, {})
+            for questionnaire_request_id, code, taken_at in Assessment.objects.filter(
+                questionnaire_request_id__in=[m.pk for m in batch], voided_at__isnull=True
+            ).values_list("questionnaire_request_id", "instrument", "taken_at"):
+                answered.setdefault(questionnaire_request_id, {})[code] = taken_at
+            for questionnaire_request in batch:
+                stored = answered.get(questionnaire_request.pk, {})
                 fields = ["status"]
-                if stored and all(code in stored for code in measurement.instruments):
-                    measurement.status = MeasurementRequest.COMPLETED
-                    measurement.completed_at = max(stored.values())
+                if stored and all(code in stored for code in questionnaire_request.instruments):
+                    questionnaire_request.status = QuestionnaireRequest.COMPLETED
+                    questionnaire_request.completed_at = max(stored.values())
                     fields.append("completed_at")
                 elif stored:
-                    measurement.status = MeasurementRequest.PARTIAL
+                    questionnaire_request.status = QuestionnaireRequest.PARTIAL
                 else:
-                    measurement.status = MeasurementRequest.MISSED
-                measurement.save(update_fields=fields)
+                    questionnaire_request.status = QuestionnaireRequest.MISSED
+                questionnaire_request.save(update_fields=fields)
                 detail: dict[str, object] = {
-                    "status": measurement.status,
-                    "closes_at": measurement.closes_at.isoformat(),
+                    "status": questionnaire_request.status,
+                    "closes_at": questionnaire_request.closes_at.isoformat(),
                 }
                 if stored:
-                    detail["answered"] = [c for c in measurement.instruments if c in stored]
-                    detail["unanswered"] = [c for c in measurement.instruments if c not in stored]
+                    detail["answered"] = [c for c in questionnaire_request.instruments if c in stored]
+                    detail["unanswered"] = [c for c in questionnaire_request.instruments if c not in stored]
                 audit.record(
                     audit.UPDATE,
-                    actor_label=actions.WORKER_LABEL,
-                    obj=measurement,
-                    patient=measurement.patient,
+                    actor_label=actions_questionnaire_requests.WORKER_LABEL,
+                    obj=questionnaire_request,
+                    patient=questionnaire_request.patient,
                     detail=detail,
                 )
-                if measurement.status == MeasurementRequest.MISSED:
-                    events.emit(events.QUESTIONNAIRE_MISSED, patient=measurement.patient, source=measurement)
+                if questionnaire_request.status == QuestionnaireRequest.MISSED:
+                    events.emit(
+                        events.QUESTIONNAIRE_MISSED,
+                        patient=questionnaire_request.patient,
+                        source=questionnaire_request,
+                    )
             marked += len(batch)
         if len(batch) < BATCH:
             return marked

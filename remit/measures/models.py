@@ -1,12 +1,12 @@
-"""Questionnaire answers (assessments), what is due when (measurement requests), and portal links.
+"""Questionnaire answers (assessments), what is due when (questionnaire request), and portal links.
 
 Assessments are charted facts: never deleted, voided with a reason.  A
-measurement request is one visit's worth of questionnaires (several
+questionnaire request is one day's questionnaires (several
 instruments bundled) that the patient answers through a single-use portal
 link; the worker sends, reminds and marks it missed.
 
-Each questionnaire of a visit is stored as its own assessment the moment the
-patient moves on from its page (``actions.submit_page``), so a safety answer
+Each questionnaire of a questionnaire request is stored as its own assessment the moment the
+patient moves on from its page (``actions_portal.submit_page``), so a safety answer
 on page 1 raises its alert even if page 2 is never sent.  A request holds at
 most one live (not voided) assessment per instrument: a database constraint,
 on top of the row lock the portal takes, makes a double tap or a retry store
@@ -22,12 +22,12 @@ from django.utils import timezone
 from remit.patients.models import Patient, Voidable
 
 
-class MeasurementRequest(models.Model):
-    """One visit's questionnaires.
+class QuestionnaireRequest(models.Model):
+    """One questionnaire request's questionnaires.
 
     Status: ``pending`` (not sent yet) → ``sent`` (a link is out; stays ``sent``
     while the patient has answered some pages and not others) → one of
-    ``completed`` (every questionnaire answered and the visit submitted),
+    ``completed`` (every questionnaire answered and the questionnaire request submitted),
     ``partial`` (the window closed with some questionnaires answered: their
     assessments are kept and charted; the rest were not answered), ``missed``
     (the window closed with nothing answered) or ``cancelled`` (by staff).
@@ -53,8 +53,10 @@ class MeasurementRequest(models.Model):
     # Closed without being completed: the link says "expired".
     CLOSED_UNANSWERED = (PARTIAL, MISSED, CANCELLED)
 
-    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="measurement_requests")
-    instruments = models.JSONField(default=list, help_text="Instrument codes asked in this visit, in order")
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="questionnaire_requests")
+    instruments = models.JSONField(
+        default=list, help_text="Instrument codes asked in this questionnaire request, in order"
+    )
     due_date = models.DateField()
     window_days = models.PositiveSmallIntegerField(default=0)
     # End of the window: the request counts as missed once this has passed.
@@ -97,8 +99,8 @@ class MeasurementRequest(models.Model):
         return self.status in self.OPEN
 
 
-class MeasurementItem(models.Model):
-    """One questionnaire of a visit: what the one-per-day rule is enforced on.
+class RequestedInstrument(models.Model):
+    """One questionnaire of a questionnaire request: what the one-per-day rule is enforced on.
 
     A patient is asked an instrument at most once a day, whatever course or
     person asked for it: a database constraint allows one live item per
@@ -109,7 +111,9 @@ class MeasurementItem(models.Model):
     it is never deleted, and any answer stays where the patient gave it.
     """
 
-    request = models.ForeignKey(MeasurementRequest, on_delete=models.PROTECT, related_name="items")
+    questionnaire_request = models.ForeignKey(
+        QuestionnaireRequest, on_delete=models.PROTECT, related_name="requested_instruments"
+    )
     patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="+")
     instrument = models.CharField(max_length=30)
     due_date = models.DateField()
@@ -153,8 +157,8 @@ class Assessment(Voidable):
     )
     session_type = models.CharField(max_length=60, blank=True)
     session_id = models.CharField(max_length=60, blank=True)
-    request = models.ForeignKey(
-        MeasurementRequest, null=True, blank=True, on_delete=models.PROTECT, related_name="assessments"
+    questionnaire_request = models.ForeignKey(
+        QuestionnaireRequest, null=True, blank=True, on_delete=models.PROTECT, related_name="assessments"
     )
     # The portal link the patient answered through (None when entered by staff or the API).
     portal_link = models.ForeignKey(
@@ -169,11 +173,11 @@ class Assessment(Voidable):
         ordering = ["-taken_at", "-id"]
         indexes = [models.Index(fields=["patient", "instrument", "taken_at"])]
         constraints = [
-            # One live answer per questionnaire of a visit, whichever of its links (first or reminder)
+            # One live answer per questionnaire of a questionnaire request, whichever of its links (first or reminder)
             # sent it and however often it was posted.  Voiding one lets the patient answer again.
             models.UniqueConstraint(
-                fields=["request", "instrument"],
-                condition=models.Q(request__isnull=False, voided_at__isnull=True),
+                fields=["questionnaire_request", "instrument"],
+                condition=models.Q(questionnaire_request__isnull=False, voided_at__isnull=True),
                 name="measures_one_live_assessment_per_request_instrument",
             )
         ]
@@ -187,7 +191,9 @@ class PortalLink(models.Model):
     SMS = "sms"
     CHANNELS = [(EMAIL, "Email"), (SMS, "Text message")]
 
-    request = models.ForeignKey(MeasurementRequest, on_delete=models.PROTECT, related_name="links")
+    questionnaire_request = models.ForeignKey(
+        QuestionnaireRequest, on_delete=models.PROTECT, related_name="links"
+    )
     # sha256 hex of the token; the token itself is only in the URL that was sent.
     token_hash = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(default=timezone.now)
@@ -209,13 +215,13 @@ class PortalLink(models.Model):
     def state(self, now: object = None) -> str:
         """``open``, ``used``, ``locked`` or ``expired`` (in that order of precedence for a closed link)."""
         now = now or timezone.now()
-        if self.used_at is not None or self.request.status == MeasurementRequest.COMPLETED:
+        if self.used_at is not None or self.questionnaire_request.status == QuestionnaireRequest.COMPLETED:
             return "used"
         if self.locked_at is not None:
             return "locked"
         if (
             self.expires_at <= now  # type: ignore[operator]
-            or self.request.status in MeasurementRequest.CLOSED_UNANSWERED
+            or self.questionnaire_request.status in QuestionnaireRequest.CLOSED_UNANSWERED
         ):
             return "expired"
         return "open"

@@ -7,7 +7,7 @@ answers one questionnaire per page; answers being typed are kept in the
 session per link so a reload loses nothing.
 
 Each page is validated, scored and stored as its own assessment when the
-patient moves on from it (``actions.submit_page``: one transaction with the
+patient moves on from it (``actions_portal.submit_page``: one transaction with the
 link locked, any safety alert raised in it), so a patient who answers PHQ-9
 item 9 on page 1 and then closes the phone has still raised the alert.  Once
 a stored page calls for them, crisis resources head every later page and the
@@ -15,7 +15,7 @@ confirmation.  A page already stored is shown read-only ("Already sent to
 your clinic"; the answers themselves only to the browser that sent them);
 posting it again stores nothing and moves on.  The C-SSRS page
 reveals Q3–Q5 on the same page when Q2 is yes, and is stored only when that
-last step is submitted.  The last page's submit also completes the visit.
+last step is submitted.  The last page's submit also completes the questionnaire request.
 
 Nothing here reads ``request.user``: a staff member signed in in the same
 browser changes nothing, and every audit row says "patient portal".  Every
@@ -26,18 +26,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from remit.core.instruments import AnswerError, Instrument, gad7, get_instrument, pcl5, phq9, score
-from remit.core.instruments.cssrs_screen import applicable_items
-from remit.core.instruments.engine import check_answer
-from remit.measures import actions
+from remit.core.instruments import Instrument, gad7, get_instrument, pcl5, phq9
+from remit.core.instruments.pages import shown_items
+from remit.measures import actions_portal, actions_questionnaire_requests
 from remit.measures.forms import DateOfBirthForm
-from remit.measures.models import Assessment, MeasurementRequest, PortalLink
+from remit.measures.models import Assessment, PortalLink, QuestionnaireRequest
 
 STEMS = {"phq9": phq9.STEM, "gad7": gad7.STEM, "pcl5": pcl5.STEM}
 
@@ -68,7 +66,7 @@ def _save_state(request: HttpRequest, link: PortalLink, state: dict[str, Any]) -
 
 
 def _closed(request: HttpRequest, link: PortalLink | None, state: str) -> HttpResponse:
-    actions.record_portal_view(link, "closed", request, state=state)
+    actions_portal.record_portal_view(link, "closed", request, state=state)
     title, message = CLOSED_MESSAGES[state]
     return render(
         request,
@@ -80,7 +78,7 @@ def _closed(request: HttpRequest, link: PortalLink | None, state: str) -> HttpRe
 
 def _open_link(request: HttpRequest, token: str) -> tuple[PortalLink | None, HttpResponse | None]:
     """The link if it is open, else the closed page to return."""
-    link = actions.find_link(token)
+    link = actions_portal.find_link(token)
     if link is None:
         return None, _closed(request, None, "unknown")
     state = link.state()
@@ -97,30 +95,9 @@ def _answers(request: HttpRequest, link: PortalLink) -> dict[str, dict[str, int 
     return dict(_state(request, link).get("answers") or {})
 
 
-def _shown_items(instrument: Instrument, answers: dict[str, int | None]) -> list[str]:
-    if instrument.code == "cssrs_screen":
-        return list(applicable_items(answers))
-    return list(instrument.item_ids)
-
-
-def _missing(
-    instrument: Instrument, answers: dict[str, int | None], sex: str | None
-) -> tuple[str, ...] | None:
-    """Items still to answer; None when the stored answers cannot be scored at all."""
-    try:
-        return score(instrument.code, answers, sex=sex).missing
-    except AnswerError:
-        return None
-
-
-def _sex(link: PortalLink) -> str | None:
-    sex = link.request.patient.sex_at_birth
-    return sex if sex in ("female", "male") else None
-
-
 def _first_unanswered(link: PortalLink, stored: dict[str, Assessment]) -> int | None:
     """The first step whose questionnaire is not stored yet."""
-    for step, code in enumerate(link.request.instruments, start=1):
+    for step, code in enumerate(link.questionnaire_request.instruments, start=1):
         if code not in stored:
             return step
     return None
@@ -128,31 +105,31 @@ def _first_unanswered(link: PortalLink, stored: dict[str, Assessment]) -> int | 
 
 @require_http_methods(["GET", "POST"])
 def open_link(request: HttpRequest, token: str) -> HttpResponse:
-    """The invitation's address: the date-of-birth check, then on to the questions."""
+    """The link's address: the date-of-birth check, then on to the questions."""
     link, closed = _open_link(request, token)
     if closed is not None:
         return closed
     assert link is not None
     if _verified(request, link):
-        stored = actions.live_assessments(link.request_id)
-        step = _first_unanswered(link, stored) or len(link.request.instruments)
+        stored = actions_questionnaire_requests.live_assessments(link.questionnaire_request_id)
+        step = _first_unanswered(link, stored) or len(link.questionnaire_request.instruments)
         return redirect("portal:step", token=token, step=step)
     form = DateOfBirthForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        outcome = actions.verify_date_of_birth(link, form.cleaned_data["date_of_birth"], request)
+        outcome = actions_portal.verify_date_of_birth(link, form.cleaned_data["date_of_birth"], request)
         if outcome == "ok":
             request.session.cycle_key()  # a fresh session id once the patient is known
             _save_state(request, link, {"verified": True, "answers": {}})
             return redirect("portal:step", token=token, step=1)
         if outcome != "wrong":
             return _closed(request, link, outcome)
-        left = actions.DOB_TRIES - link.dob_failures
+        left = actions_portal.DOB_TRIES - link.dob_failures
         form.add_error(
             None,
             f"That date of birth does not match our records. {left} tr{'y' if left == 1 else 'ies'} left.",
         )
     else:
-        actions.record_portal_view(link, "date_of_birth", request)
+        actions_portal.record_portal_view(link, "date_of_birth", request)
     return render(request, "portal/date_of_birth.html", {"form": form})
 
 
@@ -182,7 +159,7 @@ def _item_rows(
 def _stored_rows(instrument: Instrument, answers: dict[str, int | None]) -> list[dict[str, Any]]:
     """The stored answers, read-only: the questions that were asked and the option chosen."""
     rows = []
-    for number, item_id in enumerate(_shown_items(instrument, answers), start=1):
+    for number, item_id in enumerate(shown_items(instrument, answers), start=1):
         item = instrument.item(item_id)
         value = answers.get(item_id)
         option = item.option(value) if value is not None else None
@@ -213,12 +190,12 @@ def _page_sent(request: HttpRequest, link: PortalLink, code: str, *, by_this_bro
 
 def _after_stored_page(request: HttpRequest, link: PortalLink, token: str, step: int) -> HttpResponse:
     """A stored page was posted again (double tap, back then resubmit): store nothing, move on."""
-    codes = link.request.instruments
+    codes = link.questionnaire_request.instruments
     if step < len(codes):
         return redirect("portal:step", token=token, step=step + 1)
     try:
-        unanswered = actions.complete_visit(link, request)
-    except actions.LinkClosed:
+        unanswered = actions_portal.complete_questionnaire_request(link, request)
+    except actions_portal.LinkClosed:
         return redirect("portal:done", token=token)  # the other tap completed it
     if unanswered:
         return redirect("portal:step", token=token, step=codes.index(unanswered[0]) + 1)
@@ -229,9 +206,9 @@ def _after_stored_page(request: HttpRequest, link: PortalLink, token: str, step:
 def _render_stored(
     request: HttpRequest, link: PortalLink, token: str, step: int, assessment: Assessment, crisis: bool
 ) -> HttpResponse:
-    codes = link.request.instruments
+    codes = link.questionnaire_request.instruments
     instrument = get_instrument(codes[step - 1])
-    actions.record_portal_view(
+    actions_portal.record_portal_view(
         link, "questions", request, step=step, instrument=instrument.code, stored=True, crisis=crisis
     )
     return render(
@@ -260,19 +237,19 @@ def step(request: HttpRequest, token: str, step: int) -> HttpResponse:
     link, closed = _open_link(request, token)
     if closed is not None:
         if request.method == "POST" and link is not None and _verified(request, link):
-            # A double tap or a retry after the visit was stored: show the confirmation again.
+            # A double tap or a retry after the questionnaire request was stored: show the confirmation again.
             return redirect("portal:done", token=token)
         return closed
     assert link is not None
     if not _verified(request, link):
         return redirect("portal:open", token=token)
-    codes = link.request.instruments
+    codes = link.questionnaire_request.instruments
     if not 1 <= step <= len(codes):
         return redirect("portal:open", token=token)
     instrument = get_instrument(codes[step - 1])
-    # What the visit has stored so far (one query): read-only pages, and crisis resources once called for.
-    stored = actions.live_assessments(link.request_id)
-    crisis = actions.crisis_needed(stored.values())
+    # What the questionnaire request has stored so far (one query): read-only pages, and crisis resources once called for.
+    stored = actions_questionnaire_requests.live_assessments(link.questionnaire_request_id)
+    crisis = actions_portal.crisis_needed(stored.values())
     if instrument.code in stored:
         if request.method == "POST":
             return _after_stored_page(request, link, token, step)
@@ -284,65 +261,36 @@ def step(request: HttpRequest, token: str, step: int) -> HttpResponse:
 
     if request.method == "POST":
         posted_shown = [i for i in request.POST.get("shown", "").split(",") if i in instrument.item_ids]
-        for item_id in posted_shown:
-            item = instrument.item(item_id)
-            raw = request.POST.get(item_id, "").strip()
-            if raw == "":
-                answers[item_id] = None
-                continue
-            try:
-                value: object = int(raw)
-            except ValueError:
-                value = raw
-            try:
-                answers[item_id] = check_answer(instrument, item, value)
-            except AnswerError as error:
-                errors[item_id] = actions._item_message(instrument.code, error)
-                answers[item_id] = None
-        # Skip logic: an item that no longer applies (q2 changed to No) is dropped, not kept hidden.
-        shown = _shown_items(instrument, answers)
-        answers = {item_id: value for item_id, value in answers.items() if item_id in shown}
-        missing = _missing(instrument, answers, _sex(link))
-        if missing is None:
-            try:
-                score(instrument.code, answers, sex=_sex(link))
-            except AnswerError as error:
-                errors.setdefault(error.item or "", actions._item_message(instrument.code, error))
-        for item_id in missing or ():
-            if item_id in posted_shown:
-                errors.setdefault(item_id, "Please answer this question.")
-            else:
-                revealed = True  # the answers called for more questions (C-SSRS): ask them on the same page
+        posted = {item_id: request.POST.get(item_id, "") for item_id in posted_shown}
+        # Check the page and, when complete, store it now (and any alert with it); the last page
+        # also completes the questionnaire request.
+        try:
+            page = actions_portal.answer_page(
+                link, instrument.code, answers, posted, request, finish=step == len(codes)
+            )
+        except actions_portal.LinkClosed:
+            return redirect("portal:done", token=token)  # completed or closed meanwhile
+        answers, errors, revealed, outcome = page.answers, page.errors, page.revealed, page.outcome
         all_answers[instrument.code] = answers
         _save_state(request, link, {**_state(request, link), "verified": True, "answers": all_answers})
-        if not errors and not revealed:
-            # Leaving the page: store it now (and any alert with it); the last page also completes the visit.
-            try:
-                outcome = actions.submit_page(
-                    link, instrument.code, answers, request, finish=step == len(codes)
-                )
-            except actions.LinkClosed:
-                return redirect("portal:done", token=token)  # completed or closed meanwhile
-            except ValidationError as error:
-                errors[""] = " ".join(error.messages)
-            else:
-                _page_sent(request, link, instrument.code, by_this_browser=outcome.created)
-                if outcome.completed:
-                    _save_state(request, link, {"verified": True, "answers": {}, "done": True})
-                    return redirect("portal:done", token=token)
-                if step < len(codes):
-                    return redirect("portal:step", token=token, step=step + 1)
-                # The last page with an earlier one never sent: go back to it.
-                return redirect("portal:step", token=token, step=codes.index(outcome.unanswered[0]) + 1)
+        if outcome is not None:
+            _page_sent(request, link, instrument.code, by_this_browser=outcome.created)
+            if outcome.completed:
+                _save_state(request, link, {"verified": True, "answers": {}, "done": True})
+                return redirect("portal:done", token=token)
+            if step < len(codes):
+                return redirect("portal:step", token=token, step=step + 1)
+            # The last page with an earlier one never sent: go back to it.
+            return redirect("portal:step", token=token, step=codes.index(outcome.unanswered[0]) + 1)
     else:
-        actions.record_portal_view(
+        actions_portal.record_portal_view(
             link, "questions", request, step=step, instrument=instrument.code, crisis=crisis
         )
 
-    shown = _shown_items(instrument, answers)
+    shown = shown_items(instrument, answers)
     if request.method == "POST":
         # The page is shown again (a missing answer, or more C-SSRS questions): that is a view too.
-        actions.record_portal_view(
+        actions_portal.record_portal_view(
             link,
             "questions",
             request,
@@ -378,7 +326,7 @@ def step(request: HttpRequest, token: str, step: int) -> HttpResponse:
 @require_http_methods(["GET"])
 def done(request: HttpRequest, token: str) -> HttpResponse:
     """The confirmation; crisis resources first when the answers call for them."""
-    link = actions.find_link(token)
+    link = actions_portal.find_link(token)
     if link is None:
         return _closed(request, None, "unknown")
     state = link.state()
@@ -388,14 +336,14 @@ def done(request: HttpRequest, token: str) -> HttpResponse:
         return _closed(request, link, state)
     # Read from what was stored, not the session: a second tap's page shows the same resources.
     stored = list(
-        Assessment.objects.filter(request_id=link.request_id, voided_at__isnull=True).only(
-            "instrument", "band", "flags"
-        )
+        Assessment.objects.filter(
+            questionnaire_request_id=link.questionnaire_request_id, voided_at__isnull=True
+        ).only("instrument", "band", "flags")
     )
     if not stored:
         return _closed(request, link, state)
-    crisis = actions.crisis_needed(stored)
-    # A visit left part-answered whose link then closed: what was sent reached the clinic; say so plainly.
-    completed = link.request.status == MeasurementRequest.COMPLETED
-    actions.record_portal_view(link, "done", request, crisis=crisis, completed=completed)
+    crisis = actions_portal.crisis_needed(stored)
+    # A questionnaire request left part-answered whose link then closed: what was sent reached the clinic; say so plainly.
+    completed = link.questionnaire_request.status == QuestionnaireRequest.COMPLETED
+    actions_portal.record_portal_view(link, "done", request, crisis=crisis, completed=completed)
     return render(request, "portal/done.html", {"crisis": crisis, "completed": completed})

@@ -1,7 +1,7 @@
 """Staff pages for measures: a patient's trajectory and assessments, clinician rating, sending questionnaires.
 
-Thin views: forms read input, ``remit.measures.actions`` validates, writes and
-audits.  Patients are looked up through ``Patient.objects.visible_to`` (another
+Thin views: forms read input, the ``remit.measures.actions_*`` modules validate, write and
+audit.  Patients are looked up through ``Patient.objects.visible_to`` (another
 clinic's patient is a 404); a page that shows patient data writes exactly one
 audit row.
 """
@@ -32,9 +32,15 @@ from remit.core.instruments import (
     get_instrument,
     score,
 )
-from remit.measures import actions
+from remit.core.instruments.pages import item_message
+from remit.measures import (
+    actions_assessments,
+    actions_follow_up,
+    actions_portal_links,
+    actions_questionnaire_requests,
+)
 from remit.measures.forms import RateForm, SendQuestionnaireForm, VoidAssessmentForm
-from remit.measures.models import Assessment, MeasurementRequest
+from remit.measures.models import Assessment, QuestionnaireRequest
 from remit.pages.forms import apply_validation_error
 from remit.patients.lookups import visible_patient
 from remit.patients.models import Patient
@@ -151,15 +157,15 @@ def patient_measures(request: HttpRequest, pk: int) -> HttpResponse:
         .values("instrument", "total", "taken_at")[:CHART_POINTS]
     )
     requests = list(
-        MeasurementRequest.objects.filter(patient=patient, status__in=MeasurementRequest.OPEN).order_by(
+        QuestionnaireRequest.objects.filter(patient=patient, status__in=QuestionnaireRequest.OPEN).order_by(
             "due_date", "id"
         )[:20]
     )
-    for measurement in requests:
-        measurement.names = [instrument_name(code) for code in measurement.instruments]  # type: ignore[attr-defined]
+    for questionnaire_request in requests:
+        questionnaire_request.names = [instrument_name(code) for code in questionnaire_request.instruments]  # type: ignore[attr-defined]
     follow_up = follow_up_rows(
         list(
-            MeasurementRequest.objects.filter(patient=patient, status__in=actions.FOLLOW_UP)
+            QuestionnaireRequest.objects.filter(patient=patient, status__in=actions_follow_up.FOLLOW_UP)
             .select_related("patient")
             .order_by("-due_date", "-id")[:20]
         )
@@ -202,7 +208,7 @@ def rate(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     patient = visible_patient(request, pk)
     instrument = _instrument(code)
     if patient.is_voided:
-        raise PermissionDenied(actions.VOIDED_PATIENT)
+        raise PermissionDenied(actions_assessments.VOIDED_PATIENT)
     session_id = (request.GET.get("session") or "").strip()[:60]
     form = RateForm(request.POST or None, instrument=instrument, initial={"session_id": session_id})
     if request.method == "POST" and form.is_valid():
@@ -212,14 +218,15 @@ def rate(request: HttpRequest, pk: int, code: str) -> HttpResponse:
             result = score(instrument.code, answers, sex=sex)
         except AnswerError as error:
             form.add_error(
-                error.item if error.item in form.fields else None, actions._item_message(code, error)
+                error.item if error.item in form.fields else None,
+                item_message(code, error),
             )
         else:
             for item_id in result.missing:
                 form.add_error(item_id, "Not rated: rate this item.")
         if form.is_valid():
             try:
-                actions.record_assessment(
+                actions_assessments.record_assessment(
                     patient=patient,
                     instrument=instrument.code,
                     answers=answers,
@@ -247,25 +254,27 @@ def rate(request: HttpRequest, pk: int, code: str) -> HttpResponse:
 
 @staff_required("measures.rate")
 @require_http_methods(["GET", "POST"])
-def send_questionnaire(request: HttpRequest, pk: int) -> HttpResponse:
+def send_questionnaire_request(request: HttpRequest, pk: int) -> HttpResponse:
     """A one-off questionnaire request, sent now by a channel the patient consents to."""
     patient = visible_patient(request, pk)
     if patient.is_voided:
-        raise PermissionDenied(actions.VOIDED_PATIENT)
-    channels = actions.consented_channels(patient)
+        raise PermissionDenied(actions_assessments.VOIDED_PATIENT)
+    channels = actions_portal_links.consented_channels(patient)
     form = SendQuestionnaireForm(request.POST or None, channels=channels)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             with transaction.atomic():
-                measurement = actions.create_request(
+                questionnaire_request = actions_questionnaire_requests.create_questionnaire_request(
                     patient=patient,
                     instruments=data["instruments"],
                     reason=data["reason"] or "one-off request",
                     actor=request.user,
                     request=request,
                 )
-                actions.send_invitation(measurement, data["channel"], actor=request.user, request=request)
+                actions_portal_links.send_questionnaire_request(
+                    questionnaire_request, data["channel"], actor=request.user, request=request
+                )
         except ValidationError as error:
             apply_validation_error(form, error)
         else:
@@ -287,7 +296,9 @@ def void(request: HttpRequest, pk: int, assessment_pk: int) -> HttpResponse:
     form = VoidAssessmentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            actions.void_assessment(request.user, assessment, form.cleaned_data["reason"], request=request)
+            actions_assessments.void_assessment(
+                request.user, assessment, form.cleaned_data["reason"], request=request
+            )
         except ValidationError as error:
             apply_validation_error(form, error)
         else:
@@ -310,9 +321,9 @@ def void(request: HttpRequest, pk: int, assessment_pk: int) -> HttpResponse:
 # --- follow-up of missed and partly answered questionnaires --------------------------------
 
 FOLLOW_UP_SHOW = {
-    "all": ("Missed or partly answered", actions.FOLLOW_UP),
-    "missed": ("Missed", (MeasurementRequest.MISSED,)),
-    "partial": ("Partly answered", (MeasurementRequest.PARTIAL,)),
+    "all": ("Missed or partly answered", actions_follow_up.FOLLOW_UP),
+    "missed": ("Missed", (QuestionnaireRequest.MISSED,)),
+    "partial": ("Partly answered", (QuestionnaireRequest.PARTIAL,)),
 }
 FOLLOW_UP_DAYS = (7, 30, 90)
 
@@ -329,16 +340,16 @@ def short_name(code: str) -> str:
     return name
 
 
-def follow_up_rows(requests: list[MeasurementRequest]) -> list[dict[str, Any]]:
+def follow_up_rows(requests: list[QuestionnaireRequest]) -> list[dict[str, Any]]:
     """Per visit: each questionnaire with whether it was answered, and what staff can do next."""
     answered: dict[int, set[str]] = {}
-    for request_id, code in Assessment.objects.filter(
-        request_id__in=[m.pk for m in requests], voided_at__isnull=True
-    ).values_list("request_id", "instrument"):
-        answered.setdefault(request_id, set()).add(code)
+    for questionnaire_request_id, code in Assessment.objects.filter(
+        questionnaire_request_id__in=[m.pk for m in requests], voided_at__isnull=True
+    ).values_list("questionnaire_request_id", "instrument"):
+        answered.setdefault(questionnaire_request_id, set()).add(code)
     rows = []
-    for measurement in requests:
-        done = answered.get(measurement.pk, set())
+    for questionnaire_request in requests:
+        done = answered.get(questionnaire_request.pk, set())
         questionnaires = [
             {
                 "code": code,
@@ -346,14 +357,14 @@ def follow_up_rows(requests: list[MeasurementRequest]) -> list[dict[str, Any]]:
                 "short": short_name(code),
                 "answered": code in done,
             }
-            for code in measurement.instruments
+            for code in questionnaire_request.instruments
         ]
         rows.append(
             {
-                "request": measurement,
+                "questionnaire_request": questionnaire_request,
                 "questionnaires": questionnaires,
                 "unanswered": [q for q in questionnaires if not q["answered"]],
-                "can_resend": bool(actions.consented_channels(measurement.patient)),
+                "can_resend": bool(actions_portal_links.consented_channels(questionnaire_request.patient)),
             }
         )
     return rows
@@ -385,7 +396,7 @@ def follow_up(request: HttpRequest) -> HttpResponse:
     if clinic is not None:
         patients = patients.filter(clinic=clinic)
     requests = (
-        MeasurementRequest.objects.filter(
+        QuestionnaireRequest.objects.filter(
             patient__in=patients, status__in=FOLLOW_UP_SHOW[show][1], due_date__gte=since
         )
         .select_related("patient", "patient__clinic")
@@ -427,17 +438,17 @@ def follow_up(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _visible_request(request: HttpRequest, pk: int) -> MeasurementRequest:
+def _visible_request(request: HttpRequest, pk: int) -> QuestionnaireRequest:
     """A questionnaire request of a patient the user may see, else 404."""
     return get_object_or_404(
-        MeasurementRequest.objects.select_related("patient", "patient__clinic").filter(
+        QuestionnaireRequest.objects.select_related("patient", "patient__clinic").filter(
             patient__in=Patient.objects.visible_to(request.user)
         ),
         pk=pk,
     )
 
 
-def _back(request: HttpRequest, measurement: MeasurementRequest) -> str:
+def _back(request: HttpRequest, questionnaire_request: QuestionnaireRequest) -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
     if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         return target
@@ -446,34 +457,36 @@ def _back(request: HttpRequest, measurement: MeasurementRequest) -> str:
 
 @staff_required("measures.rate")
 @require_POST
-def resend(request: HttpRequest, pk: int) -> HttpResponse:
+def resend_questionnaire_request(request: HttpRequest, pk: int) -> HttpResponse:
     """One click: a new link for a missed, partly answered or open questionnaire."""
-    measurement = _visible_request(request, pk)
+    questionnaire_request = _visible_request(request, pk)
     try:
-        link = actions.resend_request(request.user, measurement, request=request)
+        link = actions_follow_up.resend_questionnaire_request(
+            request.user, questionnaire_request, request=request
+        )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
         how = "email" if link.channel == "email" else "text message"
-        patient = measurement.patient
+        patient = questionnaire_request.patient
         messages.success(
             request, f"Questionnaire sent again to {patient.given_name} {patient.family_name} by {how}."
         )
-    return redirect(_back(request, measurement))
+    return redirect(_back(request, questionnaire_request))
 
 
 @staff_required("measures.rate")
 @require_http_methods(["GET", "POST"])
 def phone_answers(request: HttpRequest, pk: int, code: str) -> HttpResponse:
-    """Enter the answers a patient gave by phone for one questionnaire of a visit."""
-    measurement = _visible_request(request, pk)
-    patient = measurement.patient
-    if code not in measurement.instruments:
-        raise Http404("That questionnaire is not asked in this visit.")
+    """Enter the answers a patient gave by phone for one questionnaire of a questionnaire request."""
+    questionnaire_request = _visible_request(request, pk)
+    patient = questionnaire_request.patient
+    if code not in questionnaire_request.instruments:
+        raise Http404("That questionnaire is not asked in this questionnaire request.")
     instrument = _instrument(code)
     if patient.is_voided:
-        raise PermissionDenied(actions.VOIDED_PATIENT)
-    stored = actions.live_assessments(measurement)
+        raise PermissionDenied(actions_assessments.VOIDED_PATIENT)
+    stored = actions_questionnaire_requests.live_assessments(questionnaire_request)
     form = RateForm(request.POST or None, instrument=instrument)
     if request.method == "POST" and form.is_valid():
         answers = form.raw_answers()
@@ -482,32 +495,37 @@ def phone_answers(request: HttpRequest, pk: int, code: str) -> HttpResponse:
             result = score(instrument.code, answers, sex=sex)
         except AnswerError as error:
             form.add_error(
-                error.item if error.item in form.fields else None, actions._item_message(code, error)
+                error.item if error.item in form.fields else None,
+                item_message(code, error),
             )
         else:
             for item_id in result.missing:
                 form.add_error(item_id, "Not answered: enter the patient's answer.")
         if form.is_valid():
             try:
-                actions.record_phone_answers(
-                    request.user, measurement, code, answers, request=request, sex=sex
+                actions_follow_up.record_phone_answers(
+                    request.user, questionnaire_request, code, answers, request=request, sex=sex
                 )
             except ValidationError as error:
                 apply_validation_error(form, error)
             else:
                 messages.success(request, f"{instrument.name}: answers given by phone saved.")
-                left = [c for c in measurement.instruments if c not in actions.live_assessments(measurement)]
-                if left and measurement.status != MeasurementRequest.CANCELLED:
+                left = [
+                    c
+                    for c in questionnaire_request.instruments
+                    if c not in actions_questionnaire_requests.live_assessments(questionnaire_request)
+                ]
+                if left and questionnaire_request.status != QuestionnaireRequest.CANCELLED:
                     return redirect(
-                        f"{reverse('measures:phone_answers', args=[measurement.pk, left[0]])}"
-                        f"?{urlencode({'next': _back(request, measurement)})}"
+                        f"{reverse('measures:phone_answers', args=[questionnaire_request.pk, left[0]])}"
+                        f"?{urlencode({'next': _back(request, questionnaire_request)})}"
                     )
-                return redirect(_back(request, measurement))
+                return redirect(_back(request, questionnaire_request))
     elif request.method == "GET":
         audit.record(
             audit.VIEW,
             request=request,
-            obj=measurement,
+            obj=questionnaire_request,
             patient=patient,
             detail={"page": "phone_answers", "instrument": code},
         )
@@ -516,10 +534,10 @@ def phone_answers(request: HttpRequest, pk: int, code: str) -> HttpResponse:
         "measures/phone_answers.html",
         {
             "patient": patient,
-            "measurement": measurement,
+            "questionnaire_request": questionnaire_request,
             "instrument": instrument,
             "form": form,
             "already": stored.get(code),
-            "next": _back(request, measurement),
+            "next": _back(request, questionnaire_request),
         },
     )

@@ -87,12 +87,12 @@ def intake(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def send_questions(request: HttpRequest, pk: int) -> HttpResponse:
     """Send AUDIT-C, DAST-10 and the C-SSRS screen to the patient through the measures portal."""
-    from remit.measures import actions as measures
+    from remit.measures import actions_portal_links, actions_questionnaire_requests
 
     patient = visible_patient(request, pk)
     if patient.is_voided:
         raise PermissionDenied("This patient's record is voided.")
-    channels = measures.consented_channels(patient)
+    channels = actions_portal_links.consented_channels(patient)
     if not channels:
         messages.error(
             request,
@@ -101,14 +101,16 @@ def send_questions(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("screening:intake", pk=patient.pk)
     try:
         with transaction.atomic():
-            measurement = measures.create_request(
+            questionnaire_request = actions_questionnaire_requests.create_questionnaire_request(
                 patient=patient,
                 instruments=SELF_REPORT,
                 reason="screening intake questions",
                 actor=request.user,
                 request=request,
             )
-            measures.send_invitation(measurement, channels[0], actor=request.user, request=request)
+            actions_portal_links.send_questionnaire_request(
+                questionnaire_request, channels[0], actor=request.user, request=request
+            )
     except ValidationError as error:
         messages.error(request, "Nothing was sent: " + "; ".join(error.messages))
     else:

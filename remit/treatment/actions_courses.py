@@ -383,7 +383,7 @@ def schedule_measurements(
     another) is not asked again.  With ``after``, only days after it are
     considered.
     """
-    from remit.measures.actions import schedule_for_course
+    from remit.measures.actions_questionnaire_requests import schedule_for_course
 
     scheduled = [ScheduledSession(day, modality) for day, modality in sessions]  # type: ignore[arg-type]
     if not scheduled:
@@ -509,21 +509,21 @@ def start_course_if_planned(
 
 
 def _close_remaining(course: Course, reason: str, actor: Any, request: Any) -> tuple[int, int]:
-    from remit.measures.actions import cancel_request
-    from remit.measures.models import MeasurementRequest
+    from remit.measures.actions_questionnaire_requests import cancel_questionnaire_request
+    from remit.measures.models import QuestionnaireRequest
 
     booked = Session.objects.filter(course=course, status=Session.BOOKED, voided_at__isnull=True)
     cancelled = booked.update(status=Session.CANCELLED)
-    requests = MeasurementRequest.objects.filter(
+    requests = QuestionnaireRequest.objects.filter(
         course_type=COURSE_TYPE,
         course_id=str(course.pk),
-        status__in=MeasurementRequest.OPEN,
+        status__in=QuestionnaireRequest.OPEN,
         due_date__gt=timezone.localdate(),
         kind__in=("pre_session", "post_dose", "tms_weekly"),
     )
     count = 0
-    for measurement in requests:
-        cancel_request(actor, measurement, reason, request)
+    for questionnaire_request in requests:
+        cancel_questionnaire_request(actor, questionnaire_request, reason, request)
         count += 1
     if count:
         reask_for_other_courses(course, actor=actor, request=request)

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.http import HttpRequest
 
 from remit.core.modality import DRUG_MODALITIES
-from remit.measures.actions import record_assessment
+from remit.measures.actions_assessments import record_assessment
 from remit.treatment import clock
 from remit.treatment.models import Session
 from remit.treatment.session_chart import fail, locked

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from remit.measures.actions import record_assessment
+from remit.measures.actions_assessments import record_assessment
 from remit.measures.models import Assessment
 from remit.treatment.actions_courses import ensure_protocols
 from remit.treatment.models import Course, Protocol, Session

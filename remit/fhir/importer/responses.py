@@ -17,7 +17,7 @@ from remit.fhir.importer.questionnaires import questionnaire_for
 from remit.fhir.importer.references import patient_of
 from remit.fhir.importer.sources import Source
 from remit.fhir.importer.values import number, parse_datetime
-from remit.measures.actions import taken_at_problem
+from remit.measures.actions_assessments import taken_at_problem
 from remit.measures.models import Assessment
 
 

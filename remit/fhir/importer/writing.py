@@ -15,7 +15,7 @@ from remit.audit import actions as audit
 from remit.fhir.importer.outcome import ImportRejected, Report
 from remit.fhir.importer.plan import ImportPlan
 from remit.fhir.importer.sources import Source
-from remit.measures.actions import record_assessment
+from remit.measures.actions_assessments import record_assessment
 from remit.patients.actions import add_diagnosis, create_patient
 
 ACTOR_LABEL = "remit fhir import"

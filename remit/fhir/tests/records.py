@@ -8,7 +8,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from remit.measures.actions import record_assessment
+from remit.measures.actions_assessments import record_assessment
 from remit.patients.actions import add_diagnosis, add_weight
 from remit.testing import make_patient
 from remit.treatment.models import VitalSign

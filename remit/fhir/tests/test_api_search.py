@@ -11,7 +11,7 @@ from django.utils import timezone
 from remit.fhir.tests.api import get, token_for
 from remit.fhir.tests.helpers import validate_r4b
 from remit.fhir.tests.records import charted_patient
-from remit.measures.actions import record_assessment
+from remit.measures.actions_assessments import record_assessment
 from remit.testing import make_patient
 
 pytestmark = pytest.mark.django_db

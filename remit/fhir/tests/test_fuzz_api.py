@@ -19,7 +19,7 @@ from hypothesis.internal.conjecture import utils as conjecture_utils
 from schemathesis.checks import not_a_server_error
 
 from remit.fhir.tests.api import token_for
-from remit.measures.actions import record_assessment
+from remit.measures.actions_assessments import record_assessment
 from remit.measures.models import Assessment
 from remit.testing import login, make_patient
 

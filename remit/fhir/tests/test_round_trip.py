@@ -30,7 +30,7 @@ from django.utils import timezone
 
 from remit.accounts.models import Clinic
 from remit.fhir.importer import import_path
-from remit.measures.actions import record_assessment
+from remit.measures.actions_assessments import record_assessment
 from remit.patients.models import Patient
 
 pytestmark = pytest.mark.django_db

@@ -10,8 +10,8 @@ from django.test import Client
 from django.urls import reverse
 
 from remit import notify
-from remit.measures import actions
-from remit.measures.models import MeasurementRequest, PortalLink
+from remit.measures import actions_portal_links, actions_questionnaire_requests
+from remit.measures.models import PortalLink, QuestionnaireRequest
 from remit.testing import make_patient
 
 DOB = date(1980, 5, 17)
@@ -46,13 +46,17 @@ def portal_patient(clinic: Any, **fields: Any) -> Any:
     return make_patient(clinic, **values)
 
 
-def make_request(patient: Any, instruments: list[str] | None = None, **fields: Any) -> MeasurementRequest:
-    return actions.create_request(patient=patient, instruments=instruments or ["phq9"], **fields)
+def make_questionnaire_request(
+    patient: Any, instruments: list[str] | None = None, **fields: Any
+) -> QuestionnaireRequest:
+    return actions_questionnaire_requests.create_questionnaire_request(
+        patient=patient, instruments=instruments or ["phq9"], **fields
+    )
 
 
 def make_link(patient: Any, instruments: list[str] | None = None, **fields: Any) -> tuple[PortalLink, str]:
-    measurement = make_request(patient, instruments, **fields)
-    return actions.create_link(measurement, PortalLink.SMS)
+    questionnaire_request = make_questionnaire_request(patient, instruments, **fields)
+    return actions_portal_links.create_link(questionnaire_request, PortalLink.SMS)
 
 
 def open_url(token: str) -> str:

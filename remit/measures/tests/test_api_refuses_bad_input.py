@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from remit.audit.models import AuditEvent
-from remit.measures.actions import record_assessment
+from remit.measures.actions_assessments import record_assessment
 from remit.measures.models import Assessment
 from remit.testing import make_patient
 

@@ -8,31 +8,33 @@ import pytest
 from django.utils import timezone
 
 from remit import notify
-from remit.measures import actions
-from remit.measures.models import Assessment, MeasurementRequest
+from remit.measures import actions_questionnaire_requests
+from remit.measures.models import Assessment, QuestionnaireRequest
 from remit.measures.tests.conftest import GAD7, portal_patient
 from remit.testing import browser_sign_in, make_patient
 
 
 def _closed(patient, days_ago, instruments, status, reminders=2):
-    measurement = actions.create_request(
+    questionnaire_request = actions_questionnaire_requests.create_questionnaire_request(
         patient=patient,
         instruments=instruments,
         due_date=timezone.localdate() - dt.timedelta(days=days_ago),
     )
-    MeasurementRequest.objects.filter(pk=measurement.pk).update(status=status, reminders_sent=reminders)
-    return measurement
+    QuestionnaireRequest.objects.filter(pk=questionnaire_request.pk).update(
+        status=status, reminders_sent=reminders
+    )
+    return questionnaire_request
 
 
 @pytest.mark.browser
 def test_a_nurse_sees_missed_questionnaires_and_resends_one_with_one_click(world, live_server, page):
     quinn = portal_patient(world.clinic, family_name="Quinlan", given_name="Ada")
-    _closed(quinn, 2, ["phq9"], MeasurementRequest.MISSED)
+    _closed(quinn, 2, ["phq9"], QuestionnaireRequest.MISSED)
     partial = _closed(
         portal_patient(world.clinic, family_name="Okafor", given_name="Bea", phone="+15550111"),
         5,
         ["phq9", "gad7"],
-        MeasurementRequest.PARTIAL,
+        QuestionnaireRequest.PARTIAL,
         reminders=1,
     )
     Assessment.objects.create(
@@ -41,9 +43,9 @@ def test_a_nurse_sees_missed_questionnaires_and_resends_one_with_one_click(world
         instrument_version="1",
         answers=GAD7,
         respondent="patient",
-        request=partial,
+        questionnaire_request=partial,
     )
-    _closed(make_patient(world.clinic, family_name="Nocontact"), 8, ["phq9"], MeasurementRequest.MISSED, 0)
+    _closed(make_patient(world.clinic, family_name="Nocontact"), 8, ["phq9"], QuestionnaireRequest.MISSED, 0)
 
     browser_sign_in(page, live_server, world.users["nurse"])
     page.set_viewport_size({"width": 1280, "height": 800})
@@ -61,4 +63,4 @@ def test_a_nurse_sees_missed_questionnaires_and_resends_one_with_one_click(world
     page.get_by_text("Questionnaire sent again to Ada Quinlan by text message.").wait_for()
     assert "Quinlan" not in page.locator("table.follow-up").inner_text()
     assert len(notify.sms_outbox) == 1
-    assert MeasurementRequest.objects.get(patient=quinn).status == MeasurementRequest.SENT
+    assert QuestionnaireRequest.objects.get(patient=quinn).status == QuestionnaireRequest.SENT

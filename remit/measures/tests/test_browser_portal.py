@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 
 from remit.alerts.models import Alert
-from remit.measures import actions
+from remit.measures import actions_portal_links
 from remit.measures.models import Assessment
-from remit.measures.tests.conftest import DOB, make_request, portal_patient
+from remit.measures.tests.conftest import DOB, make_questionnaire_request, portal_patient
 from remit.testing import browser_sign_in
 
 pytestmark = pytest.mark.browser
@@ -19,7 +19,9 @@ def test_a_patient_reports_suicidal_ideation_and_a_clinician_acknowledges_the_al
 ):
     settings.REMIT_PORTAL_BASE_URL = live_server.url
     patient = portal_patient(world.clinic)
-    link = actions.send_invitation(make_request(patient, ["phq9"]), "sms")
+    link = actions_portal_links.send_questionnaire_request(
+        make_questionnaire_request(patient, ["phq9"]), "sms"
+    )
     url = sms_memory[0].body.rsplit(" ", 1)[1]
     assert url == link.url and url.startswith(live_server.url)
 
@@ -64,7 +66,7 @@ def test_a_patient_reports_suicidal_ideation_and_a_clinician_acknowledges_the_al
     alert = Alert.objects.get()
     assert alert.status == "acknowledged" and alert.acknowledged_by == world.users["nurse"]
 
-    # The invitation no longer opens.
+    # The first message no longer opens.
     page.context.clear_cookies()
     page.goto(url)
     assert "already been answered" in page.content()

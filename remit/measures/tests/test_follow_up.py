@@ -11,27 +11,27 @@ from remit import notify
 from remit.alerts.models import Alert
 from remit.audit.models import AuditEvent
 from remit.decision.models import ClinicOutcomeSettings
-from remit.measures import actions, jobs
-from remit.measures.models import Assessment, MeasurementRequest
+from remit.measures import actions_assessments, actions_follow_up, actions_questionnaire_requests, jobs
+from remit.measures.models import Assessment, QuestionnaireRequest
 from remit.measures.tests.conftest import GAD7, PHQ9_CALM, PHQ9_ITEM9, portal_patient
 from remit.testing import PermissionMatrix, make_patient
 
 WORKLIST = "/measures/follow-up/"
 
 
-def _closed(patient, days_ago, instruments=("phq9",), status=MeasurementRequest.MISSED):
-    measurement = actions.create_request(
+def _closed(patient, days_ago, instruments=("phq9",), status=QuestionnaireRequest.MISSED):
+    questionnaire_request = actions_questionnaire_requests.create_questionnaire_request(
         patient=patient,
         instruments=list(instruments),
         due_date=timezone.localdate() - dt.timedelta(days=days_ago),
     )
-    MeasurementRequest.objects.filter(pk=measurement.pk).update(status=status)
-    measurement.refresh_from_db()
-    return measurement
+    QuestionnaireRequest.objects.filter(pk=questionnaire_request.pk).update(status=status)
+    questionnaire_request.refresh_from_db()
+    return questionnaire_request
 
 
 def _due_past(patient, days_ago, instruments=("phq9",)):
-    return actions.create_request(
+    return actions_questionnaire_requests.create_questionnaire_request(
         patient=patient,
         instruments=list(instruments),
         due_date=timezone.localdate() - dt.timedelta(days=days_ago),
@@ -51,7 +51,7 @@ class TestResendPermissions(PermissionMatrix):
     ok_status = 302
 
     def url(self, world, patient):
-        return reverse("measures:resend", args=[_closed(patient, 3).pk])
+        return reverse("measures:resend_questionnaire_request", args=[_closed(patient, 3).pk])
 
     def request(self, client, url):
         return client.post(url)
@@ -99,31 +99,31 @@ def test_a_partly_answered_questionnaire_ends_the_run_of_missed_ones(world):
     _due_past(patient, 12)
     _due_past(patient, 9)
     partial = _due_past(patient, 6, ("phq9", "gad7"))
-    actions.record_assessment(
-        patient=patient, instrument="gad7", answers=GAD7, respondent="patient", measurement_request=partial
+    actions_assessments.record_assessment(
+        patient=patient, instrument="gad7", answers=GAD7, respondent="patient", questionnaire_request=partial
     )
     _due_past(patient, 3)
     jobs.mark_missed(timezone.now())
     partial.refresh_from_db()
-    assert partial.status == MeasurementRequest.PARTIAL
-    assert len(actions.missed_in_a_row(patient)) == 1
+    assert partial.status == QuestionnaireRequest.PARTIAL
+    assert len(actions_follow_up.missed_in_a_row(patient)) == 1
     assert not Alert.objects.filter(patient=patient, kind="missed_assessment").exists()
 
 
 def test_the_worklist_shows_missed_and_partly_answered_questionnaires_and_resend_sends_a_new_link(world):
     patient = portal_patient(world.clinic, family_name="Misslow")
     missed = _closed(patient, 4)
-    partial = _closed(patient, 6, ("phq9", "gad7"), MeasurementRequest.PARTIAL)
+    partial = _closed(patient, 6, ("phq9", "gad7"), QuestionnaireRequest.PARTIAL)
     Assessment.objects.create(
         patient=patient,
         instrument="gad7",
         instrument_version="1",
         answers=GAD7,
         respondent="patient",
-        request=partial,
+        questionnaire_request=partial,
     )
     done = portal_patient(world.clinic, family_name="Doneright")
-    _closed(done, 4, status=MeasurementRequest.COMPLETED)
+    _closed(done, 4, status=QuestionnaireRequest.COMPLETED)
     elsewhere = portal_patient(world.other_clinic, family_name="Farclinic")
     _closed(elsewhere, 4)
 
@@ -139,14 +139,16 @@ def test_the_worklist_shows_missed_and_partly_answered_questionnaires_and_resend
     assert "phq9" not in html.replace("/phq9/", "")  # no instrument codes on the page
 
     notify.sms_outbox.clear()
-    response = client.post(reverse("measures:resend", args=[missed.pk]), {"next": WORKLIST})
+    response = client.post(
+        reverse("measures:resend_questionnaire_request", args=[missed.pk]), {"next": WORKLIST}
+    )
     assert response.status_code == 302 and response["Location"] == WORKLIST
     missed.refresh_from_db()
-    assert missed.status == MeasurementRequest.SENT and missed.reminders_sent == 1
+    assert missed.status == QuestionnaireRequest.SENT and missed.reminders_sent == 1
     assert missed.closes_at > timezone.now()
     assert len(notify.sms_outbox) == 1
     assert AuditEvent.objects.filter(
-        action="update", object_type="measures.measurementrequest", object_id=str(missed.pk)
+        action="update", object_type="measures.questionnairerequest", object_id=str(missed.pk)
     ).exists()
     assert "Misslow" in client.get(WORKLIST + "?show=partial").content.decode()
     assert "1 questionnaire to follow up" in client.get(WORKLIST).content.decode()
@@ -155,10 +157,12 @@ def test_the_worklist_shows_missed_and_partly_answered_questionnaires_and_resend
 def test_resending_to_a_patient_without_a_consented_contact_says_so_and_changes_nothing(world):
     patient = make_patient(world.clinic)
     missed = _closed(patient, 3)
-    response = world.client("nurse").post(reverse("measures:resend", args=[missed.pk]), follow=True)
+    response = world.client("nurse").post(
+        reverse("measures:resend_questionnaire_request", args=[missed.pk]), follow=True
+    )
     assert "consents to no channel" in response.content.decode()
     missed.refresh_from_db()
-    assert missed.status == MeasurementRequest.MISSED and missed.reminders_sent == 0
+    assert missed.status == QuestionnaireRequest.MISSED and missed.reminders_sent == 0
 
 
 def test_answers_given_by_phone_are_recorded_through_the_audited_action_and_mark_the_request_answered(world):
@@ -172,8 +176,8 @@ def test_answers_given_by_phone_are_recorded_through_the_audited_action_and_mark
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("measures:phone_answers", args=[missed.pk, "gad7"]))
     missed.refresh_from_db()
-    assert missed.status == MeasurementRequest.PARTIAL
-    phq9 = Assessment.objects.get(request=missed, instrument="phq9")
+    assert missed.status == QuestionnaireRequest.PARTIAL
+    phq9 = Assessment.objects.get(questionnaire_request=missed, instrument="phq9")
     assert (phq9.respondent, phq9.entered_by) == ("patient", nurse)
     assert AuditEvent.objects.filter(
         action="create", object_type="measures.assessment", object_id=str(phq9.pk)
@@ -185,10 +189,10 @@ def test_answers_given_by_phone_are_recorded_through_the_audited_action_and_mark
         reverse("measures:phone_answers", args=[missed.pk, "gad7"]), {k: str(v) for k, v in GAD7.items()}
     )
     missed.refresh_from_db()
-    assert missed.status == MeasurementRequest.COMPLETED and missed.completed_at is not None
+    assert missed.status == QuestionnaireRequest.COMPLETED and missed.completed_at is not None
     again = client.post(url, {k: str(v) for k, v in PHQ9_CALM.items()})
     assert "already answered" in again.content.decode()
-    assert Assessment.objects.filter(request=missed).count() == 2
+    assert Assessment.objects.filter(questionnaire_request=missed).count() == 2
 
 
 def test_the_chart_measures_table_shows_missed_and_partly_answered_questionnaires(world):
@@ -211,5 +215,5 @@ def test_the_missed_assessment_alert_page_names_its_source_in_words_and_links_th
     jobs.mark_missed(timezone.now())
     alert = Alert.objects.get(patient=patient, kind="missed_assessment")
     html = world.client("nurse").get(reverse("alerts:detail", args=[alert.pk])).content.decode()
-    assert "Questionnaire request #" in html and "measures.measurementrequest" not in html
+    assert "Questionnaire request #" in html and "measures.questionnairerequest" not in html
     assert reverse("measures:patient", args=[patient.pk]) in html

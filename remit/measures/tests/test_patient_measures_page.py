@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from remit.audit.models import AuditEvent
-from remit.measures import actions
+from remit.measures import actions_assessments
 from remit.measures.models import Assessment
 from remit.testing import PermissionMatrix, make_patient
 
@@ -30,7 +30,7 @@ class TestPermissions(PermissionMatrix):
 def add_assessments(patient, user, n):
     start = timezone.now() - timedelta(days=n)
     for i in range(n):
-        actions.record_assessment(
+        actions_assessments.record_assessment(
             patient=patient,
             instrument="phq9",
             answers=PHQ9 | {"q1": i % 4},
@@ -38,7 +38,7 @@ def add_assessments(patient, user, n):
             actor=user,
             taken_at=start + timedelta(days=i),
         )
-        actions.record_assessment(
+        actions_assessments.record_assessment(
             patient=patient,
             instrument="madrs",
             answers={f"q{j}": 3 for j in range(1, 11)},
@@ -62,7 +62,7 @@ def test_opening_it_writes_exactly_one_audit_view_row(world):
 def test_it_shows_the_table_with_item_labels_bands_and_flags(world):
     patient = make_patient(world.clinic)
     user = world.users["prescriber"]
-    actions.record_assessment(
+    actions_assessments.record_assessment(
         patient=patient, instrument="phq9", answers=PHQ9 | {"q9": 1}, respondent="patient", actor=user
     )
     html = world.client("prescriber").get(page(patient)).content.decode()
@@ -93,22 +93,22 @@ def test_it_passes_the_trajectory_as_json_with_bands_and_baseline(world):
 def test_voided_and_invalid_assessments_are_not_charted(world):
     patient = make_patient(world.clinic)
     user = world.users["nurse"]
-    kept = actions.record_assessment(
+    kept = actions_assessments.record_assessment(
         patient=patient,
         instrument="gad7",
         answers={f"q{i}": 1 for i in range(1, 8)},
         respondent="patient",
         actor=user,
     )
-    voided = actions.record_assessment(
+    voided = actions_assessments.record_assessment(
         patient=patient,
         instrument="gad7",
         answers={f"q{i}": 3 for i in range(1, 8)},
         respondent="patient",
         actor=user,
     )
-    actions.void_assessment(user, voided, "entered twice")
-    actions.record_assessment(
+    actions_assessments.void_assessment(user, voided, "entered twice")
+    actions_assessments.record_assessment(
         patient=patient, instrument="gad7", answers={"q1": 1}, respondent="patient", actor=user
     )
     html = world.client("nurse").get(page(patient)).content.decode()

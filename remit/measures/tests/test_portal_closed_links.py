@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from remit.measures.models import MeasurementRequest, PortalLink
+from remit.measures.models import PortalLink, QuestionnaireRequest
 from remit.measures.tests.conftest import (
     PHQ9_CALM,
     answer_post,
@@ -48,7 +48,7 @@ def test_a_closed_link_shows_only_a_plain_message(clinic_patient, client, state)
         PortalLink.objects.filter(pk=link.pk).update(locked_at=now, dob_failures=3)
         expected = "locked"
     else:
-        MeasurementRequest.objects.filter(pk=link.request_id).update(status=state)
+        QuestionnaireRequest.objects.filter(pk=link.questionnaire_request_id).update(status=state)
         expected = "This link has expired. Please contact your clinic."
     for url in (open_url(token), step_url(token, 1), done_url(token)):
         response = client.get(url)
@@ -65,7 +65,7 @@ def test_an_unknown_token_is_not_found_and_shows_nothing(client, clinic_patient)
     _assert_nothing_else(response.content.decode(), clinic_patient)
 
 
-def test_a_link_that_expires_mid_visit_stops_working(clinic_patient):
+def test_a_link_that_expires_mid_questionnaire_request_stops_working(clinic_patient):
     link, token = make_link(clinic_patient)
     client = verified_client(token)
     PortalLink.objects.filter(pk=link.pk).update(expires_at=timezone.now() - timedelta(seconds=1))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from remit.alerts.models import Alert
-from remit.measures.models import Assessment, MeasurementRequest
+from remit.measures.models import Assessment, QuestionnaireRequest
 from remit.measures.tests.conftest import (
     PHQ9_ITEM9,
     answer_post,
@@ -47,7 +47,7 @@ def test_item_9_answered_1_raises_an_open_high_alert_for_the_patient(clinic_pati
 
 
 def test_the_alert_is_in_the_same_transaction_as_the_answers(clinic_patient, monkeypatch):
-    """If raising the alert fails, nothing of the visit is stored and the link stays open."""
+    """If raising the alert fails, nothing of the questionnaire request is stored and the link stays open."""
     import remit.alerts.actions
 
     def broken(**kwargs):
@@ -60,7 +60,7 @@ def test_the_alert_is_in_the_same_transaction_as_the_answers(clinic_patient, mon
     with pytest.raises(RuntimeError):
         client.post(step_url(token, 1), answer_post(PHQ9_ITEM9))
     assert Assessment.objects.count() == 0
-    assert MeasurementRequest.objects.get().status == "pending"
+    assert QuestionnaireRequest.objects.get().status == "pending"
     link.refresh_from_db()
     assert link.used_at is None
 

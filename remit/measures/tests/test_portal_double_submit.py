@@ -1,4 +1,4 @@
-"""Submitting the same visit twice — a double tap, a retry, two devices at once — stores one set."""
+"""Submitting the same questionnaire request twice — a double tap, a retry, two devices at once — stores one set."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from django.db import connection
 from django.test import Client
 
 from remit.alerts.models import Alert
-from remit.measures import actions
-from remit.measures.models import Assessment, MeasurementRequest
+from remit.measures import actions_portal, actions_portal_links
+from remit.measures.models import Assessment, QuestionnaireRequest
 from remit.measures.tests.conftest import (
     GAD7,
     PHQ9_ITEM9,
@@ -45,22 +45,22 @@ def test_a_second_device_after_the_first_submitted_is_told_the_link_is_used(clin
     assert response["Location"] == done_url(token)
 
 
-def test_submit_visit_refuses_a_used_link(clinic_patient):
+def test_submit_questionnaire_request_refuses_a_used_link(clinic_patient):
     link, token = make_link(clinic_patient, ["gad7"])
-    actions.submit_visit(link, {"gad7": GAD7})
-    with pytest.raises(actions.LinkClosed) as closed:
-        actions.submit_visit(link, {"gad7": GAD7})
+    actions_portal.submit_questionnaire_request(link, {"gad7": GAD7})
+    with pytest.raises(actions_portal.LinkClosed) as closed:
+        actions_portal.submit_questionnaire_request(link, {"gad7": GAD7})
     assert closed.value.state == "used"
     assert Assessment.objects.count() == 1
 
 
-def test_a_reminder_link_stops_working_once_the_visit_is_answered(clinic_patient):
+def test_a_reminder_link_stops_working_once_the_questionnaire_request_is_answered(clinic_patient):
     link, token = make_link(clinic_patient, ["gad7"])
-    reminder, reminder_token = actions.create_link(link.request, "sms")
+    reminder, reminder_token = actions_portal_links.create_link(link.questionnaire_request, "sms")
     verified_client(token).post(step_url(token, 1), answer_post(GAD7))
     assert Client().get(step_url(reminder_token, 1)).status_code == 410
-    with pytest.raises(actions.LinkClosed):
-        actions.submit_visit(reminder, {"gad7": GAD7})
+    with pytest.raises(actions_portal.LinkClosed):
+        actions_portal.submit_questionnaire_request(reminder, {"gad7": GAD7})
 
 
 @pytest.mark.django_db(transaction=True)
@@ -95,6 +95,6 @@ def test_two_concurrent_final_submits_store_exactly_one_set(world):
     assert Assessment.objects.filter(instrument="phq9").count() == 1
     assert Assessment.objects.filter(instrument="gad7").count() == 1
     assert Alert.objects.filter(kind="suicidal_ideation").count() == 1
-    assert MeasurementRequest.objects.get().status == "completed"
+    assert QuestionnaireRequest.objects.get().status == "completed"
     for client in clients:
         assert 'class="card crisis"' in client.get(done_url(token)).content.decode()

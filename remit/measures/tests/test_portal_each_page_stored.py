@@ -1,4 +1,4 @@
-"""Each questionnaire page of a visit is stored — and any safety alert raised — the moment the patient
+"""Each questionnaire page of a questionnaire request is stored — and any safety alert raised — the moment the patient
 moves on from it, so a patient who answers PHQ-9 item 9 on page 1 and then closes the phone has raised
 the alert.  Crisis resources then head every later page and the confirmation."""
 
@@ -10,8 +10,8 @@ import pytest
 from django.utils import timezone
 
 from remit.alerts.models import Alert
-from remit.measures import actions, jobs
-from remit.measures.models import Assessment, MeasurementRequest, PortalLink
+from remit.measures import actions_portal, jobs
+from remit.measures.models import Assessment, PortalLink, QuestionnaireRequest
 from remit.measures.tests.conftest import (
     GAD7,
     PHQ9_CALM,
@@ -39,12 +39,15 @@ def test_item_9_on_page_1_is_stored_and_raises_the_high_alert_before_page_2_is_s
     link, token, client = _page_one_sent(clinic_patient)
     assessment = Assessment.objects.get()
     assert assessment.instrument == "phq9" and assessment.flags == ["suicidal_ideation"]
-    assert assessment.request_id == link.request_id and assessment.portal_link_id == link.pk
+    assert (
+        assessment.questionnaire_request_id == link.questionnaire_request_id
+        and assessment.portal_link_id == link.pk
+    )
     alert = Alert.objects.get()
     assert (alert.kind, alert.severity, alert.status) == ("suicidal_ideation", "high", "open")
     assert alert.source_type == "measures.assessment" and alert.source_id == str(assessment.pk)
-    # The visit itself is still open: page 2 is still to come.
-    assert MeasurementRequest.objects.get().status == "pending"
+    # The questionnaire request itself is still open: page 2 is still to come.
+    assert QuestionnaireRequest.objects.get().status == "pending"
     link.refresh_from_db()
     assert link.used_at is None
 
@@ -76,19 +79,21 @@ def test_no_crisis_card_on_page_2_without_a_risk_answer(clinic_patient):
 
 def test_abandoning_after_page_1_keeps_the_assessment_and_the_alert(clinic_patient):
     link, token, client = _page_one_sent(clinic_patient)
-    measurement = MeasurementRequest.objects.get()
+    questionnaire_request = QuestionnaireRequest.objects.get()
     # The patient closes the phone; the window closes; the worker runs.
-    assert jobs.mark_missed(measurement.closes_at + dt.timedelta(minutes=1)) == 1
-    measurement.refresh_from_db()
-    assert measurement.status == "partial"
+    assert jobs.mark_missed(questionnaire_request.closes_at + dt.timedelta(minutes=1)) == 1
+    questionnaire_request.refresh_from_db()
+    assert questionnaire_request.status == "partial"
     assessment = Assessment.objects.get()
-    assert not assessment.is_voided and assessment.request_id == measurement.pk
+    assert not assessment.is_voided and assessment.questionnaire_request_id == questionnaire_request.pk
     assert Alert.objects.get().status == "open"
     # The link now says it has expired.
     assert client.get(step_url(token, 2)).status_code == 410
 
 
-def test_a_link_closing_mid_visit_still_shows_the_crisis_resources_after_the_next_submit(clinic_patient):
+def test_a_link_closing_mid_questionnaire_request_still_shows_the_crisis_resources_after_the_next_submit(
+    clinic_patient,
+):
     link, token, client = _page_one_sent(clinic_patient)
     PortalLink.objects.filter(pk=link.pk).update(expires_at=timezone.now() - dt.timedelta(seconds=1))
     response = client.post(step_url(token, 2), answer_post(GAD7))
@@ -111,7 +116,7 @@ def test_if_the_alert_cannot_be_raised_page_1_is_not_stored(clinic_patient, monk
     with pytest.raises(RuntimeError):
         client.post(step_url(token, 1), answer_post(PHQ9_ITEM9))
     assert not Assessment.objects.exists()
-    assert MeasurementRequest.objects.get().status == "pending"
+    assert QuestionnaireRequest.objects.get().status == "pending"
     # Once alerts work again, the same page is asked (not shown as sent) and stores with its alert.
     monkeypatch.undo()
     assert "Already sent" not in client.get(step_url(token, 1)).content.decode()
@@ -146,42 +151,42 @@ def test_reopening_the_link_goes_to_the_first_page_not_sent(clinic_patient):
     assert client.get(open_url(token))["Location"] == step_url(token, 2)
 
 
-def test_a_page_skipped_by_address_is_asked_before_the_visit_completes(clinic_patient):
+def test_a_page_skipped_by_address_is_asked_before_the_questionnaire_request_completes(clinic_patient):
     link, token = make_link(clinic_patient, ["phq9", "gad7"])
     client = verified_client(token)
-    # Straight to the last page: it is stored (its answers count), but the visit is not complete.
+    # Straight to the last page: it is stored (its answers count), but the questionnaire request is not complete.
     response = client.post(step_url(token, 2), answer_post(GAD7))
     assert response["Location"] == step_url(token, 1)
     assert list(Assessment.objects.values_list("instrument", flat=True)) == ["gad7"]
-    assert MeasurementRequest.objects.get().status == "pending"
+    assert QuestionnaireRequest.objects.get().status == "pending"
     response = client.post(step_url(token, 1), answer_post(PHQ9_CALM))
     assert response["Location"] == step_url(token, 2)
     html = client.get(step_url(token, 2)).content.decode()
     assert "Already sent to your clinic" in html and "Submit answers" in html
     response = client.post(step_url(token, 2), {})
     assert response["Location"] == done_url(token)
-    assert MeasurementRequest.objects.get().status == "completed"
+    assert QuestionnaireRequest.objects.get().status == "completed"
     assert Assessment.objects.count() == 2
 
 
 def test_submit_page_reports_what_it_did(clinic_patient):
     link, token = make_link(clinic_patient, ["phq9", "gad7"])
-    first = actions.submit_page(link, "phq9", PHQ9_CALM)
+    first = actions_portal.submit_page(link, "phq9", PHQ9_CALM)
     assert first.created and not first.completed and first.unanswered == ("gad7",)
-    again = actions.submit_page(link, "phq9", PHQ9_ITEM9)
+    again = actions_portal.submit_page(link, "phq9", PHQ9_ITEM9)
     assert not again.created and again.assessment == first.assessment
     assert again.assessment.total == 0  # the second post's answers are ignored
-    last = actions.submit_page(link, "gad7", GAD7, finish=True)
+    last = actions_portal.submit_page(link, "gad7", GAD7, finish=True)
     assert last.created and last.completed and last.unanswered == ()
-    with pytest.raises(actions.LinkClosed):
-        actions.submit_page(link, "gad7", GAD7, finish=True)
+    with pytest.raises(actions_portal.LinkClosed):
+        actions_portal.submit_page(link, "gad7", GAD7, finish=True)
     assert Assessment.objects.count() == 2 and not Alert.objects.exists()
 
 
-def test_submit_page_refuses_an_instrument_not_in_the_visit(clinic_patient):
+def test_submit_page_refuses_an_instrument_not_in_the_questionnaire_request(clinic_patient):
     from django.core.exceptions import ValidationError
 
     link, token = make_link(clinic_patient, ["phq9"])
     with pytest.raises(ValidationError):
-        actions.submit_page(link, "gad7", GAD7)
+        actions_portal.submit_page(link, "gad7", GAD7)
     assert not Assessment.objects.exists()

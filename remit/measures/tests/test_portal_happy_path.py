@@ -1,10 +1,10 @@
-"""A patient opens an invitation, confirms their date of birth, answers two questionnaires and submits."""
+"""A patient opens an first message, confirms their date of birth, answers two questionnaires and submits."""
 
 from __future__ import annotations
 
 from remit.alerts.models import Alert
 from remit.audit.models import AuditEvent
-from remit.measures.models import Assessment, MeasurementRequest, PortalLink
+from remit.measures.models import Assessment, PortalLink, QuestionnaireRequest
 from remit.measures.tests.conftest import (
     GAD7,
     PHQ9_CALM,
@@ -38,14 +38,14 @@ def test_it_shows_one_questionnaire_per_page_with_progress(clinic_patient):
     assert clinic_patient.family_name not in html
 
 
-def test_it_stores_every_questionnaire_of_the_visit_and_completes_the_request(clinic_patient):
+def test_it_stores_every_questionnaire_of_the_questionnaire_request_and_completes_it(clinic_patient):
     link, token = make_link(clinic_patient, ["phq9", "gad7"])
     client = verified_client(token)
     response = client.post(step_url(token, 1), answer_post(PHQ9_CALM))
     assert response.status_code == 302 and response["Location"] == step_url(token, 2)
-    # Page 1 is stored as the patient leaves it; the visit stays open until the last page.
+    # Page 1 is stored as the patient leaves it; the questionnaire request stays open until the last page.
     assert list(Assessment.objects.values_list("instrument", flat=True)) == ["phq9"]
-    assert MeasurementRequest.objects.get().status == "pending"
+    assert QuestionnaireRequest.objects.get().status == "pending"
     link.refresh_from_db()
     assert link.used_at is None
     html = client.get(step_url(token, 2)).content.decode()
@@ -58,11 +58,15 @@ def test_it_stores_every_questionnaire_of_the_visit_and_completes_the_request(cl
     assert stored["phq9"].total == 0 and stored["phq9"].band == "minimal"
     assert stored["gad7"].total == 7 and stored["gad7"].band == "mild"
     for a in stored.values():
-        assert a.respondent == "patient" and a.entered_by is None and a.request_id == link.request_id
+        assert (
+            a.respondent == "patient"
+            and a.entered_by is None
+            and a.questionnaire_request_id == link.questionnaire_request_id
+        )
         assert a.portal_link_id == link.pk
     link.refresh_from_db()
     assert link.used_at is not None
-    assert MeasurementRequest.objects.get().status == "completed"
+    assert QuestionnaireRequest.objects.get().status == "completed"
     assert not Alert.objects.exists()
 
     html = client.get(done_url(token)).content.decode()

@@ -10,7 +10,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from remit.alerts.models import Alert
-from remit.measures import actions
+from remit.measures import actions_portal, actions_portal_links, actions_questionnaire_requests
 from remit.measures.models import Assessment
 from remit.measures.tests.conftest import (
     GAD7,
@@ -48,31 +48,33 @@ def test_back_then_resubmitting_changed_answers_changes_nothing(clinic_patient):
 def test_a_reminder_link_does_not_ask_a_page_already_sent_again(clinic_patient):
     link, token = make_link(clinic_patient, ["phq9", "gad7"])
     verified_client(token).post(step_url(token, 1), answer_post(PHQ9_CALM))
-    reminder, reminder_token = actions.create_link(link.request, "sms")
+    reminder, reminder_token = actions_portal_links.create_link(link.questionnaire_request, "sms")
     other = verified_client(reminder_token)
     assert "Already sent to your clinic" in other.get(step_url(reminder_token, 1)).content.decode()
     other.post(step_url(reminder_token, 1), answer_post(PHQ9_ITEM9))
     assert Assessment.objects.count() == 1 and not Alert.objects.exists()
 
 
-def test_the_database_refuses_a_second_live_assessment_for_a_visit_and_instrument(clinic_patient):
+def test_the_database_refuses_a_second_live_assessment_for_a_questionnaire_request_and_instrument(
+    clinic_patient,
+):
     link, token = make_link(clinic_patient, ["phq9", "gad7"])
-    stored = actions.submit_page(link, "phq9", PHQ9_CALM).assessment
+    stored = actions_portal.submit_page(link, "phq9", PHQ9_CALM).assessment
     fields = {
         "patient": clinic_patient,
         "instrument": "phq9",
         "instrument_version": stored.instrument_version,
         "respondent": "patient",
-        "request_id": link.request_id,
+        "questionnaire_request_id": link.questionnaire_request_id,
     }
     with pytest.raises(IntegrityError), transaction.atomic():
         Assessment.objects.create(**fields)
     # A voided one does not count: the patient may answer again, once.
     Assessment.objects.filter(pk=stored.pk).update(voided_at=timezone.now(), void_reason="test")
     Assessment.objects.create(**fields)
-    # Staff ratings outside a visit are not limited.
-    Assessment.objects.create(**{**fields, "request_id": None, "respondent": "clinician"})
-    Assessment.objects.create(**{**fields, "request_id": None, "respondent": "clinician"})
+    # Staff ratings outside a questionnaire request are not limited.
+    Assessment.objects.create(**{**fields, "questionnaire_request_id": None, "respondent": "clinician"})
+    Assessment.objects.create(**{**fields, "questionnaire_request_id": None, "respondent": "clinician"})
 
 
 def test_an_insert_that_loses_the_race_shows_the_next_page(clinic_patient, monkeypatch):
@@ -80,14 +82,15 @@ def test_an_insert_that_loses_the_race_shows_the_next_page(clinic_patient, monke
     the stored assessment is used instead — the patient sees the next page, not an error."""
     link, token = make_link(clinic_patient, ["phq9", "gad7"])
     client = verified_client(token)
-    winner = actions.submit_page(link, "phq9", PHQ9_ITEM9).assessment
-    real = actions.live_assessments
+    winner = actions_portal.submit_page(link, "phq9", PHQ9_ITEM9).assessment
+    real = actions_questionnaire_requests.live_assessments
     misses = iter([True, True])  # the view's look-up and the action's both miss the stored row
 
-    def stale(measurement):
-        return {} if next(misses, False) else real(measurement)
+    def stale(questionnaire_request):
+        return {} if next(misses, False) else real(questionnaire_request)
 
-    monkeypatch.setattr(actions, "live_assessments", stale)
+    monkeypatch.setattr(actions_questionnaire_requests, "live_assessments", stale)
+    monkeypatch.setattr(actions_portal, "live_assessments", stale)
     response = client.post(step_url(token, 1), answer_post(PHQ9_ITEM9))
     assert response.status_code == 302 and response["Location"] == step_url(token, 2)
     assert list(Assessment.objects.values_list("pk", flat=True)) == [winner.pk]
@@ -123,7 +126,7 @@ def test_two_concurrent_posts_of_page_1_store_exactly_one_assessment(world):
     assert results == [(302, step_url(token, 2))] * 2, results
     assert Assessment.objects.filter(instrument="phq9").count() == 1
     assert Alert.objects.filter(kind="suicidal_ideation").count() == 1
-    # Both devices see the crisis resources on page 2, and either can finish the visit, once.
+    # Both devices see the crisis resources on page 2, and either can finish the questionnaire request, once.
     for client in clients:
         assert 'class="card crisis"' in client.get(step_url(token, 2)).content.decode()
     clients[0].post(step_url(token, 2), answer_post(GAD7))

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 
 from remit.alerts.models import Alert
 from remit.audit.models import AuditEvent
-from remit.measures import actions
+from remit.measures import actions_assessments
 from remit.measures.models import Assessment
 from remit.testing import make_patient
 
@@ -15,7 +15,7 @@ PHQ9 = {f"q{i}": 1 for i in range(1, 10)}
 
 
 def record(patient, instrument, answers, **kwargs):
-    return actions.record_assessment(
+    return actions_assessments.record_assessment(
         patient=patient, instrument=instrument, answers=answers, respondent="patient", **kwargs
     )
 
@@ -89,8 +89,8 @@ def test_voiding_keeps_the_assessment_with_its_reason(world):
     patient = make_patient(world.clinic)
     a = record(patient, "phq9", PHQ9)
     with pytest.raises(ValidationError):
-        actions.void_assessment(world.users["nurse"], a, "  ")
-    actions.void_assessment(world.users["nurse"], a, "wrong patient")
+        actions_assessments.void_assessment(world.users["nurse"], a, "  ")
+    actions_assessments.void_assessment(world.users["nurse"], a, "wrong patient")
     a.refresh_from_db()
     assert a.is_voided and a.void_reason == "wrong patient" and a.voided_by == world.users["nurse"]
     assert AuditEvent.objects.filter(action="void", object_id=str(a.pk)).count() == 1

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import reverse
 
-from remit.measures import actions
+from remit.measures import actions_assessments
 from remit.measures.models import Assessment
 from remit.testing import PermissionMatrix, make_patient
 
@@ -16,7 +16,9 @@ def void_url(patient, assessment):
 
 
 def _assessment(patient):
-    return actions.record_assessment(patient=patient, instrument="gad7", answers=GAD7, respondent="patient")
+    return actions_assessments.record_assessment(
+        patient=patient, instrument="gad7", answers=GAD7, respondent="patient"
+    )
 
 
 class TestPermissions(PermissionMatrix):

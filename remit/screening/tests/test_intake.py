@@ -82,7 +82,7 @@ def test_it_is_prefilled_from_the_registry(world):
 
 
 def test_screens_come_from_a_recent_valid_assessment_with_its_date(world, patient):
-    from remit.measures.actions import record_assessment
+    from remit.measures.actions_assessments import record_assessment
 
     taken = timezone.now() - timedelta(days=10)
     record_assessment(

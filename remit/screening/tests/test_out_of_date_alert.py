@@ -42,7 +42,7 @@ def test_the_alert_and_the_diagnosis_commit_together(world, patient):
 
 
 def test_a_positive_dast10_after_signing_raises_the_alert(world, patient):
-    from remit.measures.actions import record_assessment
+    from remit.measures.actions_assessments import record_assessment
 
     signed(world, patient)
     record_assessment(
@@ -52,7 +52,7 @@ def test_a_positive_dast10_after_signing_raises_the_alert(world, patient):
 
 
 def test_a_negative_dast10_raises_nothing(world, patient):
-    from remit.measures.actions import record_assessment
+    from remit.measures.actions_assessments import record_assessment
 
     signed(world, patient)
     answers = {f"q{i}": 0 for i in range(1, 11)} | {"q3": 1}
@@ -61,7 +61,7 @@ def test_a_negative_dast10_raises_nothing(world, patient):
 
 
 def test_a_positive_auditc_after_signing_raises_the_alert(world, patient):
-    from remit.measures.actions import record_assessment
+    from remit.measures.actions_assessments import record_assessment
 
     signed(world, patient)
     record_assessment(

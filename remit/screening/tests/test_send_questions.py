@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import reverse
 
-from remit.measures.models import MeasurementRequest, PortalLink
+from remit.measures.models import PortalLink, QuestionnaireRequest
 from remit.testing import PermissionMatrix, make_patient
 
 
@@ -26,9 +26,11 @@ class TestPermissions(PermissionMatrix):
 def test_it_sends_the_three_questionnaires_by_a_consented_channel(world, mailoutbox):
     patient = make_patient(world.clinic, email="p@example.org", consent_email=True, preferred_contact="email")
     response = world.client("nurse").post(url(patient), follow=True)
-    measurement = MeasurementRequest.objects.get(patient=patient)
-    assert measurement.instruments == ["auditc", "dast10", "cssrs_screen"]
-    assert PortalLink.objects.filter(request=measurement, channel="email").count() == 1
+    questionnaire_request = QuestionnaireRequest.objects.get(patient=patient)
+    assert questionnaire_request.instruments == ["auditc", "dast10", "cssrs_screen"]
+    assert (
+        PortalLink.objects.filter(questionnaire_request=questionnaire_request, channel="email").count() == 1
+    )
     assert len(mailoutbox) == 1
     assert "Intake questions sent to the patient by email" in response.content.decode()
 
@@ -36,5 +38,5 @@ def test_it_sends_the_three_questionnaires_by_a_consented_channel(world, mailout
 def test_without_a_consented_channel_nothing_is_sent(world):
     patient = make_patient(world.clinic)
     response = world.client("nurse").post(url(patient), follow=True)
-    assert not MeasurementRequest.objects.exists()
+    assert not QuestionnaireRequest.objects.exists()
     assert "Nothing was sent" in response.content.decode()

@@ -53,12 +53,12 @@ class Clock:
 def clock(monkeypatch: Any) -> Clock:
     """The treatment clock (``remit.treatment.clock.now``, and the one answer times are checked against), starting at START; tests move it
     with ``clock.advance(minutes=...)``."""
-    from remit.measures import actions as measures_actions
+    from remit.measures import actions_assessments
     from remit.treatment import clock as treatment_clock
 
     value = Clock(timezone.make_aware(START))
     monkeypatch.setattr(treatment_clock, "now", value)
-    monkeypatch.setattr(measures_actions, "answer_clock", value)
+    monkeypatch.setattr(actions_assessments, "answer_clock", value)
     return value
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.urls import reverse
 
 from remit.audit.models import AuditEvent
-from remit.measures.models import MeasurementRequest
+from remit.measures.models import QuestionnaireRequest
 from remit.testing import PermissionMatrix, login, make_patient
 from remit.treatment.models import Course, Session
 from remit.treatment.tests.test_course_support import direct_course, plan, screened
@@ -30,14 +30,14 @@ def test_it_discontinues_with_the_reason_and_cancels_what_is_left(world):
     patient = make_patient(world.clinic)
     screened(world, patient)
     course = plan(world, patient)
-    assert MeasurementRequest.objects.filter(status="pending", course_id=str(course.pk)).exists()
+    assert QuestionnaireRequest.objects.filter(status="pending", course_id=str(course.pk)).exists()
     response = world.client("prescriber").post(url(course), {"reason": "Intolerable nausea"})
     assert response.status_code == 302
     course.refresh_from_db()
     assert course.status == Course.DISCONTINUED and course.discontinue_reason == "Intolerable nausea"
     assert not course.sessions.filter(status=Session.BOOKED).exists()
     assert course.sessions.filter(status=Session.CANCELLED).count() == 6
-    future = MeasurementRequest.objects.filter(
+    future = QuestionnaireRequest.objects.filter(
         course_id=str(course.pk), kind__in=["pre_session", "post_dose"]
     )
     assert not future.filter(status="pending").exists()

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from remit.audit.models import AuditEvent
-from remit.measures.models import MeasurementRequest
+from remit.measures.models import QuestionnaireRequest
 from remit.testing import PermissionMatrix, login, make_patient
 from remit.treatment.models import Course, Session
 from remit.treatment.tests.test_course_support import course_post, next_monday, protocol, screened
@@ -19,7 +19,7 @@ def url(patient, modality="ketamine_iv"):
 
 
 def counts():
-    return Course.objects.count(), Session.objects.count(), MeasurementRequest.objects.count()
+    return Course.objects.count(), Session.objects.count(), QuestionnaireRequest.objects.count()
 
 
 class TestPermissions(PermissionMatrix):
@@ -100,7 +100,7 @@ def test_an_eligible_signed_screening_lets_the_course_start(world):
     assert [d.weekday() for d in days] == [0, 2, 4, 0, 2, 4]  # Mon/Wed/Fri, a rest day between
     assert all(timezone.localtime(s.scheduled_for).time() == dt.time(9, 0) for s in sessions)
     assert all(s.room == "Chair 2" and s.status == Session.BOOKED for s in sessions)
-    requests = MeasurementRequest.objects.filter(course_type="treatment.course", course_id=str(course.pk))
+    requests = QuestionnaireRequest.objects.filter(course_type="treatment.course", course_id=str(course.pk))
     assert requests.filter(kind="pre_session").count() == 6
     assert AuditEvent.objects.filter(action="create", object_type="treatment.course").count() == 1
 

@@ -1,6 +1,6 @@
 """The chart page gathers the other apps' sections, by role."""
 
-from remit.measures.actions import record_assessment
+from remit.measures.actions_assessments import record_assessment
 from remit.testing import make_patient
 
 

@@ -6,9 +6,9 @@ import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
 
-from remit.measures import actions
+from remit.measures import actions_portal, actions_portal_links
 from remit.measures.models import PortalLink
-from remit.measures.tests.conftest import make_request, portal_patient
+from remit.measures.tests.conftest import make_questionnaire_request, portal_patient
 
 
 def _no_phi(text, patient):
@@ -28,7 +28,9 @@ def _no_phi(text, patient):
 
 def test_the_text_message_names_no_patient_and_no_questionnaire(world, sms_memory):
     patient = portal_patient(world.clinic)
-    link = actions.send_invitation(make_request(patient, ["phq9", "gad7"]), "sms")
+    link = actions_portal_links.send_questionnaire_request(
+        make_questionnaire_request(patient, ["phq9", "gad7"]), "sms"
+    )
     (message,) = sms_memory
     assert message.body == f"Your clinic asks you to answer a short questionnaire: {link.url}"
     _no_phi(message.body, patient)
@@ -36,7 +38,9 @@ def test_the_text_message_names_no_patient_and_no_questionnaire(world, sms_memor
 
 def test_the_email_names_no_patient_and_no_questionnaire(world):
     patient = portal_patient(world.clinic)
-    link = actions.send_invitation(make_request(patient, ["phq9"]), "email")
+    link = actions_portal_links.send_questionnaire_request(
+        make_questionnaire_request(patient, ["phq9"]), "email"
+    )
     (message,) = mail.outbox
     assert link.url in message.body
     _no_phi(message.subject + message.body, patient)
@@ -44,9 +48,9 @@ def test_the_email_names_no_patient_and_no_questionnaire(world):
 
 def test_the_sent_token_opens_its_link(world, sms_memory):
     patient = portal_patient(world.clinic)
-    link = actions.send_invitation(make_request(patient), "sms")
+    link = actions_portal_links.send_questionnaire_request(make_questionnaire_request(patient), "sms")
     token = link.url.rsplit("/p/", 1)[1].strip("/")
-    assert actions.find_link(token) == link
+    assert actions_portal.find_link(token) == link
     assert len(token) >= 43  # token_urlsafe(32)
 
 
@@ -62,19 +66,24 @@ def test_the_sent_token_opens_its_link(world, sms_memory):
 def test_it_refuses_a_channel_without_consent_or_contact(world, fields, channel, message):
     patient = portal_patient(world.clinic, **fields)
     with pytest.raises(ValidationError, match=message):
-        actions.send_invitation(make_request(patient), channel)
+        actions_portal_links.send_questionnaire_request(make_questionnaire_request(patient), channel)
     assert PortalLink.objects.count() == 0
 
 
 def test_the_preferred_consented_channel_comes_first(world):
-    assert actions.consented_channels(portal_patient(world.clinic, preferred_contact="email")) == [
+    assert actions_portal_links.consented_channels(
+        portal_patient(world.clinic, preferred_contact="email")
+    ) == [
         "email",
         "sms",
     ]
-    assert actions.consented_channels(portal_patient(world.clinic, preferred_contact="sms")) == [
+    assert actions_portal_links.consented_channels(portal_patient(world.clinic, preferred_contact="sms")) == [
         "sms",
         "email",
     ]
     assert (
-        actions.consented_channels(portal_patient(world.clinic, consent_sms=False, consent_email=False)) == []
+        actions_portal_links.consented_channels(
+            portal_patient(world.clinic, consent_sms=False, consent_email=False)
+        )
+        == []
     )

@@ -6,13 +6,13 @@ from django.core import mail
 from django.urls import reverse
 
 from remit.audit.models import AuditEvent
-from remit.measures.models import MeasurementRequest, PortalLink
+from remit.measures.models import PortalLink, QuestionnaireRequest
 from remit.measures.tests.conftest import portal_patient
 from remit.testing import PermissionMatrix
 
 
 def send_url(patient):
-    return reverse("measures:send", kwargs={"pk": patient.pk})
+    return reverse("measures:send_questionnaire_request", kwargs={"pk": patient.pk})
 
 
 class TestPermissions(PermissionMatrix):
@@ -41,7 +41,7 @@ def test_it_sends_a_text_message_link_and_creates_the_request(world, sms_memory)
         send_url(patient), {"instruments": ["phq9", "gad7"], "channel": "sms"}
     )
     assert response.status_code == 302
-    request = MeasurementRequest.objects.get()
+    request = QuestionnaireRequest.objects.get()
     assert request.instruments == ["phq9", "gad7"] and request.status == "sent" and request.kind == "one_off"
     assert request.created_by == world.users["nurse"]
     assert len(sms_memory) == 1 and sms_memory[0].to == "+15550100"
@@ -65,14 +65,14 @@ def test_without_consent_it_says_so_and_stores_and_sends_nothing(world, sms_memo
     html = response.content.decode()
     assert response.status_code == 200
     assert "has not consented to text messages" in html
-    assert MeasurementRequest.objects.count() == 0 and PortalLink.objects.count() == 0 and not sms_memory
+    assert QuestionnaireRequest.objects.count() == 0 and PortalLink.objects.count() == 0 and not sms_memory
 
 
 def test_clinician_rated_scales_cannot_be_sent(world):
     patient = portal_patient(world.clinic)
     response = world.client("nurse").post(send_url(patient), {"instruments": ["madrs"], "channel": "sms"})
     assert "Questionnaires" in response.content.decode()
-    assert MeasurementRequest.objects.count() == 0
+    assert QuestionnaireRequest.objects.count() == 0
 
 
 def test_the_form_is_csrf_protected(world, csrf_client):

@@ -596,7 +596,7 @@ def _measures(
         for a in p.assessments:
             session = None
             if a.session is not None:
-                session = sessions.get((p.index, a.course, a.session))  # type: ignore[arg-type]
+                session = sessions.get((p.index, a.course, a.session)) if a.course is not None else None
                 if session is None or session.dose_started_at is None:
                     continue
                 taken = session.dose_started_at + timedelta(minutes=a.after_dose or 0)

@@ -20,6 +20,7 @@ import dataclasses
 import random
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import TypedDict
 
 from remit.core.calendar import plan_sessions as _plan_sessions
 from remit.core.dosing import esketamine_session_doses as _esketamine_session_doses
@@ -89,6 +90,21 @@ def _dates(code: str, start: date, days: frozenset[int], sessions: int | None = 
     return [s.date for s in planned][: sessions or len(planned)]
 
 
+class _SessionCommon(TypedDict):
+    """The fields every session shares, whatever its state."""
+
+    number: int
+    day: date
+    minute_of_day: int
+    room: str
+    weight_kg: Decimal | None
+    mg_per_kg: Decimal | None
+    dose_mg: Decimal | None
+    devices: int
+    lot_number: str
+    pulses: int | None
+
+
 def _session(
     rng: random.Random,
     p: PatientPlan,
@@ -118,7 +134,7 @@ def _session(
         devices = mg // 28
         dose = Decimal(mg)
     drug = modality != "tms"
-    common: dict[str, object] = {
+    common: _SessionCommon = {
         "number": number,
         "day": day,
         "minute_of_day": minute,
@@ -296,8 +312,14 @@ def _courses(rng: random.Random, p: PatientPlan, as_of: date) -> tuple[CourseHis
         rng, p, code, start, as_of, mg_per_kg=mg, discontinue=not creep and rng.random() < 0.10
     )
     out.append(induction)
-    if code == "ketamine_iv_induction" and induction.status == "completed" and (creep or rng.random() < 0.35):
-        first = induction.end_date + timedelta(days=rng.randint(14, 35))  # type: ignore[operator]
+    ended = induction.end_date
+    if (
+        code == "ketamine_iv_induction"
+        and induction.status == "completed"
+        and ended is not None
+        and (creep or rng.random() < 0.35)
+    ):
+        first = ended + timedelta(days=rng.randint(14, 35))
         if creep:
             # Boosters asked for sooner and sooner, at higher and higher doses.
             gaps = (21, 17, 14, 11, 9, 7)

@@ -285,14 +285,11 @@ def _children(batch: Sequence[PatientPlan], ids: dict[int, int], batch_size: int
         allergies += [
             Allergy(patient_id=pid, substance=a.substance, reaction=a.reaction) for a in p.allergies
         ]
-    for model, rows in (
-        (Diagnosis, diagnoses),
-        (AntidepressantTrial, trials),
-        (Medication, meds),
-        (WeightEntry, weights),
-        (Allergy, allergies),
-    ):
-        model.objects.bulk_create(rows, batch_size=batch_size)
+    Diagnosis.objects.bulk_create(diagnoses, batch_size=batch_size)
+    AntidepressantTrial.objects.bulk_create(trials, batch_size=batch_size)
+    Medication.objects.bulk_create(meds, batch_size=batch_size)
+    WeightEntry.objects.bulk_create(weights, batch_size=batch_size)
+    Allergy.objects.bulk_create(allergies, batch_size=batch_size)
 
 
 # ---------------------------------------------------------------------------
@@ -398,9 +395,9 @@ def _courses(
     protocols: dict[tuple[str, str], Protocol] = {}
     for slug, clinic in clinics.items():
         ensure_protocols(clinic, record=False)
-        for row in Protocol.objects.filter(clinic=clinic).order_by("version"):
-            if row.is_active or (slug, row.code) not in protocols:
-                protocols[(slug, row.code)] = row
+        for version in Protocol.objects.filter(clinic=clinic).order_by("version"):
+            if version.is_active or (slug, version.code) not in protocols:
+                protocols[(slug, version.code)] = version
     anchor = _anchor(plan.as_of, now)
 
     course_rows: list[Course] = []
@@ -464,7 +461,7 @@ def _courses(
 
     session_rows: list[Session] = []
     by_key: dict[SessionKey, Session] = {}
-    vitals_for: list[tuple[Session, tuple[VitalPlan, ...], User]] = []
+    vitals_for: list[tuple[Session, datetime, tuple[VitalPlan, ...], User]] = []
     for row, p, c in pending:
         people = staff[p.clinic]
         charting = people.get("tms_technician" if c.modality == "tms" else "nurse") or people["prescriber"]
@@ -539,12 +536,12 @@ def _courses(
             session_rows.append(session)
             by_key[(p.index, next(i for i, x in enumerate(p.courses) if x is c), s.number)] = session
             if s.vitals and dose_start is not None:
-                vitals_for.append((session, s.vitals, charting))
+                vitals_for.append((session, dose_start, s.vitals, charting))
     Session.objects.bulk_create(session_rows, batch_size=batch_size)
     vitals = [
         VitalSign(
             session=session,
-            taken_at=session.dose_started_at + timedelta(minutes=v.minute),
+            taken_at=dose_started_at + timedelta(minutes=v.minute),
             systolic=v.systolic,
             diastolic=v.diastolic,
             heart_rate=v.heart_rate,
@@ -552,7 +549,7 @@ def _courses(
             respiratory_rate=v.respiratory_rate,
             entered_by=by,
         )
-        for session, plans, by in vitals_for
+        for session, dose_started_at, plans, by in vitals_for
         for v in plans
     ]
     VitalSign.objects.bulk_create(vitals, batch_size=batch_size)
@@ -599,7 +596,7 @@ def _measures(
         for a in p.assessments:
             session = None
             if a.session is not None:
-                session = sessions.get((p.index, a.course, a.session))  # type: ignore[arg-type]
+                session = sessions.get((p.index, a.course, a.session)) if a.course is not None else None
                 if session is None or session.dose_started_at is None:
                     continue
                 taken = session.dose_started_at + timedelta(minutes=a.after_dose or 0)

@@ -104,7 +104,7 @@ CHECKPOINTS = {"ketamine_iv": 6, "ketamine_im": 6, "esketamine": 8, "tms": 20}
 
 
 # (sessions given when the response is first reached, weight), by class and modality family.
-RESPONSE_SESSION = {
+RESPONSE_SESSION: dict[str, dict[str, tuple[tuple[int, int], ...]]] = {
     "ketamine": {"early": ((1, 30), (2, 25), (3, 25), (4, 20)), "late": ((5, 45), (6, 55))},
     "esketamine": {"early": ((1, 20), (2, 25), (3, 30), (4, 25)), "late": ((6, 35), (7, 35), (8, 30))},
     "tms": {"early": ((8, 20), (12, 40), (16, 40)), "late": ((22, 35), (28, 40), (34, 25))},
@@ -261,9 +261,10 @@ def _questionnaires(
     Follow-up runs to ``horizon`` days after the series; with ``scheduled_booster`` the first
     maintenance course is given while the patient is still well (no relapse before it).
     """
-    induction_i = next((i for i, c in enumerate(p.courses) if c.phase == "induction"), None)
-    if induction_i is None:
+    inductions = [i for i, c in enumerate(p.courses) if c.phase == "induction"]
+    if not inductions:
         return "", []
+    induction_i = inductions[0]
     course = p.courses[induction_i]
     boosters = [(i, c) for i, c in enumerate(p.courses) if c.phase == "maintenance"]
     traj = draw_trajectory(rng, p, course, bool(boosters))
@@ -330,8 +331,8 @@ def _questionnaires(
     booster_pre: dict[date, int] = {}
     for i, b in boosters:
         b_given = [s.day for s in given_sessions(b)]
-        for n, day in enumerate(b_given, start=1):
-            booster_pre[day] = n
+        for number, day in enumerate(b_given, start=1):
+            booster_pre[day] = number
             claim(day, "pre_session", i, chance=1 - MISSED)
             claim(day + timedelta(days=2), "post_dose", i, chance=1.0 if creep else 0.5)
         if b.status == "completed" and b_given:

@@ -66,7 +66,7 @@ def ensure_protocols(clinic: Clinic | int, actor: Any = None, *, record: bool = 
 
     ``record=False`` is for ``remit generate``, whose single audit event covers the whole run.
     """
-    clinic_id = getattr(clinic, "pk", clinic)
+    clinic_id = clinic.pk if isinstance(clinic, Clinic) else clinic
     if Protocol.objects.filter(clinic_id=clinic_id).exists():
         return 0
     rows = [
@@ -223,7 +223,7 @@ def booked_dates(patient: Patient, modality: str, *, exclude_course: Course | No
     Drug sessions (ketamine, esketamine) keep clear of every other drug session:
     never two infusions on one day. TMS keeps clear of other TMS courses' days.
     """
-    family = list(DRUG_MODALITIES) if modality in DRUG_MODALITIES else [modality]
+    family: list[str] = list(DRUG_MODALITIES) if modality in DRUG_MODALITIES else [modality]
     qs = Session.objects.filter(
         patient=patient, modality__in=family, status__in=LIVE_SESSION_STATUSES, voided_at__isnull=True
     )

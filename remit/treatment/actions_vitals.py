@@ -38,7 +38,7 @@ def add_vitals(
     session: Session, values: Mapping[str, Any], *, actor: Any, request: HttpRequest | None = None
 ) -> VitalSign:
     """Validate a reading (``VitalsError`` → the field), check it and raise an alert on any breach."""
-    given = {name: values.get(name) for name in core_vitals.VITAL_FIELDS}
+    given: dict[str, Any] = {name: values.get(name) for name in core_vitals.VITAL_FIELDS}
     if all(value is None for value in given.values()):
         raise fail(None, "Enter at least one vital sign.")
     try:
@@ -63,12 +63,9 @@ def add_vitals(
                 if pre is not None:
                     for breach in core_vitals.esketamine_bp_rise(_reading(pre), reading):
                         breaches.append({**_breach_dict(breach), "severity": "medium"})
+        measured: dict[str, int | None] = {name: getattr(reading, name) for name in core_vitals.VITAL_FIELDS}
         vital = VitalSign.objects.create(
-            session=current,
-            taken_at=taken_at,
-            entered_by=actor,
-            breaches=breaches,
-            **{name: getattr(reading, name) for name in core_vitals.VITAL_FIELDS},
+            session=current, taken_at=taken_at, entered_by=actor, breaches=breaches, **measured
         )
         _mark = mark_charted(current, actor)
         if _mark:

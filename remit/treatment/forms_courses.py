@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils import timezone
@@ -25,13 +25,23 @@ WEEKDAYS = [
 ]
 
 
+class ProtocolChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Protocol) -> str:
+        return f"{obj.name} (v{obj.version})"
+
+
+class PrescriberChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: User) -> str:
+        return obj.get_full_name() or obj.get_username()
+
+
 class ModalityForm(forms.Form):
     modality = forms.ChoiceField(choices=MODALITIES, widget=forms.RadioSelect, label="Modality")
 
 
 class CourseForm(forms.Form):
     modality = forms.ChoiceField(choices=MODALITIES, widget=forms.HiddenInput)
-    protocol = forms.ModelChoiceField(queryset=Protocol.objects.none(), label="Protocol", empty_label=None)
+    protocol = ProtocolChoiceField(queryset=Protocol.objects.none(), label="Protocol", empty_label=None)
     start_date = forms.DateField(label="Start date", widget=forms.DateInput(attrs={"type": "date"}))
     clinic_days = forms.TypedMultipleChoiceField(
         choices=WEEKDAYS,
@@ -57,7 +67,7 @@ class CourseForm(forms.Form):
         decimal_places=2,
         help_text="Ketamine only; empty takes the protocol's default.",
     )
-    prescriber = forms.ModelChoiceField(queryset=User.objects.none(), label="Prescriber", required=False)
+    prescriber = PrescriberChoiceField(queryset=User.objects.none(), label="Prescriber", required=False)
     authorised_sessions = forms.IntegerField(label="Payer: authorized sessions", required=False)
     authorisation_valid_until = forms.DateField(
         label="Payer: valid until", required=False, widget=forms.DateInput(attrs={"type": "date"})
@@ -74,7 +84,8 @@ class CourseForm(forms.Form):
 
     def __init__(self, *args: Any, clinic_id: int, modality: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["protocol"].queryset = Protocol.objects.filter(
+        protocol_field = cast(ProtocolChoiceField, self.fields["protocol"])
+        protocol_field.queryset = Protocol.objects.filter(
             clinic_id=clinic_id, modality=modality, is_active=True
         ).order_by("phase", "name")
         prescribers = [
@@ -82,14 +93,13 @@ class CourseForm(forms.Form):
             for u in User.objects.filter(clinics__id=clinic_id, is_active=True)
             if u.has_role("prescriber")
         ]
-        self.fields["prescriber"].queryset = User.objects.filter(pk__in=prescribers).order_by(
+        prescriber_field = cast(PrescriberChoiceField, self.fields["prescriber"])
+        prescriber_field.queryset = User.objects.filter(pk__in=prescribers).order_by(
             "last_name", "first_name"
         )
-        self.fields["prescriber"].label_from_instance = lambda u: u.get_full_name() or u.get_username()
-        self.fields["protocol"].label_from_instance = lambda p: f"{p.name} (v{p.version})"
         if modality not in ("ketamine_iv", "ketamine_im"):
             del self.fields["mg_per_kg"]
-        self.modality = modality
+        self.chosen_modality = modality
 
     def clean_planned_sessions(self) -> int | None:
         value = self.cleaned_data.get("planned_sessions")
@@ -125,7 +135,7 @@ class CourseForm(forms.Form):
             default = (protocol.definition.get("dosing") or {}).get("mg_per_kg")
             mg_per_kg = Decimal(default) if default is not None else None
         return CoursePlan(
-            modality=self.modality,
+            modality=self.chosen_modality,
             protocol=protocol,
             start_date=data["start_date"],
             clinic_days=frozenset(data["clinic_days"]),

@@ -229,7 +229,7 @@ def build_form_data(session: Session, *, signer: Any) -> dict[str, str]:
         observed = answers.get(name)
         data[name] = _yes_no(observed)
         data[f"{name}_resolved"] = (
-            resolved_text.get(answers.get(f"{name}_resolved"), "")
+            resolved_text.get(answers.get(f"{name}_resolved") or "", "")
             if observed == "yes"
             else ("Not applicable (not observed)" if observed == "no" else "")
         )

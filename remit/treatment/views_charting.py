@@ -106,7 +106,8 @@ def _context(
     vitals = list(session.vitals.select_related("entered_by"))
     actions = list(session.actions.select_related("by"))
     for vital in vitals:
-        vital.action_list = [a for a in actions if a.vital_id == vital.pk]
+        # A display-only attribute the vitals template reads, not a model field.
+        vital.action_list = [a for a in actions if a.vital_id == vital.pk]  # type: ignore[attr-defined]
     unanswered = monitoring.unanswered_breaches(vitals, actions)
     events = list(session.adverse_events.select_related("entered_by"))
     amendments = list(session.amendments.select_related("by"))
@@ -436,7 +437,7 @@ def _step_dose(request: HttpRequest, session: Session) -> HttpResponse:
     form = F.DoseForm(request.POST, iv=session.modality == "ketamine_iv")
     if not form.is_valid():
         return _refused(request, session, "dose", form)
-    values = {
+    values: dict[str, Any] = {
         "weight_kg": form.cleaned_data.get("weight_kg"),
         "mg_per_kg": form.cleaned_data.get("mg_per_kg"),
         "concentration_mg_per_ml": form.cleaned_data.get("concentration_mg_per_ml"),

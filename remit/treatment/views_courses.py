@@ -126,7 +126,7 @@ def patient_courses(request: HttpRequest, pk: int) -> HttpResponse:
         .order_by("-start_date", "-id")
     )
     for course in courses:
-        course.badge = STATUS_BADGES.get(course.status, "")  # type: ignore[attr-defined]
+        course.badge = STATUS_BADGES.get(course.status, "")  # type: ignore[attr-defined]  # for the template only
     audit.record(audit.VIEW, request=request, obj=patient, patient=patient, detail={"page": "courses"})
     return render(
         request,

@@ -134,7 +134,7 @@ def board_context(request: HttpRequest, now: dt.datetime | None = None) -> dict[
             row["modality"] = s.get_modality_display()
             row["elapsed"] = elapsed
             interval = intervals.get(s.clinic_id, DEFAULT_VITALS_INTERVAL_MINUTES)
-            row["vitals_due"] = _vitals_due(s, s.last_vital_at, interval, now)  # type: ignore[attr-defined]
+            row["vitals_due"] = _vitals_due(s, s.last_vital_at, interval, now)
             row["course_url"] = reverse("treatment:course", args=[s.course_id])
             row["session_url"] = maybe_url("treatment:session", s.pk)
         rows.append(row)

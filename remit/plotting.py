@@ -22,6 +22,7 @@ import matplotlib
 
 matplotlib.use("Agg")  # no display, no GUI toolkit: files only
 
+from matplotlib.axes import Axes  # noqa: E402
 from matplotlib.backends.backend_pdf import PdfPages  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.image import imread  # noqa: E402
@@ -54,4 +55,4 @@ def figure(*args: Any, **kwargs: Any) -> Figure:
 
 configure()
 
-__all__ = ["SETTINGS", "Figure", "Line2D", "PdfPages", "configure", "figure", "imread"]
+__all__ = ["SETTINGS", "Axes", "Figure", "Line2D", "PdfPages", "configure", "figure", "imread"]

@@ -1,10 +1,10 @@
 from django.urls import path
 
-from remit.measures import portal_views
+from remit.measures import views_portal
 
 app_name = "portal"
 urlpatterns = [
-    path("<str:token>/", portal_views.open_link, name="open"),
-    path("<str:token>/q/<int:step>/", portal_views.step, name="step"),
-    path("<str:token>/done/", portal_views.done, name="done"),
+    path("<str:token>/", views_portal.open_link, name="open"),
+    path("<str:token>/q/<int:step>/", views_portal.step, name="step"),
+    path("<str:token>/done/", views_portal.done, name="done"),
 ]

@@ -9,6 +9,7 @@ audit row.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.contrib import messages
@@ -63,9 +64,9 @@ def _epoch_ms(value: dt.datetime | dt.date) -> int:
     return int(value.timestamp() * 1000)
 
 
-def chart_data(points: list[dict[str, Any]], sessions: list[dt.date]) -> list[dict[str, Any]]:
+def chart_data(points: Sequence[Mapping[str, Any]], sessions: list[dt.date]) -> list[dict[str, Any]]:
     """One series per instrument: totals over time, band ranges, session dates and the baseline."""
-    by_code: dict[str, list[dict[str, Any]]] = {}
+    by_code: dict[str, list[Mapping[str, Any]]] = {}
     for point in points:
         if point["instrument"] in INSTRUMENTS and point["instrument"] not in NOT_CHARTED:
             by_code.setdefault(point["instrument"], []).append(point)
@@ -383,7 +384,8 @@ def _clinic_choice(request: HttpRequest) -> tuple[list[Any], Any]:
 @require_GET
 def follow_up(request: HttpRequest) -> HttpResponse:
     """The clinic's worklist of questionnaires missed or partly answered: resend, or enter answers by phone."""
-    show = request.GET.get("show") if request.GET.get("show") in FOLLOW_UP_SHOW else "all"
+    asked = request.GET.get("show") or ""
+    show = asked if asked in FOLLOW_UP_SHOW else "all"
     try:
         days = int(request.GET.get("days") or 30)
     except ValueError:

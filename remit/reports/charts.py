@@ -11,7 +11,7 @@ import io
 from collections.abc import Callable
 
 from remit.core.analytics import TOO_FEW
-from remit.plotting import Figure, figure
+from remit.plotting import Axes, Figure, figure
 from remit.reports.report import OutcomeReport
 
 RESPONSE = "#1f5fa8"
@@ -19,16 +19,16 @@ REMISSION = "#2e7d32"
 GREY = "#5b6672"
 
 
-def _figure(title: str) -> tuple[Figure, object]:
+def _figure(title: str) -> tuple[Figure, Axes]:
     fig = figure(figsize=(7.0, 4.2), dpi=100)
     ax = fig.add_subplot(1, 1, 1)
     ax.set_title(title, loc="left", fontsize=11, fontweight="bold")
     return fig, ax
 
 
-def _too_few(ax: object, n: int) -> None:
-    ax.set_axis_off()  # type: ignore[attr-defined]
-    ax.text(0.5, 0.5, f"{TOO_FEW} (n={n})", ha="center", va="center", color=GREY, fontsize=12)  # type: ignore[attr-defined]
+def _too_few(ax: Axes, n: int) -> None:
+    ax.set_axis_off()
+    ax.text(0.5, 0.5, f"{TOO_FEW} (n={n})", ha="center", va="center", color=GREY, fontsize=12)
 
 
 def session_curve(report: OutcomeReport) -> Figure:

@@ -146,8 +146,8 @@ def trajectory_figure(view: CourseView, settings: OutcomeSettings) -> Any:
         )
     ax.axhline(rule.remission_at_or_below + 0.5, color="#15803d", linewidth=0.8, linestyle="--")
     for s in view.sessions:
-        ax.axvline(s.date, color="#d1d5db", linewidth=0.6, zorder=0)
-    ax.plot(dates, totals, marker="o", color="#111827", linewidth=1.5, markersize=4)
+        ax.axvline(s.date, color="#d1d5db", linewidth=0.6, zorder=0)  # type: ignore[arg-type]  # dates are converted
+    ax.plot(dates, totals, marker="o", color="#111827", linewidth=1.5, markersize=4)  # type: ignore[arg-type]
     ax.set_ylim(0, rule.max_total)
     ax.set_ylabel(f"{view.instrument_name} total")
     ax.set_title(
@@ -171,7 +171,7 @@ def dose_figure(doses: list[tuple[dt.date, float]], induction_mg_per_kg: float |
     ax = fig.add_subplot()
     dates = [d for d, _ in doses]
     values = [v for _, v in doses]
-    ax.plot(dates, values, marker="o", color="#b45309", linewidth=1.5, markersize=4)
+    ax.plot(dates, values, marker="o", color="#b45309", linewidth=1.5, markersize=4)  # type: ignore[arg-type]
     if induction_mg_per_kg is not None:
         ax.axhline(induction_mg_per_kg, color="#6b7280", linewidth=0.8, linestyle=":")
     for (a, _), (b, vb) in zip(doses, doses[1:], strict=False):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 
 from django.utils import timezone
 
@@ -15,7 +16,7 @@ TITLE = "Outcome report"
 PAGE_COUNT = 2 + len(charts.CHARTS)
 
 
-def _text_page(lines: list[tuple[str, float, str]]) -> Figure:
+def _text_page(lines: Sequence[tuple[str, float, str]]) -> Figure:
     """A portrait page of text: (text, font size, weight) from the top."""
     fig = figure(figsize=(8.27, 11.69))
     y = 0.95

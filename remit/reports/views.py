@@ -45,21 +45,26 @@ class ReportFilterForm(forms.Form):
         super().__init__(data)
         ids = user.clinic_ids()
         self.clinics = list(Clinic.objects.filter(id__in=ids).values_list("id", "name"))
-        self.fields["clinic"].choices = [("", "All my clinics")] + [(str(i), n) for i, n in self.clinics]
+        self.choice("clinic").choices = [("", "All my clinics")] + [(str(i), n) for i, n in self.clinics]
         codes = (
             Protocol.objects.filter(clinic_id__in=ids).order_by("code").values_list("code", "name").distinct()
         )
         seen: dict[str, str] = {}
         for code, name in codes:
             seen.setdefault(code, name)
-        self.fields["protocol"].choices = [("", "All protocols")] + [
+        self.choice("protocol").choices = [("", "All protocols")] + [
             (c, f"{n} ({c})") for c, n in seen.items()
         ]
         staff = User.objects.filter(clinics__in=ids).distinct().order_by("last_name", "first_name")
         self.prescribers = [
             (str(u.pk), u.get_full_name() or u.username) for u in staff if "prescriber" in (u.roles or [])
         ]
-        self.fields["prescriber"].choices = [("", "All prescribers"), *self.prescribers]
+        self.choice("prescriber").choices = [("", "All prescribers"), *self.prescribers]
+
+    def choice(self, name: str) -> forms.ChoiceField:
+        field = self.fields[name]
+        assert isinstance(field, forms.ChoiceField)
+        return field
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -75,7 +80,7 @@ class ReportFilterForm(forms.Form):
         labels: dict[str, str] = {"clinic": ", ".join(n for _, n in self.clinics) or "none"}
         if data.get("clinic"):
             clinic_ids = (int(data["clinic"]),)
-            labels["clinic"] = dict(self.fields["clinic"].choices)[data["clinic"]]
+            labels["clinic"] = dict((str(i), n) for i, n in self.clinics)[data["clinic"]]
         if data.get("modality"):
             labels["modality"] = dict(MODALITIES)[data["modality"]]
         if data.get("prescriber"):
@@ -116,7 +121,7 @@ def _report(
 
 
 def _filters_detail(request: HttpRequest) -> dict[str, str]:
-    return {k: v for k, v in request.GET.items() if v}
+    return {k: str(v) for k, v in request.GET.items() if v}
 
 
 def _audit(request: HttpRequest, action: str, what: str, f: ReportFilter, **extra: Any) -> None:
@@ -159,7 +164,7 @@ def chart(request: HttpRequest, name: str) -> HttpResponse:
 
 def _invalid(form: ReportFilterForm) -> HttpResponse:
     return HttpResponseBadRequest(
-        "Invalid filters: " + "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items())
+        "Invalid filters: " + "; ".join(f"{k}: {' '.join(str(e) for e in v)}" for k, v in form.errors.items())
     )
 
 

@@ -72,7 +72,7 @@ def rule_for(instrument: Instrument) -> Rule:
 
 def score(
     instrument: str | Instrument,
-    answers: Mapping[str, int | None],
+    answers: Mapping[str, object],  # checked here: a value of the wrong type is an AnswerError
     *,
     sex: str | None = None,
     settings: ScoringSettings = DEFAULT_SETTINGS,

@@ -10,7 +10,7 @@ from remit.core.tests.instruments.helpers import all_at, spread
 
 PCL5 = get_instrument("pcl5")
 # The least that meets the DSM rule: one B, one C, two D, two E, each rated 2 ("Moderately").
-MINIMAL_DSM = {"q1": 2, "q6": 2, "q8": 2, "q9": 2, "q15": 2, "q16": 2}
+MINIMAL_DSM: dict[str, int | None] = {"q1": 2, "q6": 2, "q8": 2, "q9": 2, "q15": 2, "q16": 2}
 
 
 def test_total_is_the_sum_of_20_items_rated_0_to_4() -> None:

@@ -108,7 +108,7 @@ def test_out_of_range_answer_names_the_item_and_range() -> None:
 def test_non_integer_or_negative_answers_are_refused(bad: object) -> None:
     """Answers are whole numbers 0-3 (clincalc phq9.rs)."""
     with pytest.raises(AnswerError) as caught:
-        score("phq9", {"q2": bad})  # type: ignore[dict-item]
+        score("phq9", {"q2": bad})
     assert caught.value.item == "q2"
     assert "q2" in str(caught.value) and "0–3" in str(caught.value)
 

@@ -1,4 +1,4 @@
-"""Missed and partly answered questionnaires are seen and followed up (issue 10, defect 4)."""
+"""Missed and partly answered questionnaires are seen and followed up."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""One questionnaire per instrument per patient per day, across courses (issue 10, defect 3)."""
+"""One questionnaire per instrument per patient per day, across courses."""
 
 from __future__ import annotations
 

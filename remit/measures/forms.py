@@ -12,7 +12,8 @@ from typing import Any
 
 from django import forms
 
-from remit.core.instruments import INSTRUMENTS, Instrument
+from remit.core.instruments import INSTRUMENTS, AnswerError, Instrument, score
+from remit.core.instruments.pages import item_message
 from remit.measures.models import PortalLink
 
 PATIENT_REPORTED = tuple(
@@ -114,6 +115,21 @@ class RateForm(forms.Form):
                 required=False,
                 choices=[("", "Unknown"), ("female", "Female"), ("male", "Male")],
             )
+
+    def checked_answers(self, not_answered: str) -> tuple[dict[str, object], str | None]:
+        """The typed answers and sex, with the scoring engine's objections added to the form's fields."""
+        answers = self.raw_answers()
+        sex = self.cleaned_data.get("sex") or None
+        try:
+            result = score(self.instrument.code, answers, sex=sex)
+        except AnswerError as error:
+            self.add_error(
+                error.item if error.item in self.fields else None, item_message(self.instrument.code, error)
+            )
+        else:
+            for item_id in result.missing:
+                self.add_error(item_id, not_answered)
+        return answers, sex
 
     def raw_answers(self) -> dict[str, object]:
         """Answers as typed: whole numbers where they parse, the text otherwise (the engine names it)."""

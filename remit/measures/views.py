@@ -27,13 +27,10 @@ from remit.accounts.decorators import staff_required
 from remit.audit import actions as audit
 from remit.core.instruments import (
     INSTRUMENTS,
-    AnswerError,
     Instrument,
     UnknownInstrument,
     get_instrument,
-    score,
 )
-from remit.core.instruments.pages import item_message
 from remit.measures import (
     actions_assessments,
     actions_follow_up,
@@ -213,18 +210,7 @@ def rate(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     session_id = (request.GET.get("session") or "").strip()[:60]
     form = RateForm(request.POST or None, instrument=instrument, initial={"session_id": session_id})
     if request.method == "POST" and form.is_valid():
-        answers = form.raw_answers()
-        sex = form.cleaned_data.get("sex") or None
-        try:
-            result = score(instrument.code, answers, sex=sex)
-        except AnswerError as error:
-            form.add_error(
-                error.item if error.item in form.fields else None,
-                item_message(code, error),
-            )
-        else:
-            for item_id in result.missing:
-                form.add_error(item_id, "Not rated: rate this item.")
+        answers, sex = form.checked_answers(not_answered="Not rated: rate this item.")
         if form.is_valid():
             try:
                 actions_assessments.record_assessment(
@@ -491,18 +477,7 @@ def phone_answers(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     stored = actions_questionnaire_requests.live_assessments(questionnaire_request)
     form = RateForm(request.POST or None, instrument=instrument)
     if request.method == "POST" and form.is_valid():
-        answers = form.raw_answers()
-        sex = form.cleaned_data.get("sex") or None
-        try:
-            result = score(instrument.code, answers, sex=sex)
-        except AnswerError as error:
-            form.add_error(
-                error.item if error.item in form.fields else None,
-                item_message(code, error),
-            )
-        else:
-            for item_id in result.missing:
-                form.add_error(item_id, "Not answered: enter the patient's answer.")
+        answers, sex = form.checked_answers(not_answered="Not answered: enter the patient's answer.")
         if form.is_valid():
             try:
                 actions_follow_up.record_phone_answers(

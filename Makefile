@@ -7,6 +7,8 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 PYTEST_WORKERS ?= auto
+# The docs tests: README, ARCHITECTURE.md and the code's own words kept true (run by `make check` too).
+DOCS_TESTS := tests/test_readme_is_true.py tests/test_architecture_is_true.py tests/test_code_names_no_issue_numbers.py tests/test_every_view_has_a_permission_matrix.py
 BENCH_ARGS ?=
 
 .PHONY: install demo test check bench clean
@@ -36,6 +38,7 @@ check: install
 	REMIT_HTTPS=true REMIT_SECRET_KEY=check-deploy-$$(head -c 48 /dev/urandom | od -An -tx1 | tr -d ' \n') \
 	  REMIT_ALLOWED_HOSTS=remit.example.org $(BIN)/python manage.py check --deploy --fail-level WARNING
 	$(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/pytest -q $(DOCS_TESTS)
 
 bench: install
 	$(BIN)/remit bench $(BENCH_ARGS)

@@ -297,11 +297,15 @@ def _enrol(request: HttpRequest, user: User, next_url: str) -> HttpResponse:
 
 @require_POST
 def logout_view(request: HttpRequest) -> HttpResponse:
+    # The idle warning's countdown posts here with idle=1: a page left open closes itself.
+    idle = request.POST.get("idle") == "1"
     if request.user.is_authenticated:
-        audit.record(audit.LOGOUT, request=request)
+        audit.record(audit.IDLE_TIMEOUT if idle else audit.LOGOUT, request=request)
         auth_logout(request)
     else:
         request.session.flush()
+    if idle:
+        return redirect(f"{reverse(settings.LOGIN_URL)}?idle=1")
     messages.info(request, "You have signed out.")
     return redirect(settings.LOGOUT_REDIRECT_URL)
 

@@ -13,7 +13,7 @@ from typing import Any
 from django import forms
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -23,15 +23,53 @@ from remit.accounts.models import User
 from remit.audit import actions as audit
 from remit.audit.models import AuditEvent
 from remit.patients.models import Patient
+from remit.web.audit_words import action_words, object_words
 
 PAGE_SIZE = 50
-ACTION_CHOICES = [("", "Any action")] + [
-    (name, name.replace("_", " "))
-    for name in sorted(
-        {audit.VIEW, audit.SEARCH, audit.CREATE, audit.UPDATE, audit.VOID, *audit.DISCLOSURE_ACTIONS}
+ACTION_CHOICES = [("", "Any action")] + sorted(
+    (
+        (name, action_words(name))
+        for name in {
+            audit.VIEW,
+            audit.SEARCH,
+            audit.CREATE,
+            audit.UPDATE,
+            audit.VOID,
+            *audit.DISCLOSURE_ACTIONS,
+        }
         | audit.SECURITY_ACTIONS
-    )
-]
+    ),
+    key=lambda choice: choice[1],
+)
+
+
+# Each data element of an entry (45 CFR 170.210(e): date and time, user, action, the data
+# accessed, the patient) sorts the report, both ways; ties keep the trail's own order.
+SORTS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "when": ("When", ("seq",)),
+    "who": ("Who", ("actor_label", "seq")),
+    "action": ("Action", ("action", "seq")),
+    "what": ("What", ("object_type", "object_id", "seq")),
+    "patient": ("Patient", ("patient_mrn", "seq")),
+    "from": ("From", ("ip", "seq")),
+}
+DEFAULT_SORT = "-when"
+
+
+def sort_key(value: str | None) -> str:
+    """The asked sort if it is one of the report's columns (``who`` or ``-who``), else newest first."""
+    if value and value.lstrip("-") in SORTS:
+        return value
+    return DEFAULT_SORT
+
+
+def _ordered(events: QuerySet[AuditEvent], key: str) -> QuerySet[AuditEvent]:
+    descending = key.startswith("-")
+    fields = SORTS[key.lstrip("-")][1]
+    if "patient_mrn" in fields:
+        mrn = Patient.objects.filter(pk=OuterRef("patient_id")).values("mrn")[:1]
+        events = events.annotate(patient_mrn=Subquery(mrn))
+    return events.order_by(*(f"-{f}" if descending else f for f in fields))
 
 
 class AuditFilterForm(forms.Form):
@@ -79,7 +117,19 @@ def _filtered(request: HttpRequest) -> tuple[AuditFilterForm, QuerySet[AuditEven
             )
     elif form.is_bound:
         events = events.none()
-    return form, events.order_by("-seq")
+    return form, _ordered(events, sort_key(request.GET.get("sort")))
+
+
+def _columns(request: HttpRequest, current: str) -> list[dict[str, str]]:
+    """Column headings as sort links: a click sorts by that column, a second click reverses it."""
+    query = request.GET.copy()
+    query.pop("page", None)
+    columns = []
+    for key, (label, _) in SORTS.items():
+        state = "ascending" if current == key else "descending" if current == f"-{key}" else "none"
+        query["sort"] = f"-{key}" if state == "ascending" else key
+        columns.append({"label": label, "href": f"?{query.urlencode()}", "state": state})
+    return columns
 
 
 def _patient_names(events: list[AuditEvent]) -> dict[int, str]:
@@ -95,6 +145,8 @@ def report(request: HttpRequest) -> HttpResponse:
     names = _patient_names(rows)
     for row in rows:
         row.patient_label = names.get(row.patient_id or 0, "")
+        row.action_label = action_words(row.action)
+        row.object_label = object_words(row.object_type)
     with transaction.atomic():
         audit.record(
             audit.VIEW,
@@ -107,7 +159,14 @@ def report(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "audit/report.html",
-        {"form": form, "page": page, "rows": rows, "query": query.urlencode()},
+        {
+            "form": form,
+            "page": page,
+            "rows": rows,
+            "query": query.urlencode(),
+            "columns": _columns(request, sort_key(request.GET.get("sort"))),
+            "sort": sort_key(request.GET.get("sort")) if request.GET.get("sort") else "",
+        },
     )
 
 

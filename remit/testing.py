@@ -12,9 +12,13 @@ from __future__ import annotations
 
 import base64
 import binascii
+import os
+import subprocess
+import sys
 import time
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -33,6 +37,22 @@ PERSONA_ROLES = [R.PRESCRIBER, R.NURSE, R.TMS_TECHNICIAN, R.FRONT_DESK, R.CLINIC
 def totp_secret(device: TOTPDevice) -> str:
     """The base32 secret an authenticator app (or pyotp) takes."""
     return base64.b32encode(binascii.unhexlify(device.key)).decode()
+
+
+def start_django(env: dict[str, str], code: str = "") -> subprocess.CompletedProcess[str]:
+    """Load Remit's settings in a new process with ``env`` (on top of this one's), then run ``code``.
+
+    Settings are read once per process, so how a setting refuses bad values is seen only this way.
+    """
+    full = {**os.environ, "DJANGO_SETTINGS_MODULE": "remit.settings", **env}
+    return subprocess.run(
+        [sys.executable, "-c", f"import django; django.setup(); {code}"],
+        cwd=Path(__file__).resolve().parent.parent,
+        env=full,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
 
 
 def make_user(username: str, roles: list[str], clinics: list[Clinic], *, mfa: bool = True) -> User:

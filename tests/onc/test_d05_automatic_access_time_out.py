@@ -8,19 +8,13 @@ warning a minute before that leaves the page showing the record for the sign-in 
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import time
-from pathlib import Path
 
 import pytest
 
 from remit.audit import actions as audit
 from remit.audit.models import AuditEvent
-from remit.testing import browser_sign_in, login, make_patient
-
-ROOT = Path(__file__).resolve().parents[2]
+from remit.testing import browser_sign_in, login, make_patient, start_django
 
 
 def _age(session, seconds: float) -> None:
@@ -69,15 +63,7 @@ def test_a_page_polling_in_the_background_does_not_keep_access_alive(world, sett
 
 @pytest.mark.parametrize("value", ["0", "721", "fifteen"])
 def test_the_period_must_be_a_sensible_number_of_minutes(value):
-    env = {**os.environ, "REMIT_IDLE_TIMEOUT_MINUTES": value, "DJANGO_SETTINGS_MODULE": "remit.settings"}
-    result = subprocess.run(
-        [sys.executable, "-c", "import django; django.setup()"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    result = start_django({"REMIT_IDLE_TIMEOUT_MINUTES": value})
     assert result.returncode != 0
     assert "REMIT_IDLE_TIMEOUT_MINUTES must be" in result.stderr
 

@@ -23,6 +23,8 @@ from pathlib import Path
 
 import pytest
 
+from remit.testing import start_django
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -34,8 +36,6 @@ def _free_port() -> int:
 
 def _production_env(tmp_path: Path) -> dict[str, str]:
     return {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "remit.settings",
         "REMIT_HTTPS": "true",
         "REMIT_SECRET_KEY": secrets.token_urlsafe(50),
         "REMIT_ALLOWED_HOSTS": "127.0.0.1",
@@ -47,7 +47,7 @@ def _production_env(tmp_path: Path) -> dict[str, str]:
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     tmp_path = tmp_path_factory.mktemp("d09")
-    env = _production_env(tmp_path)
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "remit.settings", **_production_env(tmp_path)}
     port = _free_port()
     gunicorn = shutil.which("gunicorn", path=str(Path(sys.executable).parent))
     assert gunicorn, "gunicorn is a dependency of Remit (pyproject.toml)"
@@ -104,27 +104,17 @@ def test_over_https_browsers_are_told_to_use_https_only_and_cookies_are_secure(s
 def test_the_session_cookie_never_travels_unencrypted(tmp_path):
     env = _production_env(tmp_path)
     code = (
-        "import django, json; django.setup(); from django.conf import settings as s; "
+        "import json; from django.conf import settings as s; "
         "print(json.dumps([s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SESSION_COOKIE_HTTPONLY, "
         "s.SECURE_SSL_REDIRECT, s.SECURE_PROXY_SSL_HEADER]))"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
-    )
+    done = start_django(env, code)
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout) == [True, True, True, True, ["HTTP_X_FORWARDED_PROTO", "https"]]
 
 
 def test_production_refuses_to_start_without_its_own_secret_key(tmp_path):
-    env = _production_env(tmp_path)
-    env.pop("REMIT_SECRET_KEY")
-    done = subprocess.run(
-        [sys.executable, "-c", "import django; django.setup()"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    env = {**_production_env(tmp_path), "REMIT_SECRET_KEY": ""}
+    done = start_django(env)
     assert done.returncode != 0
     assert "REMIT_SECRET_KEY must be set" in done.stderr

@@ -22,7 +22,7 @@ from remit.accounts.decorators import recent_auth_required, staff_required
 from remit.accounts.models import User
 from remit.audit import actions as audit
 from remit.audit.models import AuditEvent
-from remit.patients.models import Patient
+from remit.patients.models import EmergencyAccess, Patient
 
 PAGE_SIZE = 50
 ACTION_CHOICES = [("", "Any action")] + [
@@ -40,6 +40,7 @@ class AuditFilterForm(forms.Form):
     action = forms.ChoiceField(required=False, choices=ACTION_CHOICES)
     date_from = forms.DateField(required=False, label="From", widget=forms.DateInput(attrs={"type": "date"}))
     date_to = forms.DateField(required=False, label="To", widget=forms.DateInput(attrs={"type": "date"}))
+    emergency = forms.BooleanField(required=False, label="Emergency access only")
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -70,6 +71,8 @@ def _filtered(request: HttpRequest) -> tuple[AuditFilterForm, QuerySet[AuditEven
             events = events.filter(actor_label=data["user"].strip())
         if data["action"]:
             events = events.filter(action=data["action"])
+        if data["emergency"]:
+            events = events.filter(emergency_access_rows())
         zone = timezone.get_current_timezone()
         if data["date_from"]:
             events = events.filter(at__gte=datetime.combine(data["date_from"], time.min, zone))
@@ -80,6 +83,28 @@ def _filtered(request: HttpRequest) -> tuple[AuditFilterForm, QuerySet[AuditEven
     elif form.is_bound:
         events = events.none()
     return form, events.order_by("-seq")
+
+
+def emergency_access_rows() -> Q:
+    """Rows written under emergency access (marked with the grant), and the grants' own searches."""
+    return Q(detail__has_key=audit.EMERGENCY_ACCESS) | Q(object_type=EmergencyAccess._meta.label_lower)
+
+
+def emergency_note(event: AuditEvent) -> str:
+    """What an emergency access row says on the report, in words ("" for any other row)."""
+    detail = event.detail if isinstance(event.detail, dict) else {}
+    if event.object_type == EmergencyAccess._meta.label_lower:
+        if event.action == audit.SEARCH:
+            return (
+                f"Emergency access search that matched no patient. Reason given: “{detail.get('reason', '')}”"
+            )
+        if event.action == audit.CREATE:
+            return f"Emergency access opened. Reason given: “{detail.get('reason', '')}”"
+        if event.action == audit.UPDATE:
+            return "Emergency access ended by the clinician"
+    if audit.EMERGENCY_ACCESS in detail:
+        return "Read under emergency access"
+    return ""
 
 
 def _patient_names(events: list[AuditEvent]) -> dict[int, str]:
@@ -95,6 +120,7 @@ def report(request: HttpRequest) -> HttpResponse:
     names = _patient_names(rows)
     for row in rows:
         row.patient_label = names.get(row.patient_id or 0, "")
+        row.emergency_note = emergency_note(row)
     with transaction.atomic():
         audit.record(
             audit.VIEW,
@@ -139,6 +165,7 @@ def export_csv(request: HttpRequest) -> StreamingHttpResponse:
         "clinic_id",
         "ip",
         "user_agent",
+        "emergency_access",
         "hash",
     ]
 
@@ -157,6 +184,7 @@ def export_csv(request: HttpRequest) -> StreamingHttpResponse:
                     e.clinic_id or "",
                     e.ip,
                     e.user_agent,
+                    (e.detail or {}).get(audit.EMERGENCY_ACCESS, "") if isinstance(e.detail, dict) else "",
                     e.hash,
                 ]
             )

@@ -90,6 +90,7 @@ def enter(request: HttpRequest, patient: Patient, access: Access) -> None:
     if not access.is_emergency:
         return
     if not page_is_readable(request):
+        request.emergency_access_refused = True  # type: ignore[attr-defined]
         raise PermissionDenied(read_only_refusal(patient))
     assert access.grant is not None
     setattr(request, REQUEST_EMERGENCY_GRANT, access.grant.pk)

@@ -14,7 +14,6 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from remit.accounts.decorators import staff, staff_required
@@ -70,10 +69,6 @@ class EmergencyAccessForm(forms.Form):
         )
 
 
-def _until(access: EmergencyAccess) -> str:
-    return f"{timezone.localtime(access.expires_at):%H:%M}"
-
-
 @staff_required("patient.emergency_access")
 @require_http_methods(["GET", "POST"])
 def emergency_access(request: HttpRequest) -> HttpResponse:
@@ -98,12 +93,6 @@ def emergency_access(request: HttpRequest) -> HttpResponse:
             until = access.expires_at.timestamp()
             request.session[access_rules.SESSION_UNTIL] = max(
                 until, request.session.get(access_rules.SESSION_UNTIL) or 0
-            )
-            messages.warning(
-                request,
-                f"Emergency access to {patient.given_name} {patient.family_name} of {patient.clinic.name} is open "
-                f"until {_until(access)}. It is read-only; every page you open is recorded, and "
-                f"{patient.clinic.name} has been told.",
             )
             return redirect("patients:detail", pk=patient.pk)
     return render(

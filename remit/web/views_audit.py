@@ -133,7 +133,13 @@ def report(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "audit/report.html",
-        {"form": form, "page": page, "rows": rows, "query": query.urlencode()},
+        {
+            "form": form,
+            "page": page,
+            "rows": rows,
+            "query": query.urlencode(),
+            "emergency_object_type": EmergencyAccess._meta.label_lower,
+        },
     )
 
 

@@ -37,7 +37,6 @@ from remit.patients.models import (
     WeightEntry,
 )
 from remit.testing import browser_sign_in, login, make_patient, make_user
-from remit.treatment.models import Course
 from remit.treatment.tests.factories import make_course
 
 FORM = "/patients/emergency-access/"

@@ -313,6 +313,7 @@ def test_every_url_of_the_patient_but_the_reading_pages_refuses_under_emergency_
             if get.status_code == 403 and (capability is None or R.can(nurse_b.roles, capability)):
                 # Her role would allow the page at her own clinic: the refusal says why in plain words.
                 words = text(get)
+                assert "Read-only under emergency access" in words, name
                 assert "read-only" in words and "Ask a member of Clinic A" in words, name
             refused_urls.append(url)
     assert snapshot(patient) == before
@@ -330,7 +331,9 @@ def test_every_url_of_the_patient_but_the_reading_pages_refuses_under_emergency_
             if 'method="post"' in form:
                 action = re.search(r'action="([^"]*)"', form)
                 assert action is not None and action.group(1) in allowed_posts, (name, form)
-    assert "Edit details" not in client.get(reverse("patients:detail", args=[patient.pk])).content.decode()
+    chart = client.get(reverse("patients:detail", args=[patient.pk])).content.decode()
+    assert "Edit details" not in chart
+    assert f'href="{reverse("measures:follow_up")}"' in chart  # her own navigation is unchanged
 
 
 def test_the_same_pages_still_offer_editing_to_the_patients_own_clinic(world, patient, full_chart):

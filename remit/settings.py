@@ -106,6 +106,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "remit.web.context.navigation",
+                "remit.patients.context.emergency_access",
             ],
         },
     },
@@ -231,6 +232,9 @@ REMIT_ALERT_ESCALATION_MINUTES = envint("REMIT_ALERT_ESCALATION_MINUTES", 15, mi
 # Outbound text messages (remit.notify): console, file (VAR_DIR/sms.log), memory
 # (tests), or the dotted path of a class with send(to, body).
 REMIT_SMS_BACKEND = envstr("REMIT_SMS_BACKEND", "file")
+# Emergency access ("break the glass"): a clinician's read-only access to another clinic's patient
+# ends by itself this many minutes after it was given (remit.patients.access).
+REMIT_EMERGENCY_ACCESS_MINUTES = envint("REMIT_EMERGENCY_ACCESS_MINUTES", 60, minimum=1, maximum=24 * 60)
 
 LOGGING = {
     "version": 1,

@@ -13,7 +13,7 @@ from remit.pages import chart_sections
 
 
 def connect() -> None:
-    from remit.alerts.actions import report_listener_failure
+    from remit.alerts.actions import alert_emergency_access, report_listener_failure
     from remit.decision import rules
     from remit.measures import chart as measures_chart
     from remit.reports import views_patient
@@ -30,6 +30,7 @@ def connect() -> None:
     events.subscribe(events.CLINICAL_FACT_ADDED, out_of_date.on_clinical_fact_added)
     events.subscribe(events.BOOSTER_REQUESTED, rules.run_rules)
     events.subscribe(events.QUESTIONNAIRE_MISSED, rules.raise_missed_alert)
+    events.subscribe(events.EMERGENCY_ACCESS_GRANTED, alert_emergency_access)
 
     # The patient chart's sections, in the order they appear under the registry's own.
     chart_sections.register(screening_chart.section_context, "screening/_chart_section.html")

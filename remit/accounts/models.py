@@ -36,10 +36,16 @@ class User(AbstractUser):
     clinics = models.ManyToManyField(Clinic, related_name="staff", blank=True)
     phone = models.CharField(max_length=40, blank=True)
 
+    # True for the rest of a request that reads a patient under emergency access (set by
+    # remit.patients.access): the user may then only read, so no page offers to change anything.
+    emergency_read_only = False
+
     def has_role(self, *names: str) -> bool:
         return bool(set(self.roles or []) & set(names))
 
     def can(self, capability: str) -> bool:
+        if self.emergency_read_only and capability not in R.EMERGENCY_READ_ONLY:
+            return False
         return self.is_active and R.can(self.roles or [], capability)
 
     def clinic_ids(self) -> list[int]:

@@ -57,7 +57,16 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "sessions.sign": CLINICAL_ROLES,
     # Interoperability: issue and revoke the FHIR API tokens of the clinic's integrations.
     "integrations.manage": frozenset({CLINIC_ADMIN}),
+    # Emergency access ("break the glass"): read a patient of a clinic one does not belong to, with a
+    # written reason, for a limited time (remit.patients.access). Clinical roles only.
+    "patient.emergency_access": CLINICAL_ROLES,
 }
+
+# All a clinician may do on a page read under emergency access: read, never change (and still see,
+# and end, their emergency access).
+EMERGENCY_READ_ONLY: frozenset[str] = frozenset(
+    {"patient.view", "clinical.view", "courses.view", "patient.emergency_access"}
+)
 
 
 def roles_with(capability: str) -> frozenset[str]:

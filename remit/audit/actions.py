@@ -57,6 +57,12 @@ SECURITY_ACTIONS = frozenset(
 )
 DISCLOSURE_ACTIONS = frozenset({EXPORT, DISCLOSE})
 
+# Rows written while a clinician reads a patient under emergency access ("break the glass") carry the
+# grant's id under this key of ``detail``; the page sets it on the request (remit.patients.access), so
+# every row the request writes is marked without each view saying so.
+EMERGENCY_ACCESS = "emergency_access"
+REQUEST_EMERGENCY_GRANT = "emergency_access_grant_id"
+
 
 def client_address(request: HttpRequest | None) -> tuple[str, str]:
     if request is None:
@@ -98,6 +104,9 @@ def record(
     if clinic_id is None and patient is not None and hasattr(patient, "clinic_id"):
         clinic_id = patient.clinic_id
     ip, agent = client_address(request)
+    grant_id = getattr(request, REQUEST_EMERGENCY_GRANT, None) if request is not None else None
+    if grant_id is not None:
+        detail = {**(detail or {}), EMERGENCY_ACCESS: grant_id}
     with transaction.atomic():
         head = AuditChainHead.objects.select_for_update().filter(pk=1).first()
         if head is None:

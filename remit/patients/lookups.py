@@ -1,14 +1,28 @@
-"""Finding a patient for a staff page: only patients of the user's clinics, else 404 (never 403)."""
+"""Finding a patient for a staff page: only patients the user may read, else 404 (never 403).
+
+The user may read the patients of their clinics, and a patient of another clinic while they hold
+emergency access to them (``remit.patients.access``; read-only, so an editing page answers 403 then).
+"""
 
 from __future__ import annotations
 
-from django.http import HttpRequest
-from django.shortcuts import get_object_or_404
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest
 
+from remit.patients import access
 from remit.patients.models import Patient
+
+
+def readable_patient(request: HttpRequest, patients: QuerySet[Patient], pk: int) -> Patient:
+    """The patient ``pk`` of ``patients`` if the signed-in user may read them on this page, else 404."""
+    patient = patients.filter(pk=pk).first()
+    found = access.access_to(request.user, patient) if patient is not None else None
+    if patient is None or found is None:
+        raise Http404("No such patient in your clinics.")
+    access.enter(request, patient, found)
+    return patient
 
 
 def visible_patient(request: HttpRequest, pk: int, *related: str) -> Patient:
     """The patient ``pk`` if the signed-in user may see them (with ``clinic`` and ``related`` joined), else 404."""
-    patients = Patient.objects.visible_to(request.user).select_related("clinic", *related)
-    return get_object_or_404(patients, pk=pk)
+    return readable_patient(request, Patient.objects.select_related("clinic", *related), pk)

@@ -2,7 +2,8 @@
 
 Thin views: a form parses input, an action in ``remit.patients.actions``
 validates, writes and audits.  Patients are always looked up through
-``Patient.objects.visible_to(user)``, so another clinic's patient is a 404.
+``remit.patients.lookups``, so another clinic's patient is a 404 (unless the user holds emergency
+access to them: then the chart opens read-only, ``remit.patients.access``).
 A page that shows stored patient data writes exactly one audit row; a
 rejected submission re-shows only what the person typed and writes nothing.
 """
@@ -27,6 +28,7 @@ from remit.audit import actions as audit
 from remit.pages.chart_sections import render_sections
 from remit.pages.forms import apply_validation_error
 from remit.patients import actions
+from remit.patients.access import emergency_readable
 from remit.patients.forms import (
     MEDICATION_FLAG_FIELDS,
     AllergyForm,
@@ -38,7 +40,7 @@ from remit.patients.forms import (
     VoidForm,
     WeightForm,
 )
-from remit.patients.lookups import visible_patient
+from remit.patients.lookups import readable_patient, visible_patient
 from remit.patients.models import (
     Allergy,
     AntidepressantTrial,
@@ -185,10 +187,11 @@ def _voided_by_first(model: type[Voidable]) -> QuerySet[Any]:
 
 
 @staff_required("patient.view")
+@emergency_readable
 @require_GET
 def patient_detail(request: HttpRequest, pk: int) -> HttpResponse:
     clinical = request.user.can("clinical.view")  # type: ignore[union-attr]
-    patients = Patient.objects.visible_to(request.user).select_related("clinic", "voided_by")
+    patients = Patient.objects.select_related("clinic", "voided_by")
     if clinical:
         patients = patients.prefetch_related(
             Prefetch("weights", queryset=_voided_by_first(WeightEntry)),
@@ -197,7 +200,7 @@ def patient_detail(request: HttpRequest, pk: int) -> HttpResponse:
             Prefetch("medications", queryset=_voided_by_first(Medication)),
             Prefetch("allergies", queryset=_voided_by_first(Allergy)),
         )
-    patient = get_object_or_404(patients, pk=pk)
+    patient = readable_patient(request, patients, pk)
     context: dict[str, Any] = {"patient": patient, "clinical": clinical}
     if clinical:
         weights = list(patient.weights.all())

@@ -22,7 +22,7 @@ from remit.accounts.decorators import recent_auth_required, staff_required
 from remit.accounts.models import User
 from remit.audit import actions as audit
 from remit.audit.models import AuditEvent
-from remit.patients.models import Patient
+from remit.patients.models import EmergencyAccess, Patient
 from remit.web.audit_words import action_words, object_words
 
 PAGE_SIZE = 50
@@ -86,6 +86,7 @@ class AuditFilterForm(forms.Form):
     date_to = forms.DateField(required=False, label="To", widget=forms.DateInput(attrs={"type": "date"}))
     # The column headings sort too; this is for a phone, where the table is shown as cards.
     sort = forms.ChoiceField(required=False, label="Sort by", choices=SORT_CHOICES)
+    emergency = forms.BooleanField(required=False, label="Emergency access only")
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -119,6 +120,8 @@ def _filtered(request: HttpRequest) -> tuple[AuditFilterForm, QuerySet[AuditEven
             events = events.filter(actor_label=data["user"].strip())
         if data["action"]:
             events = events.filter(action=data["action"])
+        if data["emergency"]:
+            events = events.filter(emergency_access_rows())
         zone = timezone.get_current_timezone()
         if data["date_from"]:
             events = events.filter(at__gte=datetime.combine(data["date_from"], time.min, zone))
@@ -143,6 +146,28 @@ def _columns(request: HttpRequest, current: str) -> list[dict[str, str]]:
     return columns
 
 
+def emergency_access_rows() -> Q:
+    """Rows written under emergency access (marked with the grant), and the grants' own searches."""
+    return Q(detail__has_key=audit.EMERGENCY_ACCESS) | Q(object_type=EmergencyAccess._meta.label_lower)
+
+
+def emergency_note(event: AuditEvent) -> str:
+    """What an emergency access row says on the report, in words ("" for any other row)."""
+    detail = event.detail if isinstance(event.detail, dict) else {}
+    if event.object_type == EmergencyAccess._meta.label_lower:
+        if event.action == audit.SEARCH:
+            return (
+                f"Emergency access search that matched no patient. Reason given: “{detail.get('reason', '')}”"
+            )
+        if event.action == audit.CREATE:
+            return f"Emergency access opened. Reason given: “{detail.get('reason', '')}”"
+        if event.action == audit.UPDATE:
+            return "Emergency access ended by the clinician"
+    if audit.EMERGENCY_ACCESS in detail:
+        return "Read under emergency access"
+    return ""
+
+
 def _patient_names(events: list[AuditEvent]) -> dict[int, str]:
     ids = {e.patient_id for e in events if e.patient_id}
     return {p.id: f"{p.family_name}, {p.given_name} ({p.mrn})" for p in Patient.objects.filter(id__in=ids)}
@@ -158,6 +183,7 @@ def report(request: HttpRequest) -> HttpResponse:
         row.patient_label = names.get(row.patient_id or 0, "")
         row.action_label = action_words(row.action)
         row.object_label = object_words(row.object_type)
+        row.emergency_note = emergency_note(row)
     with transaction.atomic():
         audit.record(
             audit.VIEW,
@@ -208,6 +234,7 @@ def export_csv(request: HttpRequest) -> StreamingHttpResponse:
         "clinic_id",
         "ip",
         "user_agent",
+        "emergency_access",
         "hash",
     ]
 
@@ -226,6 +253,7 @@ def export_csv(request: HttpRequest) -> StreamingHttpResponse:
                     e.clinic_id or "",
                     e.ip,
                     e.user_agent,
+                    (e.detail or {}).get(audit.EMERGENCY_ACCESS, "") if isinstance(e.detail, dict) else "",
                     e.hash,
                 ]
             )

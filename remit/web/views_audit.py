@@ -106,10 +106,11 @@ def events_for(user: Any) -> QuerySet[AuditEvent]:
 
 
 def _filtered(request: HttpRequest) -> tuple[AuditFilterForm, QuerySet[AuditEvent]]:
-    data = request.GET.copy()
-    if "sort" in data and sort_key(data["sort"]) != data["sort"]:
-        data["sort"] = DEFAULT_SORT
-    form = AuditFilterForm(data or None)
+    query = request.GET.copy()
+    asked = query.get("sort")
+    if asked and sort_key(asked) != asked:
+        query["sort"] = DEFAULT_SORT
+    form = AuditFilterForm(query or None)
     events = events_for(request.user)
     if form.is_bound and form.is_valid():
         data = form.cleaned_data

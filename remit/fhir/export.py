@@ -498,7 +498,7 @@ def _audit_disclosure(
     actor: Any,
     actor_label: str,
 ) -> int:
-    """One ``export`` event for the run, one ``disclose`` event per patient, in one transaction."""
+    """One ``export`` event for the run, one ``disclose`` event per patient (one batch), in one transaction."""
     clinic_of: dict[int, int] = {}
     ids = sorted(per_patient)
     for start in range(0, len(ids), CHUNK):
@@ -528,17 +528,21 @@ def _audit_disclosure(
                 "counts": dict(sorted(counts.items())),
             },
         )
-        for patient_id in ids:
-            audit.record(
-                audit.DISCLOSE,
-                actor=actor,
-                actor_label=actor_label,
-                object_type="fhir.export",
-                object_id=event.seq,
-                patient=patient_id,
-                clinic_id=clinic_of.get(patient_id),
-                detail={**base, "resources": dict(sorted(per_patient[patient_id].items()))},
-            )
+        audit.record_many(
+            audit.DISCLOSE,
+            (
+                {
+                    "patient": patient_id,
+                    "clinic_id": clinic_of.get(patient_id),
+                    "detail": {**base, "resources": dict(sorted(per_patient[patient_id].items()))},
+                }
+                for patient_id in ids
+            ),
+            actor=actor,
+            actor_label=actor_label,
+            object_type="fhir.export",
+            object_id=event.seq,
+        )
     return event.seq
 
 

@@ -201,7 +201,8 @@ def describe_disclosure(event: AuditEvent) -> dict[str, str]:
         if released_by == "remit export research":
             released_by = "the remit export research command"
     elif detail.get("document"):
-        what = str(detail["document"]).capitalize()
+        document = str(detail["document"])
+        what = document[:1].upper() + document[1:]
     elif detail.get("what"):
         what = str(detail["what"])
         if detail.get("format"):

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "remit.screening",
     "remit.treatment",
     "remit.decision",
+    "remit.amendments",
     "remit.reports",
     "remit.fhir",
     "remit.idempotency",

@@ -9,11 +9,12 @@ lists the same table.
 from __future__ import annotations
 
 from remit import events
-from remit.pages import chart_sections
+from remit.pages import chart_sections, portal_links, record_notes
 
 
 def connect() -> None:
     from remit.alerts.actions import alert_emergency_access, report_listener_failure
+    from remit.amendments import chart as amendments_chart
     from remit.decision import rules
     from remit.measures import chart as measures_chart
     from remit.reports import views_patient
@@ -37,3 +38,10 @@ def connect() -> None:
     chart_sections.register(treatment_chart.section_context, "treatment/_chart_section.html")
     chart_sections.register(measures_chart.section_context, "measures/_chart_section.html")
     chart_sections.register(views_patient.section_context, "reports/_patient_outcomes_section.html")
+    chart_sections.register(amendments_chart.section_context, "amendments/_chart_section.html")
+
+    # Notes beside single records of the chart (an amended record says so), and the portal's other pages.
+    record_notes.register(amendments_chart.record_notes)
+    portal_links.register(
+        "Is something in your record wrong? Ask your clinic to correct it", "portal_record:record"
+    )

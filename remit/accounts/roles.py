@@ -55,6 +55,10 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     # (remit.treatment.permissions.may_sign).
     "sessions.chart": CLINICAL_ROLES,
     "sessions.sign": CLINICAL_ROLES,
+    # Amendments (45 CFR 164.526): ask on a patient's behalf (front desk: demographics only) or add their
+    # statement of disagreement; decide a request (accept or deny) and add the clinic's rebuttal.
+    "amendments.request": frozenset({PRESCRIBER, NURSE, TMS_TECHNICIAN, FRONT_DESK}),
+    "amendments.decide": frozenset({PRESCRIBER}),
     # Interoperability: issue and revoke the FHIR API tokens of the clinic's integrations.
     "integrations.manage": frozenset({CLINIC_ADMIN}),
     # Emergency access ("break the glass"): read a patient of a clinic one does not belong to, with a

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.conf import settings
@@ -134,6 +135,76 @@ def record(
         head.hash = event.hash
         head.save(update_fields=["seq", "hash"])
     return event
+
+
+def record_many(
+    action: str,
+    entries: Iterable[Mapping[str, Any]],
+    *,
+    actor: Any = None,
+    actor_label: str = "",
+    request: HttpRequest | None = None,
+    object_type: str = "",
+    object_id: str | int = "",
+    batch: int = 500,
+) -> int:
+    """Append one chained event per entry, with the chain head locked once, inside the caller's transaction.
+
+    For a disclosure to many patients at once (a search, a bulk export): each entry is a mapping with
+    ``patient`` (a Patient or its id), and optionally ``clinic_id``, ``detail`` and ``object_id``;
+    everything else is shared. The rows are chained exactly as ``record`` chains them (same fields, same
+    hash, consecutive ``seq``), so ``verify_trail`` cannot tell them apart; they are inserted ``batch`` at
+    a time. Returns how many rows were written.
+    """
+    if actor is None and request is not None and request.user.is_authenticated:
+        actor = request.user
+    if actor is not None and not actor_label:
+        actor_label = actor.get_username()
+    ip, agent = client_address(request)
+    at = timezone.now()
+    written = 0
+    with transaction.atomic():
+        head = AuditChainHead.objects.select_for_update().filter(pk=1).first()
+        if head is None:
+            AuditChainHead.objects.create(pk=1, seq=0, hash=chain.GENESIS)
+            head = AuditChainHead.objects.select_for_update().get(pk=1)
+        seq, prev = head.seq, head.hash
+        pending: list[AuditEvent] = []
+        for entry in entries:
+            patient = entry.get("patient")
+            clinic_id = entry.get("clinic_id")
+            if clinic_id is None and patient is not None and hasattr(patient, "clinic_id"):
+                clinic_id = patient.clinic_id
+            seq += 1
+            event = AuditEvent(
+                seq=seq,
+                at=at,
+                actor=actor,
+                actor_label=actor_label[:200],
+                action=action,
+                object_type=object_type,
+                object_id=str(entry.get("object_id", object_id) or ""),
+                patient_id=getattr(patient, "pk", patient),
+                clinic_id=clinic_id,
+                ip=ip,
+                user_agent=agent,
+                detail=json.loads(json.dumps(entry.get("detail") or {}, default=str)),
+                prev_hash=prev,
+            )
+            event.hash = chain.row_hash(event.chain_fields(), prev)
+            prev = event.hash
+            pending.append(event)
+            if len(pending) >= batch:
+                AuditEvent.objects.bulk_create(pending)
+                written += len(pending)
+                pending = []
+        if pending:
+            AuditEvent.objects.bulk_create(pending)
+            written += len(pending)
+        if written:
+            head.seq, head.hash = seq, prev
+            head.save(update_fields=["seq", "hash"])
+    return written
 
 
 def verify_trail(batch: int = 5000) -> chain.Break | None:

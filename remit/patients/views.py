@@ -25,6 +25,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from remit.accounts.decorators import staff_required
 from remit.accounts.models import Clinic
 from remit.audit import actions as audit
+from remit.pages import record_notes
 from remit.pages.chart_sections import render_sections
 from remit.pages.forms import apply_validation_error
 from remit.patients import actions
@@ -202,18 +203,27 @@ def patient_detail(request: HttpRequest, pk: int) -> HttpResponse:
         )
     patient = readable_patient(request, patients, pk)
     context: dict[str, Any] = {"patient": patient, "clinical": clinical}
+    # Notes other apps attach to single records (an amended record says so, beside the original).
+    notes = record_notes.collect(patient, request.user)
+    record_notes.attach(notes, "patients.patient", [patient])
     if clinical:
         weights = list(patient.weights.all())
         trials = list(patient.trials.all())
+        diagnoses = list(patient.diagnoses.all())
+        medications = list(patient.medications.all())
+        allergies = list(patient.allergies.all())
+        record_notes.attach(notes, "patients.diagnosis", diagnoses)
+        record_notes.attach(notes, "patients.medication", medications)
+        record_notes.attach(notes, "patients.allergy", allergies)
         context.update(
             weights=weights,
             latest_weight=next((w for w in weights if not w.is_voided), None),
-            diagnoses=list(patient.diagnoses.all()),
+            diagnoses=diagnoses,
             trials=trials,
             failed_adequate=sum(1 for t in trials if not t.is_voided and t.failed_adequate),
-            medications=list(patient.medications.all()),
-            allergies=list(patient.allergies.all()),
-            active_allergies=sum(1 for a in patient.allergies.all() if not a.is_voided),
+            medications=medications,
+            allergies=allergies,
+            active_allergies=sum(1 for a in allergies if not a.is_voided),
         )
     context["sections"] = render_sections(request, patient)
     audit.record(

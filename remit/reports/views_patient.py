@@ -146,13 +146,19 @@ def progress_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 
     patient = visible_patient(request, pk)
     purpose = (request.GET.get("purpose") or "").strip()[:200]
+    recipient = (request.GET.get("recipient") or "").strip()[:200]
     pdf = progress_report(patient)
     audit.record(
         audit.DISCLOSE,
         request=request,
         obj=patient,
         patient=patient,
-        detail={"document": "progress report (PDF)", "purpose": purpose or "not stated", "bytes": len(pdf)},
+        detail={
+            "document": "progress report (PDF)",
+            "recipient": recipient or "not stated",
+            "purpose": purpose or "not stated",
+            "bytes": len(pdf),
+        },
     )
     response = HttpResponse(pdf, content_type="application/pdf")
     stamp = timezone.localdate().isoformat()

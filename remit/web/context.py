@@ -12,6 +12,7 @@ NAVIGATION: list[tuple[str, str, str | None]] = [
     ("Patients", "patients:list", "patient.view"),
     ("Alerts", "alerts:inbox", "clinical.view"),
     ("Follow-up", "measures:follow_up", "measures.rate"),
+    ("Amendments", "amendments:queue", "amendments.decide"),
     ("REMS", "treatment:rems", "clinical.view"),
     ("Reports", "reports:outcomes", "reports.view"),
     ("Audit", "audit:report", "audit.view"),

@@ -264,17 +264,75 @@ def export_csv(request: HttpRequest) -> StreamingHttpResponse:
     return response
 
 
+# Rows that announce a whole run (a bulk export): each patient of the run has its own ``disclose`` row.
+RUN_ROWS = frozenset({"fhir.export", "reports.research_export"})
+DISCLOSURES_PAGE = 100
+RESOURCE_WORDS = {
+    "Patient": "demographics (Patient)",
+    "Observation": "scores and vital signs (Observation search)",
+    "QuestionnaireResponse": "questionnaire answers (QuestionnaireResponse search)",
+    "Condition": "diagnoses (Condition search)",
+}
+
+
+def describe_disclosure(event: AuditEvent) -> dict[str, str]:
+    """One accounting row in plain words: when, to whom, why, what, and who released it."""
+    detail = event.detail if isinstance(event.detail, dict) else {}
+    recipient = str(detail.get("recipient") or "not stated")
+    purpose = str(detail.get("purpose") or "not stated")
+    released_by = event.actor_label or "Remit"
+    if event.object_type == "fhir.api":
+        resource = str(detail.get("resource", ""))
+        what = f"FHIR API read of {RESOURCE_WORDS.get(resource, resource or 'the record')}"
+        if detail.get("results") is not None:
+            what += f": {detail['results']} record{'s' if detail['results'] != 1 else ''}"
+        released_by = f"the integration's API token ({detail.get('token', '')}…)"
+    elif event.object_type == "fhir.export":
+        resources = detail.get("resources") or {}
+        counted = ", ".join(f"{n} {kind}" for kind, n in sorted(resources.items()))
+        fmt = "bulk NDJSON" if detail.get("format") == "ndjson" else "bundle"
+        what = f"FHIR export ({fmt}){': ' + counted if counted else ''}"
+        if released_by == "remit fhir export":
+            released_by = "the remit fhir export command"
+    elif event.object_type == "reports.research_export":
+        what = "De-identified research export (courses, sessions and scores; no names, shifted dates)"
+        if released_by == "remit export research":
+            released_by = "the remit export research command"
+    elif detail.get("document"):
+        document = str(detail["document"])
+        what = document[:1].upper() + document[1:]
+    elif detail.get("what"):
+        what = str(detail["what"])
+        if detail.get("format"):
+            what += f" ({str(detail['format']).upper()})"
+    else:
+        what = "Export of the record"
+    return {"recipient": recipient, "purpose": purpose, "what": what, "released_by": released_by}
+
+
 @staff_required("audit.view")
 def disclosures(request: HttpRequest, pk: int) -> HttpResponse:
-    """Accounting of disclosures: every export or disclosure of one patient's data."""
+    """Accounting of disclosures: every release of one patient's data outside the clinic.
+
+    FHIR API reads and searches by an integration's token, FHIR bundle and bulk exports, progress
+    report PDFs, research exports and REMS form PDFs: one row each, with the recipient and purpose.
+    """
     patient = Patient.objects.visible_to(request.user).filter(pk=pk).first()
     if patient is None:
         raise Http404("No such patient in your clinics.")
-    events = list(
-        AuditEvent.objects.filter(patient_id=patient.pk, action__in=audit.DISCLOSURE_ACTIONS).order_by(
-            "-seq"
-        )[:500]
+    events = (
+        AuditEvent.objects.filter(patient_id=patient.pk, action__in=audit.DISCLOSURE_ACTIONS)
+        .exclude(action=audit.EXPORT, object_type__in=RUN_ROWS)
+        .order_by("-seq")
     )
+    page = Paginator(events, DISCLOSURES_PAGE).get_page(request.GET.get("page"))
+    rows = [{"event": e, **describe_disclosure(e)} for e in page.object_list]
     with transaction.atomic():
-        audit.record(audit.VIEW, request=request, object_type="audit.disclosures", patient=patient)
-    return render(request, "audit/disclosures.html", {"patient": patient, "events": events})
+        audit.record(
+            audit.VIEW,
+            request=request,
+            object_type="audit.disclosures",
+            patient=patient,
+            detail={"page": page.number},
+        )
+    return render(request, "audit/disclosures.html", {"patient": patient, "rows": rows, "page": page})

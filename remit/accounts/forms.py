@@ -94,6 +94,7 @@ class PasskeyAddForm(forms.Form):
     name = forms.CharField(
         label="Name",
         max_length=60,
+        error_messages={"required": "Give the passkey a name, such as the device it is on."},
         help_text="So you can tell your passkeys apart, such as “Work laptop” or “Blue security key”.",
         widget=forms.TextInput(attrs={"autocomplete": "off", "autofocus": True}),
     )

@@ -38,6 +38,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp import login as otp_login
 
 from remit.accounts import actions, passkeys, sealing
@@ -103,6 +104,17 @@ KEY_TROUBLE = (
     "Codes from your authenticator app cannot be checked right now because of a problem on the server. "
     "Tell your system administrator. A passkey or a recovery code still works."
 )
+
+
+def keep_session_verified(request: HttpRequest, user: User, removed: str) -> None:
+    """After removing the device this session was verified with (persistent id ``removed``), point the
+    session at the user's authenticator app, so removing a passkey or replacing recovery codes does not
+    send them back to the second step. Both need a recent sign-in, whose code proved that app."""
+    if request.session.get(DEVICE_ID_SESSION_KEY) != removed:
+        return
+    fallback = SealedTOTPDevice.objects.filter(user=user, confirmed=True).order_by("pk").first()
+    if fallback is not None:
+        otp_login(request, fallback)
 
 
 def _pending_user(request: HttpRequest) -> User | None:
@@ -453,7 +465,10 @@ def recovery_codes(request: HttpRequest) -> HttpResponse:
         messages.warning(request, "Set up an authenticator app first.")
         return redirect("accounts:settings")
     if request.method == "POST":
+        old = RecoveryCodeDevice.objects.filter(user=user).first()
         codes = actions.generate_recovery_codes(user=user, request=request)
+        if old is not None:
+            keep_session_verified(request, user, old.persistent_id)
         return _render_codes(request, codes, reverse("accounts:settings"), enrolled=False)
     return render(request, "accounts/recovery_codes_confirm.html", {})
 

@@ -18,6 +18,7 @@ from remit.accounts import actions, passkeys
 from remit.accounts.decorators import recent_auth_required, staff, staff_required
 from remit.accounts.forms import PasskeyAddForm
 from remit.accounts.models import PasskeyDevice, SealedTOTPDevice
+from remit.accounts.views import keep_session_verified
 from remit.pages.forms import apply_validation_error
 
 
@@ -62,7 +63,9 @@ def passkey_remove(request: HttpRequest, pk: int) -> HttpResponse:
     user = staff(request)
     device = get_object_or_404(PasskeyDevice, pk=pk, user=user)
     if request.method == "POST":
+        removed = device.persistent_id
         actions.remove_passkey(user=user, device=device, request=request)
+        keep_session_verified(request, user, removed)
         messages.success(request, f"Passkey “{device.name}” removed. It no longer signs you in.")
         return redirect("accounts:settings")
     others = PasskeyDevice.objects.filter(user=user, confirmed=True).exclude(pk=device.pk).exists()

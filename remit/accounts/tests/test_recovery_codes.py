@@ -39,3 +39,13 @@ def test_new_codes_replace_the_old_ones(world):
     stored = set(device.codes.values_list("digest", flat=True))
     assert stored == {hash_recovery_code(device.salt, code) for code in new}
     assert not stored & {hash_recovery_code(device.salt, code) for code in old if code not in new}
+
+
+def test_new_codes_made_in_a_session_that_signed_in_with_a_recovery_code_keep_it_signed_in(client, world):
+    nurse = world.users["nurse"]
+    codes = actions.generate_recovery_codes(user=nurse)
+    password_step(client, "nurse")
+    assert client.post(reverse("accounts:mfa"), {"code": codes[0]}).status_code == 302
+    response = client.post(reverse("accounts:recovery_codes"))
+    assert response.status_code == 200
+    assert client.get(reverse("web:today")).status_code == 200

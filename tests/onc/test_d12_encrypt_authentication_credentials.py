@@ -159,9 +159,9 @@ def test_a_wrong_key_fails_clearly_and_changes_nothing(settings, client, world):
         SealedTOTPDevice.objects.get(user=nurse).key
 
 
-def _start(env_changes: dict[str, str]) -> subprocess.CompletedProcess[str]:
+def _start(env_changes: dict[str, str], var_dir: Path) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("REMIT_")}
-    env.update({"REMIT_VAR_DIR": str(ROOT / "var"), **env_changes})
+    env.update({"REMIT_VAR_DIR": str(var_dir), **env_changes})
     return subprocess.run(
         [sys.executable, "-c", "import django; django.setup()"],
         env={**env, "DJANGO_SETTINGS_MODULE": "remit.settings"},
@@ -172,15 +172,17 @@ def _start(env_changes: dict[str, str]) -> subprocess.CompletedProcess[str]:
     )
 
 
-def test_production_does_not_start_without_credential_keys_or_with_a_bad_one():
+def test_production_does_not_start_without_credential_keys_or_with_a_bad_one(tmp_path):
     production = {"REMIT_HTTPS": "true", "REMIT_SECRET_KEY": "p" * 60}
-    missing = _start(production)
+    missing = _start(production, tmp_path)
     assert missing.returncode != 0
     assert "REMIT_CREDENTIAL_KEYS must be set when REMIT_HTTPS is on" in missing.stderr
-    bad = _start({**production, "REMIT_CREDENTIAL_KEYS": "not-a-key"})
+    bad = _start({**production, "REMIT_CREDENTIAL_KEYS": "not-a-key"}, tmp_path)
     assert bad.returncode != 0
     assert "REMIT_CREDENTIAL_KEYS: key 1 of 1 is not a key made by `remit credentials new-key`" in bad.stderr
-    good = _start({**production, "REMIT_CREDENTIAL_KEYS": f"{sealing.new_key()},{sealing.new_key()}"})
+    good = _start(
+        {**production, "REMIT_CREDENTIAL_KEYS": f"{sealing.new_key()},{sealing.new_key()}"}, tmp_path
+    )
     assert good.returncode == 0, good.stderr
 
 

@@ -42,6 +42,31 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
+
+
+def _credential_keys() -> list[str]:
+    """Keys that seal TOTP secrets at rest (remit.accounts.sealing), newest first."""
+    from remit.accounts.sealing import check_key, derived_key
+
+    keys = envlist("REMIT_CREDENTIAL_KEYS", [])
+    for number, key in enumerate(keys, start=1):
+        problem = check_key(key)
+        if problem:
+            raise ImproperlyConfigured(f"REMIT_CREDENTIAL_KEYS: key {number} of {len(keys)} {problem}")
+    if keys:
+        return keys
+    if HTTPS:
+        raise ImproperlyConfigured(
+            "REMIT_CREDENTIAL_KEYS must be set when REMIT_HTTPS is on (production): "
+            "make a key with `remit credentials new-key`"
+        )
+    # Development and tests: a key derived from the secret key, so a checkout runs with no set-up.
+    # It guards a database dump only while var/secret_key is kept apart from it.
+    return [derived_key(SECRET_KEY)]
+
+
+REMIT_CREDENTIAL_KEYS = _credential_keys()
+REMIT_CREDENTIAL_KEYS_DERIVED = not envlist("REMIT_CREDENTIAL_KEYS", [])
 ALLOWED_HOSTS = envlist("REMIT_ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = envlist("REMIT_CSRF_TRUSTED_ORIGINS", [])
 
@@ -148,6 +173,10 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 # Multi-factor sign-in: required for every staff role when on (production).
 REMIT_MFA_REQUIRED = envbool("REMIT_MFA_REQUIRED", True)
 OTP_TOTP_ISSUER = envstr("REMIT_OTP_ISSUER", "Remit")
+# Passkeys (WebAuthn): the relying party id is the site's host name (empty: the host the request
+# came to); the origin is where the pages are served (empty: the request's own scheme and host).
+REMIT_WEBAUTHN_RP_ID = envstr("REMIT_WEBAUTHN_RP_ID", "")
+REMIT_WEBAUTHN_ORIGIN = envstr("REMIT_WEBAUTHN_ORIGIN", "").rstrip("/")
 
 # Idle time-out: the session ends after this many minutes without activity;
 # the page warns a minute before.

@@ -25,16 +25,15 @@ import pytest
 from django.conf import settings
 from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from remit.accounts import roles as R
-from remit.accounts.models import Clinic, User
+from remit.accounts.models import Clinic, SealedTOTPDevice, User
 
 PASSWORD = "correct horse battery staple 42"
 PERSONA_ROLES = [R.PRESCRIBER, R.NURSE, R.TMS_TECHNICIAN, R.FRONT_DESK, R.CLINIC_ADMIN]
 
 
-def totp_secret(device: TOTPDevice) -> str:
+def totp_secret(device: SealedTOTPDevice) -> str:
     """The base32 secret an authenticator app (or pyotp) takes."""
     return base64.b32encode(binascii.unhexlify(device.key)).decode()
 
@@ -65,16 +64,16 @@ def make_user(username: str, roles: list[str], clinics: list[Clinic], *, mfa: bo
     )
     user.clinics.set(clinics)
     if mfa:
-        TOTPDevice.objects.create(user=user, name="authenticator", confirmed=True)
+        SealedTOTPDevice.objects.create(user=user, name="authenticator", confirmed=True)
     return user
 
 
 def login(client: Client, user: User) -> Client:
     """Sign a test client in with both factors, as the sign-in pages would."""
     client.force_login(user)
-    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    device = SealedTOTPDevice.objects.filter(user=user, confirmed=True).first()
     if device is None:
-        device = TOTPDevice.objects.create(user=user, name="authenticator", confirmed=True)
+        device = SealedTOTPDevice.objects.create(user=user, name="authenticator", confirmed=True)
     session = client.session
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id
     session["last_activity"] = time.time()

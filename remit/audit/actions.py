@@ -32,6 +32,8 @@ REAUTH = "reauth"
 MFA_ENROL = "mfa_enrol"
 MFA_VERIFY_FAILURE = "mfa_failure"
 MFA_RESET = "mfa_reset"
+MFA_REMOVE = "mfa_remove"
+CREDENTIAL_KEYS_ROTATED = "credential_keys_rotated"
 RECOVERY_CODE_USED = "recovery_code_used"
 PASSWORD_CHANGE = "password_change"
 ROLE_CHANGE = "role_change"
@@ -49,6 +51,8 @@ SECURITY_ACTIONS = frozenset(
         MFA_ENROL,
         MFA_VERIFY_FAILURE,
         MFA_RESET,
+        MFA_REMOVE,
+        CREDENTIAL_KEYS_ROTATED,
         RECOVERY_CODE_USED,
         PASSWORD_CHANGE,
         ROLE_CHANGE,

@@ -39,9 +39,8 @@ from typing import Any
 from django.contrib.auth import password_validation
 from django.db import transaction
 from django.utils import timezone
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from remit.accounts.models import Clinic, User
+from remit.accounts.models import Clinic, SealedTOTPDevice, User
 from remit.audit import actions as audit
 from remit.audit.models import AuditEvent
 from remit.generator import people_plan, streams, synthetic
@@ -171,7 +170,7 @@ def _staff(plans: Sequence[StaffPlan], clinics: dict[str, Clinic], result: LoadR
         user.set_password(s.password)
         user.save()
         user.clinics.set([clinics[slug] for slug in s.clinics])
-        TOTPDevice.objects.create(user=user, name=DEVICE_NAME, key=s.totp_key, confirmed=True)
+        SealedTOTPDevice.objects.create(user=user, name=DEVICE_NAME, key=s.totp_key, confirmed=True)
         result.staff_created.append(s.username)
 
 
@@ -741,8 +740,8 @@ def demo_accounts(default_seed: int = synthetic.DEMO_SEED) -> list[DemoAccount]:
     count = max(2, Clinic.objects.filter(slug__in=slugs).count())
     names = [s.username for s in people_plan.staff_plans(seeds[0], people_plan.clinic_plans(count))]
     users = {u.username: u for u in User.objects.filter(username__in=names).prefetch_related("clinics")}
-    devices: dict[int, TOTPDevice] = {}
-    for device in TOTPDevice.objects.filter(user__in=users.values(), confirmed=True).order_by("-id"):
+    devices: dict[int, SealedTOTPDevice] = {}
+    for device in SealedTOTPDevice.objects.filter(user__in=users.values(), confirmed=True).order_by("-id"):
         devices[device.user_id] = device  # the oldest confirmed device wins
     accounts = []
     for name in names:

@@ -25,6 +25,8 @@ ACTION_WORDS: dict[str, str] = {
     "mfa_enrol": "Set up second factor",
     "mfa_failure": "Second factor failed",
     "mfa_reset": "Second factor reset",
+    "mfa_remove": "Removed a second factor",
+    "credential_keys_rotated": "Re-sealed second factors with a new key",
     "recovery_code_used": "Used a recovery code",
     "password_change": "Changed password",
     "role_change": "Changed roles",

@@ -129,3 +129,11 @@ def test_the_csv_download_keeps_the_period_and_the_sort(world):
     ips = [r["ip"] for r in rows if r["ip"]]
     assert ips == sorted(ips)
     assert {"at", "actor", "action", "object_type", "patient_id"} <= set(rows[0])
+
+
+def test_every_action_the_trail_records_has_words_on_the_report():
+    from remit.web.audit_words import ACTION_WORDS
+
+    recorded = {audit.VIEW, audit.SEARCH, audit.CREATE, audit.UPDATE, audit.VOID}
+    recorded |= audit.DISCLOSURE_ACTIONS | audit.SECURITY_ACTIONS
+    assert recorded - set(ACTION_WORDS) == set()

@@ -10,6 +10,7 @@ production server (gunicorn) as a process and speak HTTP to it.
 
 from __future__ import annotations
 
+import base64
 import http.client
 import json
 import os
@@ -38,6 +39,7 @@ def _production_env(tmp_path: Path) -> dict[str, str]:
     return {
         "REMIT_HTTPS": "true",
         "REMIT_SECRET_KEY": secrets.token_urlsafe(50),
+        "REMIT_CREDENTIAL_KEYS": base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
         "REMIT_ALLOWED_HOSTS": "127.0.0.1",
         "REMIT_VAR_DIR": str(tmp_path),
         "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",

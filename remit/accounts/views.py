@@ -51,6 +51,7 @@ from remit.accounts.forms import (
     UserEditForm,
     VerifyForm,
 )
+from remit.accounts.middleware import CLEAR_SITE_DATA
 from remit.accounts.models import User
 from remit.audit import actions as audit
 from remit.pages.forms import apply_validation_error
@@ -303,7 +304,10 @@ def logout_view(request: HttpRequest) -> HttpResponse:
     else:
         request.session.flush()
     messages.info(request, "You have signed out.")
-    return redirect(settings.LOGOUT_REDIRECT_URL)
+    response = redirect(settings.LOGOUT_REDIRECT_URL)
+    # The browser drops what it kept of the visit: cached pages, cookies, local storage.
+    response["Clear-Site-Data"] = CLEAR_SITE_DATA
+    return response
 
 
 @require_GET

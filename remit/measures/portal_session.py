@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 from importlib import import_module
+
 from django.conf import settings
 from django.contrib.sessions.backends.base import SessionBase
 from django.http import HttpRequest, HttpResponse

@@ -39,8 +39,8 @@ from typing import Any
 
 from django.contrib.sessions.backends.base import SessionBase
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
 from django.middleware.csrf import CsrfViewMiddleware
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.decorators import decorator_from_middleware
 from django.views.decorators.csrf import csrf_exempt

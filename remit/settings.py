@@ -258,7 +258,9 @@ REMIT_SMS_BACKEND = envstr("REMIT_SMS_BACKEND", "file")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # A portal link's token never reaches a log line (remit.web.logs).
+    "filters": {"portal_tokens": {"()": "remit.web.logs.RedactPortalTokens"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["portal_tokens"]}},
     "root": {"handlers": ["console"], "level": envstr("REMIT_LOG_LEVEL", "WARNING")},
 }
 

@@ -29,7 +29,8 @@ FINISHED_SECONDS = 600
 
 def _store(key: str | None = None) -> SessionBase:
     engine = import_module(settings.SESSION_ENGINE)
-    return engine.SessionStore(session_key=key)  # type: ignore[no-any-return]
+    store: SessionBase = engine.SessionStore(session_key=key)
+    return store
 
 
 def load(request: HttpRequest) -> SessionBase | None:
@@ -68,7 +69,7 @@ def attach(session: SessionBase, response: HttpResponse) -> HttpResponse:
         session.save()
     response.set_cookie(
         COOKIE,
-        session.session_key,
+        session.session_key or "",
         path=PATH,
         secure=settings.SESSION_COOKIE_SECURE,
         httponly=True,

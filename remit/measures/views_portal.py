@@ -35,7 +35,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
+from typing import Any, cast
 
 from django.contrib.sessions.backends.base import SessionBase
 from django.http import HttpRequest, HttpResponse
@@ -88,7 +88,7 @@ class _PortalCsrf(CsrfViewMiddleware):
     """
 
     def _origin_verified(self, request: HttpRequest) -> bool:
-        return request.META.get("HTTP_ORIGIN") == "null" or super()._origin_verified(request)
+        return request.META.get("HTTP_ORIGIN") == "null" or super()._origin_verified(request)  # type: ignore[misc]
 
 
 _portal_csrf = decorator_from_middleware(_PortalCsrf)
@@ -98,7 +98,7 @@ def portal_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
     """A portal view: the browser's portal session is loaded before and saved (or ended) after, no
     response sends a Referer onwards, and the CSRF check allows the ``null`` origin that causes."""
 
-    checked = _portal_csrf(view)
+    checked = cast(Callable[..., HttpResponse], _portal_csrf(view))
 
     @csrf_exempt  # the site-wide check is replaced by _PortalCsrf, just inside
     @wraps(view)

@@ -109,7 +109,7 @@ def report(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             handle = searches.remember(request, "audit", _kept_terms(form))
             return redirect(f"{reverse('audit:report')}?search={handle}")
-        events, kept = AuditEvent.objects.none(), None  # the errors name the field to fix
+        events, kept = events_for(request.user).none(), None  # the errors name the field to fix
     else:
         form, events, kept = _filtered(request)
     page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))

@@ -183,7 +183,12 @@ def login_view(request: HttpRequest) -> HttpResponse:
         _complete_sign_in(request, user, None, "none")
         return redirect(next_url)
     idle = request.GET.get("idle") == "1"
-    return render(request, "accounts/login.html", {"form": form, "next": next_url, "idle": idle})
+    signed_out = request.GET.get("signed_out") == "1"
+    return render(
+        request,
+        "accounts/login.html",
+        {"form": form, "next": next_url, "idle": idle, "signed_out": signed_out},
+    )
 
 
 @csrf_protect
@@ -303,9 +308,9 @@ def logout_view(request: HttpRequest) -> HttpResponse:
         auth_logout(request)
     else:
         request.session.flush()
-    messages.info(request, "You have signed out.")
-    response = redirect(settings.LOGOUT_REDIRECT_URL)
-    # The browser drops what it kept of the visit: cached pages, cookies, local storage.
+    # The browser drops what it kept of the visit: cached pages, cookies (a message cookie too, so
+    # the sign-in page is told in its address), local storage.
+    response = HttpResponseRedirect(f"{reverse(settings.LOGOUT_REDIRECT_URL)}?signed_out=1")
     response["Clear-Site-Data"] = CLEAR_SITE_DATA
     return response
 

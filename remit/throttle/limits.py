@@ -1,7 +1,7 @@
 """Rate limits per client address and per token, counted with django-ratelimit in the shared cache.
 
-Each limit is a setting (``REMIT_RATELIMIT_...``, a rate such as ``10/10m``). ``check`` reads a
-counter without adding to it (is this caller already over?); ``hit`` adds one. The values counted
+Each limit is a setting (``REMIT_RATELIMIT_...``, a rate such as ``10/10m``). ``hit`` counts one
+attempt and says whether the caller is now over the limit (and for how long). The values counted
 (addresses, token hashes) are hashed into the cache key by django-ratelimit, so the cache holds no
 token and no address in clear.
 """
@@ -58,11 +58,6 @@ def _usage(request: HttpRequest, limit: str, value: str, *, increment: bool) -> 
         return Verdict(False, 0)
     retry_after = max(1, int(usage["time_left"])) if usage["time_left"] > 0 else 60
     return Verdict(bool(usage["should_limit"]), retry_after, int(usage["count"]))
-
-
-def check(request: HttpRequest, limit: str, value: str) -> Verdict:
-    """Is ``value`` already over ``limit``? Counts nothing."""
-    return _usage(request, limit, value, increment=False)
 
 
 def hit(request: HttpRequest, limit: str, value: str) -> Verdict:

@@ -256,6 +256,7 @@ def test_signing_out_in_a_browser_leaves_no_cookie_behind(world, live_server, pa
     page.goto(f"{live_server.url}/patients/")
     page.get_by_role("button", name="Sign out").click()
     page.wait_for_url("**/accounts/login/**")
+    page.get_by_text("You have signed out.").wait_for()
     assert [c["name"] for c in page.context.cookies() if c["name"] == "sessionid"] == []
 
 

@@ -7,6 +7,7 @@ variable, so a typo in a deployment fails at start-up, not at 2 am.
 from __future__ import annotations
 
 import os
+import re
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -50,3 +51,19 @@ def envlist(name: str, default: list[str]) -> list[str]:
     if raw is None or raw.strip() == "":
         return list(default)
     return [part.strip() for part in raw.split(",") if part.strip()]
+
+
+_RATE = re.compile(r"^(\d+)/(\d*)([smhd])$")
+
+
+def envrate(name: str, default: str) -> str:
+    """A rate limit such as ``10/10m``: that many attempts per window (``s``, ``m``, ``h`` or ``d``,
+    optionally with a number of them before the letter)."""
+    raw = os.environ.get(name)
+    value = default if raw is None or raw.strip() == "" else raw.strip()
+    match = _RATE.match(value)
+    if not match or int(match.group(1)) < 1 or match.group(2) == "0":
+        raise ImproperlyConfigured(
+            f"{name} must be a number of attempts per period such as 10/10m (s, m, h or d), not {value!r}"
+        )
+    return value

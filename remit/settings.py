@@ -14,7 +14,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from remit.env import envbool, envint, envlist, envstr
+from remit.env import envbool, envint, envlist, envrate, envstr
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(envstr("REMIT_VAR_DIR", str(BASE_DIR / "var")))
@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "csp",
     "remit.accounts",
     "remit.audit",
+    "remit.throttle",
     "remit.patients",
     "remit.alerts",
     "remit.measures",
@@ -148,6 +149,18 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {"transaction_mode": "IMMEDIATE", "timeout": 20}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Caches. "default" is per process (the outcome report's computed charts). "ratelimit" holds the
+# rate-limit counters (remit.throttle), which every process of a deployment must share: a table in
+# the database (created by `remit migrate`), so no cache server is needed.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "ratelimit": {
+        "BACKEND": "remit.throttle.cache.AtomicDatabaseCache",
+        "LOCATION": "remit_ratelimit_cache",
+        "OPTIONS": {"MAX_ENTRIES": 100000},
+    },
+}
+
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
@@ -198,6 +211,17 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
 AXES_ENABLED = envbool("REMIT_AXES_ENABLED", True)
+
+# Rate limits (remit.throttle): attempts per period, e.g. 10/10m; over a limit the answer is 429
+# with Retry-After. Staff sign-in is limited by the lockout above instead.
+RATELIMIT_ENABLE = envbool("REMIT_RATELIMIT_ENABLED", True)
+RATELIMIT_USE_CACHE = "ratelimit"
+REMIT_RATELIMIT_PORTAL_FAILURES = envrate("REMIT_RATELIMIT_PORTAL_FAILURES", "10/10m")
+REMIT_RATELIMIT_PORTAL_LINK = envrate("REMIT_RATELIMIT_PORTAL_LINK", "20/10m")
+REMIT_RATELIMIT_API_FAILURES = envrate("REMIT_RATELIMIT_API_FAILURES", "10/10m")
+REMIT_RATELIMIT_API_TOKEN_FAILURES = envrate("REMIT_RATELIMIT_API_TOKEN_FAILURES", "10/10m")
+# Failed attempts are audited once per client address and interval, with a summary of the rest.
+REMIT_RATELIMIT_AUDIT_MINUTES = envint("REMIT_RATELIMIT_AUDIT_MINUTES", 10, minimum=1, maximum=1440)
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -269,7 +293,9 @@ REMIT_EMERGENCY_ACCESS_MINUTES = envint("REMIT_EMERGENCY_ACCESS_MINUTES", 60, mi
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # A portal link's token never reaches a log line (remit.web.logs).
+    "filters": {"portal_tokens": {"()": "remit.web.logs.RedactPortalTokens"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["portal_tokens"]}},
     "root": {"handlers": ["console"], "level": envstr("REMIT_LOG_LEVEL", "WARNING")},
 }
 

@@ -11,8 +11,9 @@ urlpatterns = [
     path("audit/", include("remit.web.audit_urls")),
     path("alerts/", include("remit.alerts.urls")),
     path("measures/", include("remit.measures.urls")),
-    path("p/", include("remit.measures.portal_urls")),
+    # Before the portal's own: its last pattern takes any /p/<token>/.
     path("p/", include("remit.amendments.portal_urls")),
+    path("p/", include("remit.measures.portal_urls")),
     path("amendments/", include("remit.amendments.urls")),
     path("screening/", include("remit.screening.urls")),
     path("treatment/", include("remit.treatment.urls")),

@@ -28,6 +28,7 @@ NOT_STAFF_PAGES = {
     "accounts:reauth": "any signed-in user confirms their own password",
     "accounts:password_change": "any signed-in user changes their own password",
     "portal:open": "the patient portal: a single-use link, no staff sign-in (measures/tests/test_portal_*)",
+    "portal:home": "the patient portal: a single-use link, no staff sign-in (measures/tests/test_portal_*)",
     "portal:step": "the patient portal: a single-use link, no staff sign-in (measures/tests/test_portal_*)",
     "portal:done": "the patient portal: a single-use link, no staff sign-in (measures/tests/test_portal_*)",
     "portal_record:record": "the patient portal: a verified questionnaire link, no staff sign-in (tests/onc/test_d04_amendments.py)",

@@ -39,7 +39,7 @@ def remit_subcommands() -> set[str]:
 
 def environment_settings() -> set[str]:
     pattern = re.compile(
-        r"""(?:env(?:str|bool|int|list)\(\s*|environ(?:\.get)?\(\s*|environ\[\s*|getenv\(\s*)["']([A-Z][A-Z0-9_]+)["']"""
+        r"""(?:env(?:str|bool|int|list|rate)\(\s*|environ(?:\.get)?\(\s*|environ\[\s*|getenv\(\s*)["']([A-Z][A-Z0-9_]+)["']"""
     )
     names: set[str] = set()
     for path in SOURCE.rglob("*.py"):

@@ -14,6 +14,8 @@ from remit.audit import actions as audit
 # Requests a page makes on its own (polling, the idle warning's check) carry
 # this header and do not count as activity.
 BACKGROUND_HEADER = "HTTP_X_REMIT_BACKGROUND"
+# What a signed-out browser is told to drop (sign-out and idle time-out).
+CLEAR_SITE_DATA = '"cache", "cookies", "storage"'
 
 
 class IdleTimeoutMiddleware:
@@ -38,10 +40,13 @@ class IdleTimeoutMiddleware:
                 ):
                     response = HttpResponse(status=401)
                     response["HX-Redirect"] = reverse(settings.LOGIN_URL)
-                    return response
-                # The sign-in page says why (messages are not available this early in the chain).
-                query = urlencode({"next": request.get_full_path(), "idle": "1"})
-                return HttpResponseRedirect(f"{reverse(settings.LOGIN_URL)}?{query}")
+                else:
+                    # The sign-in page says why (messages are not available this early in the chain).
+                    query = urlencode({"next": request.get_full_path(), "idle": "1"})
+                    response = HttpResponseRedirect(f"{reverse(settings.LOGIN_URL)}?{query}")
+                # Signed out: the browser drops what it kept of the visit, as on signing out.
+                response["Clear-Site-Data"] = CLEAR_SITE_DATA
+                return response
             if not request.META.get(BACKGROUND_HEADER):
                 request.session["last_activity"] = now
         return self.get_response(request)

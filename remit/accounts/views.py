@@ -52,6 +52,7 @@ from remit.accounts.forms import (
     UserEditForm,
     VerifyForm,
 )
+from remit.accounts.middleware import CLEAR_SITE_DATA
 from remit.accounts.models import PasskeyDevice, RecoveryCodeDevice, SealedTOTPDevice, User
 from remit.audit import actions as audit
 from remit.pages.forms import apply_validation_error
@@ -208,7 +209,12 @@ def login_view(request: HttpRequest) -> HttpResponse:
         _complete_sign_in(request, user, None, "none")
         return redirect(next_url)
     idle = request.GET.get("idle") == "1"
-    return render(request, "accounts/login.html", {"form": form, "next": next_url, "idle": idle})
+    signed_out = request.GET.get("signed_out") == "1"
+    return render(
+        request,
+        "accounts/login.html",
+        {"form": form, "next": next_url, "idle": idle, "signed_out": signed_out},
+    )
 
 
 @csrf_protect
@@ -370,10 +376,12 @@ def logout_view(request: HttpRequest) -> HttpResponse:
         auth_logout(request)
     else:
         request.session.flush()
-    if idle:
-        return redirect(f"{reverse(settings.LOGIN_URL)}?idle=1")
-    messages.info(request, "You have signed out.")
-    return redirect(settings.LOGOUT_REDIRECT_URL)
+    # The browser drops what it kept of the visit: cached pages, cookies (a message cookie too, so
+    # the sign-in page is told in its address), local storage.
+    why = "idle=1" if idle else "signed_out=1"
+    response = HttpResponseRedirect(f"{reverse(settings.LOGOUT_REDIRECT_URL)}?{why}")
+    response["Clear-Site-Data"] = CLEAR_SITE_DATA
+    return response
 
 
 @require_GET

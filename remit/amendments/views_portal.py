@@ -1,8 +1,9 @@
-"""The patient's own requests to amend their record, on the portal: /p/<token>/record/.
+"""The patient's own requests to amend their record, on the portal: /p/record/.
 
-Reached from a questionnaire link whose date of birth this browser has confirmed (the portal's own
-check, ``remit.measures.views_portal``), until the link expires, even after the questionnaire is sent;
-a locked, expired or unknown link, or another browser, gets the portal's closed page or the date of
+Reached through the portal session of a questionnaire link (the link's token is exchanged for the
+session at its first request and never appears again): once this browser has confirmed the date of
+birth, and for a short while after the questionnaire is sent (from the confirmation page); a locked
+or expired link, or a browser without the session, gets the portal's closed page or the date of
 birth check. The patient sees their requests, the decisions and the reasons, asks for a new
 amendment, and adds a statement of disagreement to a denied request.
 
@@ -21,9 +22,9 @@ from django.views.decorators.http import require_http_methods
 from remit.amendments import actions, parts
 from remit.amendments.forms import RequestForm, StatementForm
 from remit.amendments.models import AmendmentRequest
-from remit.measures.actions_portal import find_link, record_portal_view
+from remit.measures.actions_portal import record_portal_view
 from remit.measures.models import PortalLink
-from remit.measures.views_portal import verified_for
+from remit.measures.views_portal import portal_page, session_link, verified_for
 from remit.pages.forms import apply_validation_error
 
 CLOSED = (
@@ -33,8 +34,8 @@ CLOSED = (
 )
 
 
-def _link(request: HttpRequest, token: str) -> tuple[PortalLink | None, HttpResponse | None]:
-    link = find_link(token)
+def _link(request: HttpRequest) -> tuple[PortalLink | None, HttpResponse | None]:
+    link = session_link(request)
     if link is None or link.locked_at is not None or link.expires_at <= timezone.now():
         record_portal_view(link, "record closed", request)
         title, message = CLOSED
@@ -46,7 +47,7 @@ def _link(request: HttpRequest, token: str) -> tuple[PortalLink | None, HttpResp
         )
     if not verified_for(request, link):
         if link.state() == "open":
-            return None, redirect("portal:open", token=token)
+            return None, redirect("portal:home")
         record_portal_view(link, "record closed", request)
         title, message = CLOSED
         return None, render(request, "portal/closed.html", {"title": title, "message": message}, status=410)
@@ -54,8 +55,9 @@ def _link(request: HttpRequest, token: str) -> tuple[PortalLink | None, HttpResp
 
 
 @require_http_methods(["GET", "POST"])
-def record(request: HttpRequest, token: str) -> HttpResponse:
-    link, closed = _link(request, token)
+@portal_page
+def record(request: HttpRequest) -> HttpResponse:
+    link, closed = _link(request)
     if closed is not None:
         return closed
     assert link is not None
@@ -70,7 +72,7 @@ def record(request: HttpRequest, token: str) -> HttpResponse:
         except ValidationError as error:
             apply_validation_error(form, error)
         else:
-            return redirect(f"{reverse('portal_record:record', kwargs={'token': token})}?sent={sent.pk}")
+            return redirect(f"{reverse('portal_record:record')}?sent={sent.pk}")
     rows = list(AmendmentRequest.objects.filter(patient=patient).order_by("-requested_at", "-id")[:100])
     record_portal_view(link, "record", request, requests=len(rows))
     return render(
@@ -79,7 +81,6 @@ def record(request: HttpRequest, token: str) -> HttpResponse:
         {
             "form": form,
             "rows": rows,
-            "token": token,
             "sent": request.GET.get("sent"),
             "due_on": actions.due_date(timezone.localdate()),
         },
@@ -88,13 +89,14 @@ def record(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def disagree(request: HttpRequest, token: str, pk: int) -> HttpResponse:
-    link, closed = _link(request, token)
+@portal_page
+def disagree(request: HttpRequest, pk: int) -> HttpResponse:
+    link, closed = _link(request)
     if closed is not None:
         return closed
     assert link is not None
     amendment = AmendmentRequest.objects.filter(pk=pk, patient=link.questionnaire_request.patient).first()
-    back = reverse("portal_record:record", kwargs={"token": token})
+    back = reverse("portal_record:record")
     if amendment is None or not amendment.may_disagree:
         return redirect(back)
     form = StatementForm(request.POST or None)

@@ -39,6 +39,9 @@ PASSWORD_CHANGE = "password_change"
 ROLE_CHANGE = "role_change"
 USER_CREATE = "user_create"
 USER_DEACTIVATE = "user_deactivate"
+# Failed attempts at the unauthenticated doors, audited once per address and interval (remit.throttle).
+PORTAL_LINK_FAILURE = "portal_link_failure"
+API_TOKEN_FAILURE = "api_token_failure"
 
 SECURITY_ACTIONS = frozenset(
     {
@@ -58,6 +61,8 @@ SECURITY_ACTIONS = frozenset(
         ROLE_CHANGE,
         USER_CREATE,
         USER_DEACTIVATE,
+        PORTAL_LINK_FAILURE,
+        API_TOKEN_FAILURE,
     }
 )
 DISCLOSURE_ACTIONS = frozenset({EXPORT, DISCLOSE})

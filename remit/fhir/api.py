@@ -23,6 +23,11 @@ declared purpose), which the patient's accounting of disclosures lists. Errors a
 (with ``WWW-Authenticate: Bearer``); a patient not in the token's clinic 404 (never 403, for a
 read or a search); an unknown resource type or interaction 404; a bad search parameter 400;
 any method but GET/HEAD 405.
+
+Rate limits (``remit.throttle``): failed authentications are counted per client address and per
+token prefix presented; once either is over its limit, every failed attempt is answered 429 with
+``Retry-After`` (a valid token is still served: only failures are limited). Failed attempts are audited once per address and
+interval with a count (``remit.throttle.failures``), never once each.
 """
 
 from __future__ import annotations
@@ -69,6 +74,9 @@ from remit.fhir.mapping import (
 from remit.fhir.models import ApiToken
 from remit.measures.models import Assessment
 from remit.patients.models import Diagnosis, Patient, WeightEntry
+from remit.throttle import limits
+from remit.throttle.failures import record_failure
+from remit.throttle.models import FailureTally
 from remit.treatment.models import Session, VitalSign
 
 JSON = dict[str, Any]
@@ -110,17 +118,69 @@ def outcome(status: int, code: str, message: str) -> HttpResponse:
     return response
 
 
+class Throttled(Exception):
+    def __init__(self, verdict: limits.Verdict) -> None:
+        self.verdict = verdict
+        super().__init__(verdict.retry_after)
+
+
+def too_many(verdict: limits.Verdict) -> HttpResponse:
+    response = outcome(
+        429, "throttled", f"too many requests: try again in {limits.wait_words(verdict.retry_after)}"
+    )
+    response["Retry-After"] = str(verdict.retry_after)
+    return response
+
+
+def _presented_prefix(raw: str) -> str:
+    """What a presented token is counted and audited by: ``remit_`` and 8 characters, as staff see
+    it on the Integrations page; anything that is not a Remit token counts as one bucket."""
+    if raw.startswith(ApiToken.PREFIX):
+        return raw[: len(ApiToken.PREFIX) + 8]
+    return "(not a Remit token)"
+
+
+def _failed(
+    request: HttpRequest, error: ApiError, prefix: str, reason: str, clinic_id: int | None = None
+) -> ApiError | Throttled:
+    """Count a failed authentication against the address and the prefix presented, audit it (once per
+    address and interval), and answer 401 — or 429 once either count is over its limit."""
+    verdicts = [limits.hit(request, limits.API_FAILURES, limits.address(request))]
+    if prefix:
+        verdicts.append(limits.hit(request, limits.API_PREFIX_FAILURES, prefix))
+    over = [verdict for verdict in verdicts if verdict.limited]
+    record_failure(
+        FailureTally.API_TOKEN,
+        request,
+        refused=bool(over),
+        detail={"reason": reason, "prefix": prefix},
+        clinic_id=clinic_id,
+    )
+    if over:
+        return Throttled(max(over, key=lambda verdict: verdict.retry_after))
+    return error
+
+
 def authenticate(request: HttpRequest) -> ApiToken:
+    """The request's valid token; ApiError (401) for none, Throttled (429) once the failures from this
+    address or with this token prefix are over their limit.
+
+    The happy path counts nothing (a valid token costs no cache write); a valid token is served even
+    from an address over its limit, since only failures are limited.
+    """
     header = request.META.get("HTTP_AUTHORIZATION", "")
     scheme, _, raw = header.partition(" ")
     raw = raw.strip()
     if scheme.lower() != "bearer" or not raw:
-        raise ApiError(401, "login", "send an API token: Authorization: Bearer <token>")
+        error = ApiError(401, "login", "send an API token: Authorization: Bearer <token>")
+        raise _failed(request, error, "", "no token")
+    prefix = _presented_prefix(raw)
     token = ApiToken.objects.select_related("clinic").filter(token_hash=hash_api_token(raw)).first()
     if token is None:
-        raise ApiError(401, "login", "this token is not valid")
+        raise _failed(request, ApiError(401, "login", "this token is not valid"), prefix, "unknown token")
     if token.is_revoked:
-        raise ApiError(401, "expired", "this token was revoked")
+        error = ApiError(401, "expired", "this token was revoked")
+        raise _failed(request, error, prefix, "revoked token", clinic_id=token.clinic_id)
     ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
     return token
 
@@ -158,6 +218,8 @@ def endpoint(resource_type: str, *, public: bool = False) -> Callable[..., Any]:
                 token = authenticate(request)
             except ApiError as error:
                 return outcome(error.status, error.code, error.message)
+            except Throttled as throttled:
+                return too_many(throttled.verdict)
             status, answer, message = 200, None, ""
             try:
                 answer = view(request, token, *args, **kwargs)

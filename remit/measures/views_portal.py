@@ -1,10 +1,19 @@
 """The patient portal: /p/<token>/ — anonymous, single-use, mobile-first.
 
 Flow: the link is looked up by the sha256 of its token; a closed link (used,
-expired, locked, unknown) gets a plain page saying so and nothing else.  The
-patient confirms their date of birth (three wrong tries lock the link), then
-answers one questionnaire per page; answers being typed are kept in the
-session per link so a reload loses nothing.
+expired, locked, unknown) gets a plain page saying so and nothing else.  An
+open link's token is exchanged at once for a portal session bound to the link
+(``portal_session``: its own cookie, not the staff session) and the browser is
+sent on to ``/p/``, so the token stays in no address bar, history or Referer;
+every later page (``/p/``, ``/p/q/<step>/``, ``/p/done/``) works from that
+session.  The patient confirms their date of birth (three wrong tries lock the
+link), then answers one questionnaire per page; answers being typed are kept
+in the portal session so a reload loses nothing.  Finishing clears it.
+
+Unknown links are counted per client address and each link's openings per
+token (``remit.throttle``): over a limit the answer is 429 with Retry-After,
+and the failures are audited once per address and interval, not once each.
+Every portal response says ``Referrer-Policy: no-referrer``.
 
 Each page is validated, scored and stored as its own assessment when the
 patient moves on from it (``actions_portal.submit_page``: one transaction with the
@@ -24,19 +33,28 @@ view writes its audit row(s) through ``actions``.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, cast
 
+from django.contrib.sessions.backends.base import SessionBase
 from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.decorators import decorator_from_middleware
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from remit.core.instruments import Instrument, gad7, get_instrument, pcl5, phq9
 from remit.core.instruments.pages import shown_items
-from remit.measures import actions_portal, actions_questionnaire_requests
+from remit.measures import actions_portal, actions_questionnaire_requests, portal_session
 from remit.measures.forms import DateOfBirthForm
 from remit.measures.models import Assessment, PortalLink, QuestionnaireRequest
 from remit.pages import portal_links
+from remit.throttle import limits
+from remit.throttle.failures import record_failure
+from remit.throttle.models import FailureTally
 
 STEMS = {"phq9": phq9.STEM, "gad7": gad7.STEM, "pcl5": pcl5.STEM}
 
@@ -54,16 +72,76 @@ CLOSED_MESSAGES = {
 }
 
 
-def _state_key(link: PortalLink) -> str:
-    return f"portal.{link.pk}"
+NO_SESSION = (
+    "Open the link from your message",
+    "To answer your clinic's questionnaire, please open the link in the message your clinic sent you. "
+    "If it no longer works, contact your clinic.",
+)
+
+
+class _PortalCsrf(CsrfViewMiddleware):
+    """Django's CSRF check, for pages that send no Referer.
+
+    ``Referrer-Policy: no-referrer`` makes the browser send ``Origin: null`` with the portal's own
+    forms, which Django's origin check refuses. Here that origin is let through to the rest of the
+    check, which still requires the CSRF token (cookie and form field); any other origin is checked
+    as usual. (The portal cookie is also SameSite=Lax, so another site's form never carries it.)
+    """
+
+    def _origin_verified(self, request: HttpRequest) -> bool:
+        return request.META.get("HTTP_ORIGIN") == "null" or super()._origin_verified(request)  # type: ignore[misc]
+
+
+_portal_csrf = decorator_from_middleware(_PortalCsrf)
+
+
+def portal_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """A portal view: the browser's portal session is loaded before and saved (or ended) after, no
+    response sends a Referer onwards, and the CSRF check allows the ``null`` origin that causes."""
+
+    checked = cast(Callable[..., HttpResponse], _portal_csrf(view))
+
+    @csrf_exempt  # the site-wide check is replaced by _PortalCsrf, just inside
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        request.portal_session = portal_session.load(request)  # type: ignore[attr-defined]
+        response = checked(request, *args, **kwargs)
+        session = _session(request)
+        if session is not None:
+            portal_session.attach(session, response)
+        response["Referrer-Policy"] = "no-referrer"
+        return response
+
+    return wrapper
+
+
+def _session(request: HttpRequest) -> SessionBase | None:
+    return getattr(request, "portal_session", None)
 
 
 def _state(request: HttpRequest, link: PortalLink) -> dict[str, Any]:
-    return request.session.get(_state_key(link)) or {}
+    session = _session(request)
+    if not portal_session.bound_to(session, link.pk):
+        return {}
+    assert session is not None
+    return {key: session[key] for key in session.keys() if key != "link_id"}
 
 
 def _save_state(request: HttpRequest, link: PortalLink, state: dict[str, Any]) -> None:
-    request.session[_state_key(link)] = state
+    session = _session(request)
+    assert session is not None and portal_session.bound_to(session, link.pk)
+    for key in [key for key in session.keys() if key != "link_id"]:
+        del session[key]
+    for key, value in state.items():
+        session[key] = value
+
+
+def _finished(request: HttpRequest, link: PortalLink) -> None:
+    """The questionnaire request is complete: the portal session keeps nothing but the confirmation."""
+    session = _session(request)
+    if portal_session.bound_to(session, link.pk):
+        assert session is not None
+        portal_session.finish(session)
 
 
 def _closed(request: HttpRequest, link: PortalLink | None, state: str) -> HttpResponse:
@@ -77,25 +155,61 @@ def _closed(request: HttpRequest, link: PortalLink | None, state: str) -> HttpRe
     )
 
 
-def _open_link(request: HttpRequest, token: str) -> tuple[PortalLink | None, HttpResponse | None]:
-    """The link if it is open, else the closed page to return."""
-    link = actions_portal.find_link(token)
-    if link is None:
-        return None, _closed(request, None, "unknown")
-    state = link.state()
-    if state != "open":
-        return link, _closed(request, link, state)
-    return link, None
+def _too_many(request: HttpRequest, verdict: limits.Verdict, what: str) -> HttpResponse:
+    response = render(
+        request,
+        "portal/closed.html",
+        {
+            "title": "Too many attempts",
+            "message": f"{what} Please wait {limits.wait_words(verdict.retry_after)} and try again, "
+            "or contact your clinic.",
+        },
+        status=429,
+    )
+    response["Retry-After"] = str(verdict.retry_after)
+    return response
+
+
+def _unknown_link(request: HttpRequest) -> HttpResponse:
+    """A token that opens nothing: counted against the address, audited once per interval."""
+    over = limits.hit(request, limits.PORTAL_FAILURES, limits.address(request))
+    record_failure(FailureTally.PORTAL_LINK, request, refused=over.limited, detail={"reason": "unknown link"})
+    if over.limited:
+        return _too_many(request, over, "Too many links that do not work were opened from this connection.")
+    title, message = CLOSED_MESSAGES["unknown"]
+    return render(request, "portal/closed.html", {"title": title, "message": message}, status=404)
+
+
+def _no_session(request: HttpRequest) -> HttpResponse:
+    title, message = NO_SESSION
+    return render(request, "portal/closed.html", {"title": title, "message": message}, status=404)
+
+
+def _session_link(request: HttpRequest) -> PortalLink | None:
+    """The link this browser's portal session is bound to."""
+    session = _session(request)
+    if session is None:
+        return None
+    return (
+        PortalLink.objects.select_related("questionnaire_request", "questionnaire_request__patient")
+        .filter(pk=session["link_id"])
+        .first()
+    )
 
 
 def _verified(request: HttpRequest, link: PortalLink) -> bool:
     return bool(_state(request, link).get("verified"))
 
 
+def session_link(request: HttpRequest) -> PortalLink | None:
+    """The link this browser's portal session is bound to (for the portal's other pages)."""
+    return _session_link(request)
+
+
 def verified_for(request: HttpRequest, link: PortalLink) -> bool:
-    """Whether this browser confirmed the patient's date of birth for ``link`` (for the portal's other
-    pages, e.g. asking to amend the record)."""
-    return _verified(request, link)
+    """Whether this browser confirmed the patient's date of birth for ``link``, or has just finished its
+    questionnaire with it (for the portal's other pages, e.g. asking to amend the record)."""
+    return _verified(request, link) or bool(_state(request, link).get("finished"))
 
 
 def _answers(request: HttpRequest, link: PortalLink) -> dict[str, dict[str, int | None]]:
@@ -111,23 +225,52 @@ def _first_unanswered(link: PortalLink, stored: dict[str, Assessment]) -> int | 
 
 
 @require_http_methods(["GET", "POST"])
+@portal_page
 def open_link(request: HttpRequest, token: str) -> HttpResponse:
-    """The link's address: the date-of-birth check, then on to the questions."""
-    link, closed = _open_link(request, token)
-    if closed is not None:
-        return closed
-    assert link is not None
+    """The link's address: exchange the token for a portal session and leave the token behind."""
+    link = actions_portal.find_link(token)
+    if link is None:
+        return _unknown_link(request)
+    over = limits.hit(request, limits.PORTAL_LINK, limits.token_key(token))
+    if over.limited:
+        record_failure(
+            FailureTally.PORTAL_LINK, request, refused=True, detail={"reason": "one link opened too often"}
+        )
+        return _too_many(request, over, "This link was opened too many times in a short while.")
+    state = link.state()
+    if state != "open":
+        return _closed(request, link, state)
+    if not portal_session.bound_to(_session(request), link.pk):
+        # A new visit (or another device): its own session, which must confirm the date of birth.
+        request.portal_session = portal_session.start(link.pk, link.expires_at)  # type: ignore[attr-defined]
+    return redirect("portal:home")
+
+
+@require_http_methods(["GET", "POST"])
+@portal_page
+def home(request: HttpRequest) -> HttpResponse:
+    """``/p/``: the date-of-birth check, then on to the questions."""
+    link = _session_link(request)
+    if link is None:
+        return _no_session(request)
+    state = link.state()
+    if state != "open":
+        if _state(request, link).get("finished"):
+            return redirect("portal:done")
+        return _closed(request, link, state)
     if _verified(request, link):
         stored = actions_questionnaire_requests.live_assessments(link.questionnaire_request_id)
         step = _first_unanswered(link, stored) or len(link.questionnaire_request.instruments)
-        return redirect("portal:step", token=token, step=step)
+        return redirect("portal:step", step=step)
     form = DateOfBirthForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         outcome = actions_portal.verify_date_of_birth(link, form.cleaned_data["date_of_birth"], request)
         if outcome == "ok":
-            request.session.cycle_key()  # a fresh session id once the patient is known
+            session = _session(request)
+            assert session is not None
+            session.cycle_key()  # a fresh session id once the patient is known
             _save_state(request, link, {"verified": True, "answers": {}})
-            return redirect("portal:step", token=token, step=1)
+            return redirect("portal:step", step=1)
         if outcome != "wrong":
             return _closed(request, link, outcome)
         left = actions_portal.DOB_TRIES - link.dob_failures
@@ -195,23 +338,23 @@ def _page_sent(request: HttpRequest, link: PortalLink, code: str, *, by_this_bro
     _save_state(request, link, {**state, "answers": answers, "sent": sent})
 
 
-def _after_stored_page(request: HttpRequest, link: PortalLink, token: str, step: int) -> HttpResponse:
+def _after_stored_page(request: HttpRequest, link: PortalLink, step: int) -> HttpResponse:
     """A stored page was posted again (double tap, back then resubmit): store nothing, move on."""
     codes = link.questionnaire_request.instruments
     if step < len(codes):
-        return redirect("portal:step", token=token, step=step + 1)
+        return redirect("portal:step", step=step + 1)
     try:
         unanswered = actions_portal.complete_questionnaire_request(link, request)
     except actions_portal.LinkClosed:
-        return redirect("portal:done", token=token)  # the other tap completed it
+        return redirect("portal:done")  # the other tap completed it
     if unanswered:
-        return redirect("portal:step", token=token, step=codes.index(unanswered[0]) + 1)
-    _save_state(request, link, {"verified": True, "answers": {}, "done": True})
-    return redirect("portal:done", token=token)
+        return redirect("portal:step", step=codes.index(unanswered[0]) + 1)
+    _finished(request, link)
+    return redirect("portal:done")
 
 
 def _render_stored(
-    request: HttpRequest, link: PortalLink, token: str, step: int, assessment: Assessment, crisis: bool
+    request: HttpRequest, link: PortalLink, step: int, assessment: Assessment, crisis: bool
 ) -> HttpResponse:
     codes = link.questionnaire_request.instruments
     instrument = get_instrument(codes[step - 1])
@@ -231,36 +374,37 @@ def _render_stored(
             "step": step,
             "steps": len(codes),
             "last": step == len(codes),
-            "previous": reverse("portal:step", kwargs={"token": token, "step": step - 1})
-            if step > 1
-            else None,
+            "previous": reverse("portal:step", kwargs={"step": step - 1}) if step > 1 else None,
         },
     )
 
 
 @require_http_methods(["GET", "POST"])
-def step(request: HttpRequest, token: str, step: int) -> HttpResponse:
+@portal_page
+def step(request: HttpRequest, step: int) -> HttpResponse:
     """One questionnaire, all its (applicable) items on one page."""
-    link, closed = _open_link(request, token)
-    if closed is not None:
-        if request.method == "POST" and link is not None and _verified(request, link):
+    link = _session_link(request)
+    if link is None:
+        return _no_session(request)
+    state = link.state()
+    if state != "open":
+        if request.method == "POST" and (_verified(request, link) or _state(request, link).get("finished")):
             # A double tap or a retry after the questionnaire request was stored: show the confirmation again.
-            return redirect("portal:done", token=token)
-        return closed
-    assert link is not None
+            return redirect("portal:done")
+        return _closed(request, link, state)
     if not _verified(request, link):
-        return redirect("portal:open", token=token)
+        return redirect("portal:home")
     codes = link.questionnaire_request.instruments
     if not 1 <= step <= len(codes):
-        return redirect("portal:open", token=token)
+        return redirect("portal:home")
     instrument = get_instrument(codes[step - 1])
     # What the questionnaire request has stored so far (one query): read-only pages, and crisis resources once called for.
     stored = actions_questionnaire_requests.live_assessments(link.questionnaire_request_id)
     crisis = actions_portal.crisis_needed(stored.values())
     if instrument.code in stored:
         if request.method == "POST":
-            return _after_stored_page(request, link, token, step)
-        return _render_stored(request, link, token, step, stored[instrument.code], crisis)
+            return _after_stored_page(request, link, step)
+        return _render_stored(request, link, step, stored[instrument.code], crisis)
     all_answers = _answers(request, link)
     answers = dict(all_answers.get(instrument.code) or {})
     errors: dict[str, str] = {}
@@ -276,19 +420,19 @@ def step(request: HttpRequest, token: str, step: int) -> HttpResponse:
                 link, instrument.code, answers, posted, request, finish=step == len(codes)
             )
         except actions_portal.LinkClosed:
-            return redirect("portal:done", token=token)  # completed or closed meanwhile
+            return redirect("portal:done")  # completed or closed meanwhile
         answers, errors, revealed, outcome = page.answers, page.errors, page.revealed, page.outcome
         all_answers[instrument.code] = answers
         _save_state(request, link, {**_state(request, link), "verified": True, "answers": all_answers})
         if outcome is not None:
             _page_sent(request, link, instrument.code, by_this_browser=outcome.created)
             if outcome.completed:
-                _save_state(request, link, {"verified": True, "answers": {}, "done": True})
-                return redirect("portal:done", token=token)
+                _finished(request, link)
+                return redirect("portal:done")
             if step < len(codes):
-                return redirect("portal:step", token=token, step=step + 1)
+                return redirect("portal:step", step=step + 1)
             # The last page with an earlier one never sent: go back to it.
-            return redirect("portal:step", token=token, step=codes.index(outcome.unanswered[0]) + 1)
+            return redirect("portal:step", step=codes.index(outcome.unanswered[0]) + 1)
     else:
         actions_portal.record_portal_view(
             link, "questions", request, step=step, instrument=instrument.code, crisis=crisis
@@ -310,7 +454,6 @@ def step(request: HttpRequest, token: str, step: int) -> HttpResponse:
         request,
         "portal/step.html",
         {
-            "token": token,
             "instrument": instrument,
             "stem": STEMS.get(instrument.code) if instrument.show_wording else None,
             "items": _item_rows(instrument, shown, answers, errors),
@@ -322,24 +465,23 @@ def step(request: HttpRequest, token: str, step: int) -> HttpResponse:
             "step": step,
             "steps": len(codes),
             "last": step == len(codes),
-            "previous": reverse("portal:step", kwargs={"token": token, "step": step - 1})
-            if step > 1
-            else None,
+            "previous": reverse("portal:step", kwargs={"step": step - 1}) if step > 1 else None,
         },
         status=400 if errors else 200,
     )
 
 
 @require_http_methods(["GET"])
-def done(request: HttpRequest, token: str) -> HttpResponse:
+@portal_page
+def done(request: HttpRequest) -> HttpResponse:
     """The confirmation; crisis resources first when the answers call for them."""
-    link = actions_portal.find_link(token)
+    link = _session_link(request)
     if link is None:
-        return _closed(request, None, "unknown")
+        return _no_session(request)
     state = link.state()
     if state == "open":
-        return redirect("portal:open", token=token)
-    if not _verified(request, link):
+        return redirect("portal:home")
+    if not (_verified(request, link) or _state(request, link).get("finished")):
         return _closed(request, link, state)
     # Read from what was stored, not the session: a second tap's page shows the same resources.
     stored = list(
@@ -353,8 +495,12 @@ def done(request: HttpRequest, token: str) -> HttpResponse:
     # A questionnaire request left part-answered whose link then closed: what was sent reached the clinic; say so plainly.
     completed = link.questionnaire_request.status == QuestionnaireRequest.COMPLETED
     actions_portal.record_portal_view(link, "done", request, crisis=crisis, completed=completed)
-    return render(
+    response = render(
         request,
         "portal/done.html",
-        {"crisis": crisis, "completed": completed, "more": portal_links.for_token(token)},
+        {"crisis": crisis, "completed": completed, "more": portal_links.all_links()},
     )
+    # Nothing of the visit stays in the browser's cache or storage (the finished session's cookie
+    # stays until it expires, so a reload shows this page again).
+    response["Clear-Site-Data"] = '"cache", "storage"'
+    return response

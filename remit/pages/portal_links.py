@@ -1,7 +1,7 @@
 """Links other apps offer on the patient portal's pages, for a patient whose link is verified.
 
 The portal (``remit.measures``) shows them without knowing the apps: each is a label and the name of
-a URL that takes the link's ``token``, registered in ``remit.wiring``.
+a URL of the portal session (no token in it), registered in ``remit.wiring``.
 """
 
 from __future__ import annotations
@@ -16,5 +16,5 @@ def register(label: str, url_name: str) -> None:
         LINKS.append((label, url_name))
 
 
-def for_token(token: str) -> list[dict[str, str]]:
-    return [{"label": label, "url": reverse(name, kwargs={"token": token})} for label, name in LINKS]
+def all_links() -> list[dict[str, str]]:
+    return [{"label": label, "url": reverse(name)} for label, name in LINKS]

@@ -25,7 +25,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from remit.accounts.decorators import staff_required
 from remit.accounts.models import Clinic
 from remit.audit import actions as audit
-from remit.pages import record_notes
+from remit.pages import record_notes, searches
 from remit.pages.chart_sections import render_sections
 from remit.pages.forms import apply_validation_error
 from remit.patients import actions
@@ -63,10 +63,25 @@ def _user_clinics(request: HttpRequest) -> list[Clinic]:
 
 
 @staff_required("patient.view")
-@require_GET
+@require_http_methods(["GET", "POST"])
 def patient_list(request: HttpRequest) -> HttpResponse:
+    """The registry, and the search.
+
+    The search form posts; its terms are kept in the session and the page redirects to
+    ``?search=<handle>`` (``remit.pages.searches``), so no name, MRN or date of birth is ever in
+    an address, the history or a log, while paging, reload and the back button still work.
+    """
     clinics = _user_clinics(request)
-    form = PatientSearchForm(request.GET or None, clinics=clinics)
+    handle, kept, expired = "", None, False
+    if request.method == "POST":
+        form = PatientSearchForm(request.POST, clinics=clinics)
+        if form.is_valid():
+            handle = searches.remember(request, "patients", form.filters_used())
+            return redirect(f"{reverse('patients:list')}?search={handle}")
+    else:
+        handle, kept = searches.recall(request, "patients")
+        expired = bool(handle) and kept is None
+        form = PatientSearchForm(kept, clinics=clinics)
     patients: QuerySet[Patient] = Patient.objects.filter(clinic_id__in=[c.pk for c in clinics])
     terms: dict[str, Any] = {}
     if form.is_bound and form.is_valid():
@@ -87,7 +102,7 @@ def patient_list(request: HttpRequest) -> HttpResponse:
     else:
         patients = patients.filter(voided_at__isnull=True)
     patients = patients.order_by("family_name", "given_name", "id")
-    page = Paginator(patients, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(patients, PAGE_SIZE).get_page(request.GET.get("page") if request.method == "GET" else 1)
     clinic_names = {c.pk: c.name for c in clinics}
     rows = [(patient, clinic_names.get(patient.clinic_id, "")) for patient in page.object_list]
 
@@ -98,8 +113,6 @@ def patient_list(request: HttpRequest) -> HttpResponse:
     else:
         audit.record(audit.VIEW, request=request, object_type="patients.list", detail={**terms, **detail})
 
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "patients/list.html",
@@ -108,8 +121,9 @@ def patient_list(request: HttpRequest) -> HttpResponse:
             "page": page,
             "rows": rows,
             "searched": searched,
+            "expired": expired,
             "many_clinics": len(clinics) > 1,
-            "query": query.urlencode(),
+            "query": f"search={handle}" if kept is not None else "",
         },
     )
 

@@ -32,6 +32,8 @@ ACTION_WORDS: dict[str, str] = {
     "role_change": "Changed roles",
     "user_create": "Created user",
     "user_deactivate": "Deactivated user",
+    "portal_link_failure": "Portal link refused",
+    "api_token_failure": "Integration token refused",
 }
 
 # Rows about a page or an operation rather than one stored record.

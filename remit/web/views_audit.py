@@ -9,19 +9,23 @@ from __future__ import annotations
 import csv
 from datetime import datetime, time, timedelta
 from typing import Any
+from urllib.parse import urlencode
 
 from django import forms
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.http import require_http_methods
 
 from remit.accounts.decorators import recent_auth_required, staff_required
 from remit.accounts.models import User
 from remit.audit import actions as audit
 from remit.audit.models import AuditEvent
+from remit.pages import searches
 from remit.patients.models import EmergencyAccess, Patient
 from remit.web.audit_words import action_words, object_words
 
@@ -105,12 +109,19 @@ def events_for(user: Any) -> QuerySet[AuditEvent]:
     )
 
 
-def _filtered(request: HttpRequest) -> tuple[AuditFilterForm, QuerySet[AuditEvent]]:
-    query = request.GET.copy()
-    asked = query.get("sort")
-    if asked and sort_key(asked) != asked:
-        query["sort"] = DEFAULT_SORT
-    form = AuditFilterForm(query or None)
+def _kept_terms(form: AuditFilterForm) -> dict[str, str]:
+    """A valid filter's values as text, to keep in the session (``remit.pages.searches``)."""
+    return {
+        name: value.isoformat() if hasattr(value, "isoformat") else str(value)
+        for name, value in form.cleaned_data.items()
+        if value
+    }
+
+
+def _filtered(request: HttpRequest) -> tuple[AuditFilterForm, QuerySet[AuditEvent], dict[str, str] | None]:
+    """The filter kept under ``?search=<handle>`` (the form posts, so an MRN is never in an address)."""
+    _handle, kept = searches.recall(request, "audit")
+    form = AuditFilterForm(kept)
     events = events_for(request.user)
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
@@ -132,7 +143,8 @@ def _filtered(request: HttpRequest) -> tuple[AuditFilterForm, QuerySet[AuditEven
             )
     elif form.is_bound:
         events = events.none()
-    return form, _ordered(events, sort_key(request.GET.get("sort")))
+    asked = request.GET.get("sort") or (kept or {}).get("sort")
+    return form, _ordered(events, sort_key(asked)), kept
 
 
 def _columns(request: HttpRequest, current: str) -> list[dict[str, str]]:
@@ -175,8 +187,16 @@ def _patient_names(events: list[AuditEvent]) -> dict[int, str]:
 
 
 @staff_required("audit.view")
+@require_http_methods(["GET", "POST"])
 def report(request: HttpRequest) -> HttpResponse:
-    form, events = _filtered(request)
+    if request.method == "POST":
+        form = AuditFilterForm(request.POST)
+        if form.is_valid():
+            handle = searches.remember(request, "audit", _kept_terms(form))
+            return redirect(f"{reverse('audit:report')}?search={handle}")
+        events, kept = events_for(request.user).none(), None  # the errors name the field to fix
+    else:
+        form, events, kept = _filtered(request)
     page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = list(page.object_list)
     names = _patient_names(rows)
@@ -190,10 +210,10 @@ def report(request: HttpRequest) -> HttpResponse:
             audit.VIEW,
             request=request,
             object_type="audit.report",
-            detail={"filters": {k: v for k, v in request.GET.items() if v}, "page": page.number},
+            detail={"filters": kept or {}, "page": page.number},
         )
-    query = request.GET.copy()
-    query.pop("page", None)
+    # The handle and the sort only: what was searched for stays in the session.
+    query = urlencode({k: request.GET[k] for k in ("search", "sort") if request.GET.get(k)})
     return render(
         request,
         "audit/report.html",
@@ -201,8 +221,8 @@ def report(request: HttpRequest) -> HttpResponse:
             "form": form,
             "page": page,
             "rows": rows,
-            "query": query.urlencode(),
-            "columns": _columns(request, sort_key(request.GET.get("sort"))),
+            "query": query,
+            "columns": _columns(request, sort_key(request.GET.get("sort") or (kept or {}).get("sort"))),
         },
     )
 
@@ -215,13 +235,13 @@ class _Echo:
 @staff_required("audit.view")
 @recent_auth_required
 def export_csv(request: HttpRequest) -> StreamingHttpResponse:
-    form, events = _filtered(request)
+    form, events, kept = _filtered(request)
     with transaction.atomic():
         audit.record(
             audit.EXPORT,
             request=request,
             object_type="audit.report",
-            detail={"format": "csv", "filters": {k: v for k, v in request.GET.items() if v}},
+            detail={"format": "csv", "filters": kept or {}},
         )
     writer = csv.writer(_Echo())
     columns = [

@@ -20,7 +20,7 @@ from remit.amendments.models import AmendmentRequest
 from remit.amendments.tests.helpers import denied_request, diagnosis_request, disputed_request
 from remit.audit.models import AuditEvent
 from remit.fhir.export import export_bundle
-from remit.measures.tests.conftest import make_link, portal_patient, verified_client
+from remit.measures.tests.conftest import exchanged_client, make_link, portal_patient, verified_client
 from remit.patients.models import Diagnosis
 from remit.reports.progress import progress_content
 from remit.testing import make_patient
@@ -28,8 +28,9 @@ from remit.testing import make_patient
 pytestmark = pytest.mark.django_db
 
 
-def record_url(token: str) -> str:
-    return reverse("portal_record:record", kwargs={"token": token})
+def record_url(token: str = "") -> str:
+    """The portal's record page: the token is not in it, the portal session it was exchanged for says whose."""
+    return reverse("portal_record:record")
 
 
 def chart(world, patient, persona="prescriber") -> str:
@@ -66,11 +67,11 @@ def test_a_patient_asks_to_amend_a_diagnosis_from_the_portal_and_it_is_due_in_si
 def test_the_portal_page_needs_the_date_of_birth_confirmed_in_this_browser(world):
     patient = portal_patient(world.clinic)
     _link, token = make_link(patient)
-    response = Client().get(record_url(token))
-    assert response.status_code == 302 and response["Location"] == reverse(
-        "portal:open", kwargs={"token": token}
-    )
-    assert Client().get(record_url("no-such-token")).status_code == 404
+    # A browser that only opened the link (no date of birth yet) is sent to confirm it.
+    response = exchanged_client(token).get(record_url())
+    assert response.status_code == 302 and response["Location"] == reverse("portal:home")
+    # A browser without the portal session is told to open the link it was sent.
+    assert Client().get(record_url()).status_code == 404
     assert AmendmentRequest.objects.count() == 0
 
 
@@ -175,7 +176,7 @@ def test_after_a_denial_the_patient_adds_a_disagreement_on_the_portal_and_it_sho
     client = verified_client(token)
     page = client.get(record_url(token)).content.decode()
     assert "The diagnosis is supported by the intake interview." in page
-    url = reverse("portal_record:disagree", kwargs={"token": token, "pk": amendment.pk})
+    url = reverse("portal_record:disagree", kwargs={"pk": amendment.pk})
     assert url in page
     assert client.post(url, {"text": ""}).status_code == 400
     assert client.post(url, {"text": "I only had one episode, in 2019."}).status_code == 302

@@ -46,4 +46,5 @@ def test_a_nurse_signs_in_with_password_and_totp_and_can_use_the_nav_at_375px(
     page.wait_for_url("**/accounts/settings/")
     assert page.get_by_role("heading", name="Your account").is_visible()
     page.get_by_role("button", name="Sign out").click()
-    page.wait_for_url("**/accounts/login/")
+    page.wait_for_url("**/accounts/login/?signed_out=1")
+    page.get_by_text("You have signed out.").wait_for()

@@ -11,7 +11,7 @@ def test_it_signs_out_on_post_and_audits_it(client, world):
     login(client, world.users["nurse"])
     response = client.post(reverse("accounts:logout"))
     assert response.status_code == 302
-    assert response["Location"] == reverse("accounts:login")
+    assert response["Location"] == reverse("accounts:login") + "?signed_out=1"
     assert "_auth_user_id" not in client.session
     rows = events(audit.LOGOUT)
     assert len(rows) == 1 and rows[0].actor_id == world.users["nurse"].pk

@@ -55,7 +55,7 @@ def test_a_prescriber_denies_a_request_and_the_patient_disagrees_on_a_phone(
     page.get_by_label("Year").fill(str(DOB.year))
     page.get_by_role("button", name="Continue").click()
     page.get_by_text("Questionnaire 1 of 1").wait_for()
-    page.goto(link.url.rstrip("/") + "/record/")
+    page.goto(f"{live_server.url}/p/record/")
     page.get_by_text("Two episodes are documented in 2019 and 2023.").wait_for()
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
     page.screenshot(path="/tmp/amendments-portal-375.png", full_page=True)

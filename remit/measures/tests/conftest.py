@@ -64,11 +64,23 @@ def open_url(token: str) -> str:
 
 
 def step_url(token: str, step: int) -> str:
-    return reverse("portal:step", kwargs={"token": token, "step": step})
+    """A step of the visit (the token is not in it: the portal session the token was exchanged for says which)."""
+    return reverse("portal:step", kwargs={"step": step})
 
 
 def done_url(token: str) -> str:
-    return reverse("portal:done", kwargs={"token": token})
+    return reverse("portal:done")
+
+
+HOME_URL = "/p/"
+
+
+def exchanged_client(token: str, client: Client | None = None) -> Client:
+    """A browser that opened the link: the token exchanged for a portal session, the date of birth not asked yet."""
+    client = client or Client()
+    response = client.get(open_url(token))
+    assert response.status_code == 302 and response["Location"] == HOME_URL, response.content.decode()[:500]
+    return client
 
 
 def dob_post(dob: date = DOB) -> dict[str, str]:
@@ -76,8 +88,8 @@ def dob_post(dob: date = DOB) -> dict[str, str]:
 
 
 def verified_client(token: str, client: Client | None = None) -> Client:
-    client = client or Client()
-    response = client.post(open_url(token), dob_post())
+    client = exchanged_client(token, client)
+    response = client.post(HOME_URL, dob_post())
     assert response.status_code == 302, response.content.decode()[:500]
     return client
 

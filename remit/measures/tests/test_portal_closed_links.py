@@ -12,6 +12,7 @@ from remit.measures.tests.conftest import (
     PHQ9_CALM,
     answer_post,
     done_url,
+    exchanged_client,
     make_link,
     open_url,
     step_url,
@@ -37,6 +38,7 @@ def _assert_nothing_else(html, patient):
 @pytest.mark.parametrize("state", ["expired", "used", "locked", "cancelled", "missed"])
 def test_a_closed_link_shows_only_a_plain_message(clinic_patient, client, state):
     link, token = make_link(clinic_patient)
+    exchanged_client(token, client)  # this browser opened the link while it was open
     now = timezone.now()
     if state == "expired":
         PortalLink.objects.filter(pk=link.pk).update(expires_at=now - timedelta(seconds=1))
@@ -55,6 +57,17 @@ def test_a_closed_link_shows_only_a_plain_message(clinic_patient, client, state)
         assert response.status_code == 410, url
         html = response.content.decode()
         assert expected in html
+        _assert_nothing_else(html, clinic_patient)
+
+
+def test_a_portal_page_without_a_portal_session_asks_for_the_link_and_shows_nothing(client, clinic_patient):
+    _link, token = make_link(clinic_patient)
+    verified_client(token)  # another browser is in the middle of the visit
+    for url in ("/p/", step_url(token, 1), done_url(token)):
+        response = client.get(url)
+        assert response.status_code == 404, url
+        html = response.content.decode()
+        assert "please open the link in the message your clinic sent you" in html
         _assert_nothing_else(html, clinic_patient)
 
 

@@ -148,7 +148,8 @@ def test_cssrs_on_page_1_is_stored_only_when_its_last_step_is_sent(clinic_patien
 
 def test_reopening_the_link_goes_to_the_first_page_not_sent(clinic_patient):
     link, token, client = _page_one_sent(clinic_patient, PHQ9_CALM, ("phq9", "gad7", "pcl5"))
-    assert client.get(open_url(token))["Location"] == step_url(token, 2)
+    assert client.get(open_url(token))["Location"] == "/p/"
+    assert client.get("/p/")["Location"] == step_url(token, 2)
 
 
 def test_a_page_skipped_by_address_is_asked_before_the_questionnaire_request_completes(clinic_patient):

@@ -10,6 +10,7 @@ from remit.measures.tests.conftest import (
     answer_post,
     done_url,
     make_link,
+    open_url,
     portal_patient,
     step_url,
     verified_client,
@@ -54,7 +55,7 @@ def test_one_patients_verified_link_does_not_open_another_patients_link(world, c
     link, token = make_link(clinic_patient)
     other_link, other_token = make_link(other)
     client = verified_client(token)
-    response = client.get(step_url(other_token, 1))
-    assert response.status_code == 302  # to the other link's date-of-birth check
+    response = client.get(open_url(other_token))
+    assert response.status_code == 302  # to the other link's date-of-birth check, in a session of its own
     html = client.get(response["Location"]).content.decode()
     assert "Date of birth" in html and "Little interest" not in html

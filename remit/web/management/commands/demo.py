@@ -144,6 +144,9 @@ class Command(BaseCommand):
             "2",
             "--access-logfile",
             "-",
+            # The access log hides a portal link's token (the only secret an address carries).
+            "--logger-class",
+            "remit.web.logs.AccessLogger",
         ]
         os.environ.setdefault("REMIT_PORTAL_BASE_URL", f"http://{bind}")
         # The worker sends questionnaire invitations and reminders and escalates alerts. It shares

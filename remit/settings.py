@@ -45,9 +45,9 @@ def _secret_key() -> str:
     return path.read_text().strip()
 
 
-def _networks(name: str) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+def _networks(name: str, parts: list[str]) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
     found = []
-    for part in envlist(name, []):
+    for part in parts:
         try:
             found.append(ipaddress.ip_network(part, strict=False))
         except ValueError:
@@ -144,7 +144,7 @@ REMIT_AUDIT_CHECKPOINT_SECONDS = envint("REMIT_AUDIT_CHECKPOINT_SECONDS", 300, m
 REMIT_AUDIT_CHECKPOINT_SYSLOG = envstr("REMIT_AUDIT_CHECKPOINT_SYSLOG", "").strip()
 # Addresses or networks of the reverse proxies in front of Remit.  Only when the direct peer is one of
 # them is X-Forwarded-For read, and then its right-most address that is not a trusted proxy is recorded.
-REMIT_TRUSTED_PROXIES = _networks("REMIT_TRUSTED_PROXIES")
+REMIT_TRUSTED_PROXIES = _networks("REMIT_TRUSTED_PROXIES", envlist("REMIT_TRUSTED_PROXIES", []))
 ALLOWED_HOSTS = envlist("REMIT_ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = envlist("REMIT_CSRF_TRUSTED_ORIGINS", [])
 

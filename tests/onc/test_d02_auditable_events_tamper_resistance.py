@@ -11,6 +11,7 @@ own role cannot change or remove audit rows at all.
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import subprocess
@@ -296,7 +297,12 @@ def _settings_in_a_fresh_process(**env):
     )
 
 
-PRODUCTION = {"REMIT_HTTPS": "true", "REMIT_SECRET_KEY": "p" * 60, "REMIT_ALLOWED_HOSTS": "remit.example.org"}
+PRODUCTION = {
+    "REMIT_HTTPS": "true",
+    "REMIT_SECRET_KEY": "p" * 60,
+    "REMIT_ALLOWED_HOSTS": "remit.example.org",
+    "REMIT_CREDENTIAL_KEYS": base64.urlsafe_b64encode(b"c" * 32).decode(),
+}
 
 
 def test_production_refuses_to_start_without_an_audit_key(tmp_path):

@@ -37,6 +37,7 @@ check: install
 	$(BIN)/lint-imports
 	REMIT_HTTPS=true REMIT_SECRET_KEY=check-deploy-$$(head -c 48 /dev/urandom | od -An -tx1 | tr -d ' \n') \
 	  REMIT_CREDENTIAL_KEYS=$$(head -c 32 /dev/urandom | base64 | tr '+/' '-_') \
+	  REMIT_AUDIT_KEYS=check=$$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n') \
 	  REMIT_ALLOWED_HOSTS=remit.example.org $(BIN)/python manage.py check --deploy --fail-level WARNING
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/pytest -q $(DOCS_TESTS)

@@ -49,6 +49,12 @@ def _fast_password_hashing(settings):
     ]
 
 
+@pytest.fixture(autouse=True)
+def _audit_checkpoints_in_a_temporary_file(settings, tmp_path):
+    """The worker's audit checkpoints go to the test's own file, never the installation's var/."""
+    settings.REMIT_AUDIT_CHECKPOINT_FILE = tmp_path / "audit-checkpoints.log"
+
+
 @pytest.fixture
 def world(db):
     from remit.testing import build_world

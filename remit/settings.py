@@ -8,6 +8,10 @@ DATABASE_URL.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import ipaddress
+import re
 import secrets
 from pathlib import Path
 
@@ -41,6 +45,16 @@ def _secret_key() -> str:
     return path.read_text().strip()
 
 
+def _networks(name: str, parts: list[str]) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+    found = []
+    for part in parts:
+        try:
+            found.append(ipaddress.ip_network(part, strict=False))
+        except ValueError:
+            raise ImproperlyConfigured(f"{name}: {part!r} is not an IP address or network (e.g. 10.0.0.0/8)")
+    return tuple(found)
+
+
 SECRET_KEY = _secret_key()
 
 
@@ -67,6 +81,70 @@ def _credential_keys() -> list[str]:
 
 REMIT_CREDENTIAL_KEYS = _credential_keys()
 REMIT_CREDENTIAL_KEYS_DERIVED = not envlist("REMIT_CREDENTIAL_KEYS", [])
+
+
+def _audit_keys() -> tuple[dict[str, bytes], str]:
+    """The audit chain's HMAC keys (id -> key) and the id of the one new rows are sealed with.
+
+    REMIT_AUDIT_KEYS is ``id=secret,id=secret``; REMIT_AUDIT_KEY_ID names the current one (it may be
+    left out when there is one key).  Rotation: add a new key, switch the id, and keep the old key
+    listed so the rows it sealed still verify.  Without keys (development and tests only) one is
+    derived from the secret key under the id ``derived``; production refuses to start without them.
+    """
+    keys: dict[str, bytes] = {}
+    for part in envlist("REMIT_AUDIT_KEYS", []):
+        key_id, sep, secret = part.partition("=")
+        key_id, secret = key_id.strip(), secret.strip()
+        if not sep or not re.fullmatch(r"[A-Za-z0-9_.-]{1,40}", key_id):
+            raise ImproperlyConfigured(
+                "REMIT_AUDIT_KEYS must be a comma-separated list of id=secret pairs "
+                "(ids of letters, digits, dots, dashes or underscores, at most 40)"
+            )
+        if len(secret) < 32:
+            raise ImproperlyConfigured(
+                f"REMIT_AUDIT_KEYS: the secret of key {key_id!r} must be at least 32 characters"
+            )
+        if key_id in keys:
+            raise ImproperlyConfigured(f"REMIT_AUDIT_KEYS lists key {key_id!r} twice")
+        keys[key_id] = secret.encode()
+    current = envstr("REMIT_AUDIT_KEY_ID", "").strip()
+    if not keys:
+        if HTTPS:
+            raise ImproperlyConfigured("REMIT_AUDIT_KEYS must be set when REMIT_HTTPS is on (production)")
+        if current and current != "derived":
+            raise ImproperlyConfigured(
+                f"REMIT_AUDIT_KEY_ID names key {current!r}, but REMIT_AUDIT_KEYS is empty"
+            )
+    if not HTTPS:
+        # Development: a key derived from the secret key, so the chain is keyed out of the box.
+        keys.setdefault(
+            "derived", hmac.new(SECRET_KEY.encode(), b"remit audit chain", hashlib.sha256).digest()
+        )
+    if not current:
+        configured = [k for k in keys if k != "derived"]
+        if len(configured) > 1:
+            raise ImproperlyConfigured(
+                "REMIT_AUDIT_KEY_ID must name the current key when REMIT_AUDIT_KEYS has several"
+            )
+        current = configured[0] if configured else "derived"
+    if current not in keys:
+        raise ImproperlyConfigured(
+            f"REMIT_AUDIT_KEY_ID names key {current!r}, which REMIT_AUDIT_KEYS does not list"
+        )
+    return keys, current
+
+
+REMIT_AUDIT_KEYS, REMIT_AUDIT_KEY_ID = _audit_keys()
+# Signed checkpoints of the audit chain's head, written by the worker outside the database.
+REMIT_AUDIT_CHECKPOINT_FILE = Path(
+    envstr("REMIT_AUDIT_CHECKPOINT_FILE", str(VAR_DIR / "audit-checkpoints.log"))
+)
+REMIT_AUDIT_CHECKPOINT_SECONDS = envint("REMIT_AUDIT_CHECKPOINT_SECONDS", 300, minimum=10, maximum=24 * 3600)
+# Also send each checkpoint to syslog: empty (off), a socket path such as /dev/log, or host:port (UDP).
+REMIT_AUDIT_CHECKPOINT_SYSLOG = envstr("REMIT_AUDIT_CHECKPOINT_SYSLOG", "").strip()
+# Addresses or networks of the reverse proxies in front of Remit.  Only when the direct peer is one of
+# them is X-Forwarded-For read, and then its right-most address that is not a trusted proxy is recorded.
+REMIT_TRUSTED_PROXIES = _networks("REMIT_TRUSTED_PROXIES", envlist("REMIT_TRUSTED_PROXIES", []))
 ALLOWED_HOSTS = envlist("REMIT_ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = envlist("REMIT_CSRF_TRUSTED_ORIGINS", [])
 

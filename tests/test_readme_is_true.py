@@ -16,8 +16,9 @@ ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text()
 SOURCE = Path(remit.__file__).resolve().parent
 
-# Names the README may use that are not Remit's own: Django's commands it passes through and
-# variables read by tools Remit starts.
+# Names the README may use that are not Remit's own: Django's commands it passes through,
+# variables read by tools Remit starts or by the tests, and SUDO_USER (set by sudo; the audit
+# trail names the person behind it).
 DJANGO_COMMANDS = {"migrate", "createsuperuser", "shell", "check", "makemigrations"}
 ENV_READ_ELSEWHERE = {
     "HOST",
@@ -26,6 +27,8 @@ ENV_READ_ELSEWHERE = {
     "DJANGO_SETTINGS_MODULE",
     "REMIT_REQUIRE_BROWSER",
     "REMIT_CI_PGPORT",
+    "REMIT_TEST_APP_DATABASE_URL",
+    "SUDO_USER",
 }
 
 

@@ -16,6 +16,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from remit.accounts import views
 from remit.accounts.models import Clinic, User
+from remit.audit.admin import AuditedAdmin
 
 
 def has_permission(request: HttpRequest) -> bool:
@@ -40,7 +41,7 @@ for _plain in (TOTPDevice, StaticDevice):
 
 
 @admin.register(Clinic)
-class ClinicAdmin(admin.ModelAdmin):
+class ClinicAdmin(AuditedAdmin):
     list_display = ["name", "slug", "created_at"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
@@ -66,7 +67,7 @@ USER_FIELDS = (
 
 
 @admin.register(User)
-class UserAdmin(admin.ModelAdmin):
+class UserAdmin(AuditedAdmin):
     list_display = ["username", "first_name", "last_name", "email", "roles", "is_active", "is_superuser"]
     list_filter = ["is_active", "is_superuser", "clinics"]
     search_fields = ["username", "first_name", "last_name", "email"]

@@ -12,10 +12,11 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from remit.alerts.models import Alert, EscalationContact
+from remit.audit.admin import AuditedAdmin
 
 
 @admin.register(Alert)
-class AlertAdmin(admin.ModelAdmin):
+class AlertAdmin(AuditedAdmin):
     list_display = ["id", "created_at", "clinic", "severity", "kind", "status", "escalation_level"]
     list_filter = ["status", "severity", "kind", "clinic"]
     readonly_fields = [f.name for f in Alert._meta.fields]
@@ -32,7 +33,7 @@ class AlertAdmin(admin.ModelAdmin):
 
 
 @admin.register(EscalationContact)
-class EscalationContactAdmin(admin.ModelAdmin):
+class EscalationContactAdmin(AuditedAdmin):
     list_display = ["clinic", "order", "user", "notify_by_email", "notify_by_sms"]
     list_filter = ["clinic"]
     ordering = ["clinic__name", "order", "id"]

@@ -19,7 +19,7 @@ class AuditQuerySet(models.QuerySet["AuditEvent"]):
 
 
 class AuditEvent(models.Model):
-    """One read, write or security event, chained to the one before it."""
+    """One read, write or security event, sealed and chained to the one before it."""
 
     seq = models.PositiveBigIntegerField(unique=True)
     at = models.DateTimeField(db_index=True)
@@ -39,6 +39,9 @@ class AuditEvent(models.Model):
     detail = models.JSONField(default=dict, blank=True)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64)
+    # Which REMIT_AUDIT_KEYS key sealed the row (HMAC-SHA-256); empty for rows written before the
+    # chain was keyed, which keep their plain SHA-256 hash (see remit.audit.chain).
+    key_id = models.CharField(max_length=40, blank=True, default="")
 
     objects = AuditQuerySet.as_manager()
 
@@ -73,6 +76,7 @@ class AuditEvent(models.Model):
             "detail": self.detail,
             "prev_hash": self.prev_hash,
             "hash": self.hash,
+            "key_id": self.key_id,
         }
 
 

@@ -40,6 +40,7 @@ def _production_env(tmp_path: Path) -> dict[str, str]:
         "REMIT_HTTPS": "true",
         "REMIT_SECRET_KEY": secrets.token_urlsafe(50),
         "REMIT_CREDENTIAL_KEYS": base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
+        "REMIT_AUDIT_KEYS": "d09=" + secrets.token_hex(32),
         "REMIT_ALLOWED_HOSTS": "127.0.0.1",
         "REMIT_VAR_DIR": str(tmp_path),
         "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",

@@ -173,7 +173,8 @@ def _start(env_changes: dict[str, str], var_dir: Path) -> subprocess.CompletedPr
 
 
 def test_production_does_not_start_without_credential_keys_or_with_a_bad_one(tmp_path):
-    production = {"REMIT_HTTPS": "true", "REMIT_SECRET_KEY": "p" * 60}
+    # The audit trail's key is set, so only the credential keys are missing or bad.
+    production = {"REMIT_HTTPS": "true", "REMIT_SECRET_KEY": "p" * 60, "REMIT_AUDIT_KEYS": "k1=" + "a" * 40}
     missing = _start(production, tmp_path)
     assert missing.returncode != 0
     assert "REMIT_CREDENTIAL_KEYS must be set when REMIT_HTTPS is on" in missing.stderr

@@ -175,7 +175,7 @@ def test_in_chromium_a_nurse_adds_a_passkey_and_signs_in_with_it(live_server, pa
 
     # Sign out, then password and passkey.
     page.get_by_role("button", name="Sign out").click()
-    page.wait_for_url("**/accounts/login/")
+    page.wait_for_url("**/accounts/login/?signed_out=1")
     page.get_by_label("Username").fill("nurse")
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Continue").click()

@@ -83,7 +83,7 @@ def test_it_writes_one_audit_event_for_the_generated_rows():
     event = runs[0]
     assert event.action == "create" and event.actor is None and event.actor_label == "remit generate"
     assert event.detail == {"generator": 1, "patients": 50}
-    assert verify_trail() is None
+    assert verify_trail().ok
 
 
 def test_a_second_run_adds_patients_with_new_mrns_and_keeps_staff():

@@ -22,10 +22,11 @@ import sys
 from pathlib import Path
 from typing import Any, TextIO
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django.utils import timezone
 
 from remit.accounts.models import Clinic
+from remit.audit.commands import AuditedCommand
 from remit.fhir.digests import DigestMismatch, check_beside, write_beside
 from remit.fhir.export import export_bundle, export_ndjson
 from remit.fhir.importer import ImportRejected, import_path
@@ -69,7 +70,7 @@ class ProgressLine:
             self.stream.flush()
 
 
-class Command(BaseCommand):
+class Command(AuditedCommand):
     help = (
         "FHIR R4 interchange. `remit fhir export` writes one patient's collection Bundle (--patient) or "
         "the clinic's Bulk Data NDJSON files; `remit fhir import PATH --clinic SLUG` reads a Bundle or "

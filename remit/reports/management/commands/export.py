@@ -6,12 +6,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 
 from remit.accounts.models import Clinic
+from remit.audit.commands import AuditedCommand
 
 
-class Command(BaseCommand):
+class Command(AuditedCommand):
     help = (
         "Write a de-identified research export (HIPAA Safe Harbor): courses.csv, sessions.csv and "
         "assessments.csv with random research ids and per-patient shifted dates. Audited as a disclosure."

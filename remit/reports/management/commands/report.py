@@ -13,12 +13,13 @@ import json
 import sys
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django.db import transaction
 from django.template.loader import render_to_string
 
 from remit.accounts.models import Clinic, User
 from remit.audit import actions as audit
+from remit.audit.commands import AuditedCommand
 from remit.reports import charts
 from remit.reports import pdf as pdf_module
 from remit.reports.queries import REPORT_INSTRUMENTS, ReportFilter
@@ -36,7 +37,7 @@ def _date(value: str) -> dt.date:
         raise CommandError(f"--from/--to: {value!r} is not a date (YYYY-MM-DD)")
 
 
-class Command(BaseCommand):
+class Command(AuditedCommand):
     help = "The clinic outcome report (outcomes) or the de-identified durability of each course (durability)."
 
     def add_arguments(self, parser: CommandParser) -> None:

@@ -181,10 +181,8 @@ class AcknowledgeError(ValidationError):
 
 def acknowledge_alert(alert: Alert, *, actor: User, note: str, request: HttpRequest | None = None) -> Alert:
     """A named clinician acknowledges an open alert with a note; audited; escalation stops."""
-    if actor is None or not actor.can("clinical.view"):
-        raise PermissionDenied("Only clinical staff may acknowledge alerts.")
-    if alert.clinic_id not in actor.clinic_ids():
-        raise PermissionDenied("This alert belongs to another clinic.")
+    if actor is None or not actor.can("clinical.view", alert.clinic_id):
+        raise PermissionDenied("Only clinical staff of the alert's clinic may acknowledge it.")
     note = (note or "").strip()
     if not note:
         raise ValidationError({"note": "Write a note: what you did or decided about this alert."})
@@ -255,7 +253,7 @@ def escalation_list(clinic_id: int) -> list[Recipient]:
     )
     found = []
     for contact in contacts:
-        if not contact.user.can("clinical.view"):
+        if not contact.user.can("clinical.view", clinic_id):
             logger.warning(
                 "escalation contact %s of clinic %s is not clinical staff; skipped",
                 contact.user_id,
@@ -278,7 +276,7 @@ def _fallback_prescribers(clinic_id: int) -> list[Recipient]:
     staff = User.objects.filter(clinics=clinic_id, is_active=True).order_by("id")
     found = []
     for user in staff:
-        if user.has_role(R.PRESCRIBER):
+        if user.has_role(clinic_id, R.PRESCRIBER):
             recipient = _reachable(user, True, True)
             if recipient is not None:
                 found.append(recipient)
@@ -385,11 +383,11 @@ def add_escalation_contact(
     request: HttpRequest | None = None,
 ) -> EscalationContact:
     errors: dict[str, str] = {}
-    if clinic.pk not in actor.clinic_ids():
+    if not actor.can("users.manage", clinic):
         raise PermissionDenied("You do not manage this clinic.")
-    if not user.is_active or clinic.pk not in user.clinic_ids():
+    if not user.is_active or clinic.pk not in user.member_clinic_ids():
         errors["user"] = "Choose an active staff member of this clinic."
-    elif not user.can("clinical.view"):
+    elif not user.can("clinical.view", clinic):
         errors["user"] = "Only clinical staff (prescriber, nurse, TMS technician) can respond to alerts."
     elif EscalationContact.objects.filter(clinic=clinic, user=user).exists():
         errors["user"] = "This person is already on the list."
@@ -432,7 +430,7 @@ def remove_escalation_contact(
     contact: EscalationContact, *, actor: User, request: HttpRequest | None = None
 ) -> None:
     """Configuration, not charted data: the entry goes, the audit row keeps who it was."""
-    if contact.clinic_id not in actor.clinic_ids():
+    if not actor.can("users.manage", contact.clinic_id):
         raise PermissionDenied("You do not manage this clinic.")
     with transaction.atomic():
         audit.record(

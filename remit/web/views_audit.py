@@ -50,8 +50,9 @@ class AuditFilterForm(forms.Form):
 
 
 def events_for(user: Any) -> QuerySet[AuditEvent]:
-    """Events about the administrator's clinics, and security events of their clinics' staff."""
-    clinic_ids = user.clinic_ids()
+    """Events of the clinics whose audit trail ``user`` may read, and security events (sign-ins, ...)
+    that belong to no clinic, of those clinics' staff."""
+    clinic_ids = user.clinic_ids("audit.view")
     staff_ids = User.objects.filter(clinics__in=clinic_ids).values("id")
     return AuditEvent.objects.filter(
         Q(clinic_id__in=clinic_ids) | Q(clinic_id__isnull=True, actor_id__in=staff_ids)
@@ -64,7 +65,7 @@ def _filtered(request: HttpRequest) -> tuple[AuditFilterForm, QuerySet[AuditEven
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
         if data["patient"]:
-            ids = Patient.objects.visible_to(request.user).filter(mrn=data["patient"].strip()).values("id")
+            ids = Patient.objects.visible_to(request.user, "audit.view").filter(mrn=data["patient"].strip()).values("id")
             events = events.filter(patient_id__in=ids)
         if data["user"]:
             events = events.filter(actor_label=data["user"].strip())
@@ -169,7 +170,7 @@ def export_csv(request: HttpRequest) -> StreamingHttpResponse:
 @staff_required("audit.view")
 def disclosures(request: HttpRequest, pk: int) -> HttpResponse:
     """Accounting of disclosures: every export or disclosure of one patient's data."""
-    patient = Patient.objects.visible_to(request.user).filter(pk=pk).first()
+    patient = Patient.objects.visible_to(request.user, "audit.view").filter(pk=pk).first()
     if patient is None:
         raise Http404("No such patient in your clinics.")
     events = list(

@@ -92,7 +92,11 @@ class User(AbstractUser):
 def _clinic_pk(clinic: Clinic | int | None) -> int:
     if clinic is None:
         return 0
-    return clinic if isinstance(clinic, int) else clinic.pk
+    if isinstance(clinic, int):
+        return clinic
+    if not isinstance(clinic, Clinic):
+        raise TypeError(f"a clinic or a clinic id, not {type(clinic).__name__}: roles are held per clinic")
+    return clinic.pk
 
 
 def ordered_roles(roles: list[str] | set[str] | frozenset[str] | tuple[str, ...]) -> list[str]:

@@ -314,14 +314,24 @@ def _within_day(at: datetime, day: date) -> datetime:
 
 
 def _staff_by_clinic(plan: Plan) -> dict[str, dict[str, User]]:
-    """Each clinic's own prescriber, nurse and technician (the generated accounts)."""
+    """Each clinic's own prescriber, nurse and technician (the generated accounts).
+
+    Only someone who holds the role in that clinic: an account of the same name that already
+    existed with other clinics (not made by this plan) is passed over for another planned member
+    who holds the role there (the multisite prescriber, say).
+    """
     users = {u.username: u for u in User.objects.filter(username__in=[s.username for s in plan.staff])}
     out: dict[str, dict[str, User]] = {}
-    for s in plan.staff:
-        if len(s.clinics) != 1 or s.username not in users:
+    slugs = {c.slug: c.pk for c in Clinic.objects.filter(slug__in=[c.slug for c in plan.clinics])}
+    # Single-clinic staff first: each clinic's own people before the multisite prescriber.
+    for s in sorted(plan.staff, key=lambda s: len(s.clinics)):
+        user = users.get(s.username)
+        if user is None:
             continue
-        for role in s.roles:
-            out.setdefault(s.clinics[0], {}).setdefault(role, users[s.username])
+        for slug in s.clinics:
+            for role in s.roles:
+                if slug in slugs and user.has_role(slugs[slug], role):
+                    out.setdefault(slug, {}).setdefault(role, user)
     return out
 
 

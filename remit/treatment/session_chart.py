@@ -141,7 +141,7 @@ def prescriber_override_reason(actor: Any, reason: str | None, *, what: str, cli
     if not text:
         return ""
     if not actor.has_role(clinic, R.PRESCRIBER):
-        raise fail("override_reason", f"Only a prescriber of this clinic can override {what}.")
+        raise fail("override_reason", f"Only a prescriber can override {what}.")
     if len(text) > OVERRIDE_REASON_MAX:
         raise fail("override_reason", f"Keep the reason under {OVERRIDE_REASON_MAX} characters.")
     return text

@@ -185,15 +185,21 @@ def set_memberships(
         after.update({c: r for c, r in wanted.items() if r})
         if not after:
             raise ValidationError(
-                {"clinics": "A staff member belongs to at least one clinic: give them a role, or deactivate the account."}
+                {
+                    "clinics": "A staff member belongs to at least one clinic: give them a role, or deactivate the account."
+                }
             )
         if (
             actor is not None
             and actor.pk == user.pk
-            and any(R.CLINIC_ADMIN in before.get(c, []) and R.CLINIC_ADMIN not in after.get(c, []) for c in wanted)
+            and any(
+                R.CLINIC_ADMIN in before.get(c, []) and R.CLINIC_ADMIN not in after.get(c, []) for c in wanted
+            )
         ):
             raise ValidationError(
-                {"clinics": "You cannot remove your own clinic administrator role; ask another administrator."}
+                {
+                    "clinics": "You cannot remove your own clinic administrator role; ask another administrator."
+                }
             )
         if before == after:
             return user
@@ -224,7 +230,12 @@ def _record_role_change(
         "after": {names[c]: r for c, r in sorted(after.items())},
     }
     _record_per_clinic(
-        audit.ROLE_CHANGE, actor=actor, user=user, clinic_ids=set(before) | set(after), detail=detail, request=request
+        audit.ROLE_CHANGE,
+        actor=actor,
+        user=user,
+        clinic_ids=set(before) | set(after),
+        detail=detail,
+        request=request,
     )
 
 

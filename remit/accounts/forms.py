@@ -193,10 +193,14 @@ class UserEditForm(_StaffFieldsForm):
         if not self.profile_editable:
             for name in ("first_name", "last_name", "email"):
                 self.fields[name].disabled = True
-                self.fields[name].help_text = (
+                self.fields[
+                    name
+                ].help_text = (
                     "They also work in a clinic you do not administer: its administrators share this account."
                 )
-        self.initial.update({"first_name": target.first_name, "last_name": target.last_name, "email": target.email})
+        self.initial.update(
+            {"first_name": target.first_name, "last_name": target.last_name, "email": target.email}
+        )
         for clinic in self.clinics:
             self.initial[roles_field_name(clinic)] = sorted(target.roles_in(clinic), key=list(R.ROLES).index)
 
@@ -207,6 +211,7 @@ class UserEditForm(_StaffFieldsForm):
                 name = roles_field_name(clinic)
                 if name in data and R.CLINIC_ADMIN not in (data.get(name) or []):
                     self.add_error(
-                        name, "You cannot remove your own clinic administrator role; ask another administrator."
+                        name,
+                        "You cannot remove your own clinic administrator role; ask another administrator.",
                     )
         return data

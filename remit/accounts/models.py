@@ -47,8 +47,8 @@ class User(AbstractUser):
         if cached is None:
             cached = {}
             if self.pk is not None:
-                for clinic_id, roles in Membership.objects.filter(user_id=self.pk).values_list(
-                    "clinic_id", "roles"
+                for clinic_id, roles in (
+                    Membership.objects.filter(user_id=self.pk).order_by().values_list("clinic_id", "roles")
                 ):
                     cached[clinic_id] = frozenset(roles or [])
             self._roles_by_clinic = cached

@@ -415,7 +415,6 @@ def _managed_user(request: HttpRequest, pk: int) -> User:
 @require_GET
 def users(request: HttpRequest) -> HttpResponse:
     """Each of the administrator's clinics' members, one row per person and clinic, with the roles held there."""
-    admin = staff(request)
     clinics = list(Clinic.objects.filter(pk__in=view_clinic_ids(request)).order_by("name"))
     query = request.GET.get("q", "").strip()
     wanted = request.GET.get("clinic", "")
@@ -442,7 +441,6 @@ def users(request: HttpRequest) -> HttpResponse:
             "clinics": clinics,
             "clinic": shown[0] if len(shown) == 1 and len(clinics) > 1 else None,
             "many_clinics": len(clinics) > 1,
-            "admin": admin,
         },
     )
 

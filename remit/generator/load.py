@@ -759,7 +759,9 @@ def demo_accounts(default_seed: int = synthetic.DEMO_SEED) -> list[DemoAccount]:
     users = {
         u.username: u
         for u in User.objects.filter(username__in=names).prefetch_related(
-            Prefetch("memberships", queryset=Membership.objects.select_related("clinic").order_by("clinic_id"))
+            Prefetch(
+                "memberships", queryset=Membership.objects.select_related("clinic").order_by("clinic_id")
+            )
         )
     }
     devices: dict[int, TOTPDevice] = {}

@@ -17,6 +17,8 @@ def visible_patient(request: HttpRequest, pk: int, *related: str, capability: st
     """
     capability = capability or getattr(request, "staff_capability", None)
     if capability is None:
-        raise TypeError("visible_patient needs the capability the page requires (a staff_required view has one)")
+        raise TypeError(
+            "visible_patient needs the capability the page requires (a staff_required view has one)"
+        )
     patients = Patient.objects.visible_to(request.user, capability).select_related("clinic", *related)
     return get_object_or_404(patients, pk=pk)

@@ -19,8 +19,8 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadReque
 from django.shortcuts import render
 from django.urls import reverse
 
-from remit.accounts.decorators import recent_auth_required, staff_required
 from remit.accounts import roles as R
+from remit.accounts.decorators import recent_auth_required, staff_required
 from remit.accounts.models import Clinic, Membership
 from remit.audit import actions as audit
 from remit.reports import charts, pdf

@@ -302,7 +302,11 @@ def patient_screenings(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "screening/patient.html",
-        {"patient": patient, "rows": rows, "can_enter": staff(request).can("screening.enter", patient.clinic_id)},
+        {
+            "patient": patient,
+            "rows": rows,
+            "can_enter": staff(request).can("screening.enter", patient.clinic_id),
+        },
     )
 
 

@@ -265,9 +265,7 @@ def _check_plan(plan: CoursePlan, patient: Patient, protocol: CoreProtocol, toda
             )
     elif plan.mg_per_kg is not None:
         raise _error("mg_per_kg", "only ketamine courses are ordered in mg/kg")
-    if plan.prescriber is not None and not (
-        plan.prescriber.has_role(patient.clinic_id, "prescriber")
-    ):
+    if plan.prescriber is not None and not (plan.prescriber.has_role(patient.clinic_id, "prescriber")):
         raise _error("prescriber", "choose a prescriber of the patient's clinic")
 
 

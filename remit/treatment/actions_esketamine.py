@@ -74,7 +74,10 @@ def enrol_rems(
     actor: Any,
     request: HttpRequest | None = None,
 ) -> RemsEnrolment:
-    if not (actor.has_role(patient.clinic_id, R.PRESCRIBER, R.NURSE) and actor.can("sessions.chart", patient.clinic_id)):
+    if not (
+        actor.has_role(patient.clinic_id, R.PRESCRIBER, R.NURSE)
+        and actor.can("sessions.chart", patient.clinic_id)
+    ):
         raise PermissionDenied("Your role does not allow recording a REMS enrolment.")
     if patient.is_voided:
         raise fail(None, "This patient's record is voided; nothing can be added to it.")

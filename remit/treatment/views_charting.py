@@ -59,9 +59,7 @@ from remit.treatment.models import RemsMonitoringForm, Session
 
 
 def _session_for(request: HttpRequest, pk: int) -> Session:
-    sessions = Session.objects.filter(
-        patient__clinic_id__in=view_clinic_ids(request)
-    ).select_related(
+    sessions = Session.objects.filter(patient__clinic_id__in=view_clinic_ids(request)).select_related(
         "patient",
         "clinic",
         "course",

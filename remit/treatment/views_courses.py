@@ -95,7 +95,9 @@ def course_new(request: HttpRequest, pk: int) -> HttpResponse:
         gate = None
     else:
         form = CourseForm(
-            clinic_id=patient.clinic_id, modality=modality, initial=course_initial(request.user, modality, patient.clinic_id)
+            clinic_id=patient.clinic_id,
+            modality=modality,
+            initial=course_initial(request.user, modality, patient.clinic_id),
         )
         audit.record(audit.VIEW, request=request, obj=patient, patient=patient, detail={"page": "course_new"})
         gate = _gate(patient, modality)

@@ -100,9 +100,9 @@ class SubmittedForm(forms.Form):
 
 
 def _visible_forms(request: HttpRequest) -> Any:
-    return RemsMonitoringForm.objects.filter(
-        session__clinic_id__in=view_clinic_ids(request)
-    ).select_related("session", "session__patient", "session__clinic", "submitted_by")
+    return RemsMonitoringForm.objects.filter(session__clinic_id__in=view_clinic_ids(request)).select_related(
+        "session", "session__patient", "session__clinic", "submitted_by"
+    )
 
 
 def _days_left(form: RemsMonitoringForm, today: dt.date) -> int:

@@ -65,7 +65,11 @@ def _filtered(request: HttpRequest) -> tuple[AuditFilterForm, QuerySet[AuditEven
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
         if data["patient"]:
-            ids = Patient.objects.visible_to(request.user, "audit.view").filter(mrn=data["patient"].strip()).values("id")
+            ids = (
+                Patient.objects.visible_to(request.user, "audit.view")
+                .filter(mrn=data["patient"].strip())
+                .values("id")
+            )
             events = events.filter(patient_id__in=ids)
         if data["user"]:
             events = events.filter(actor_label=data["user"].strip())

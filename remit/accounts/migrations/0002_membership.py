@@ -1,8 +1,8 @@
 """Roles move from the user to each of their clinics (``Membership``).
 
-Forward: every user keeps, in each clinic they belonged to, the roles they held. Backward: a user
-gets back the clinics they belong to and the union of the roles they hold in any of them (the
-old model could not say more).
+Forward: every user keeps, in each clinic they belonged to, the roles they held (a user who belonged
+to no clinic held roles that applied nowhere, and keeps none). Backward: a user gets back the clinics
+they belong to and the union of the roles they hold in any of them (the old model could not say more).
 """
 
 import django.db.models.deletion

@@ -96,7 +96,10 @@ def test_it_refuses_a_duplicate_username_whatever_its_case(world):
 def test_it_needs_at_least_one_role(world):
     before = User.objects.count()
     response = world.client("clinic_admin").post(reverse("accounts:user_create"), _data(world, roles=[]))
-    assert "Roles in Clinic A</a>: Give them at least one role in one of your clinics." in response.content.decode()
+    assert (
+        "Roles in Clinic A</a>: Give them at least one role in one of your clinics."
+        in response.content.decode()
+    )
     assert User.objects.count() == before
 
 

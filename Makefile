@@ -36,6 +36,7 @@ check: install
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 	REMIT_HTTPS=true REMIT_SECRET_KEY=check-deploy-$$(head -c 48 /dev/urandom | od -An -tx1 | tr -d ' \n') \
+	  REMIT_CREDENTIAL_KEYS=$$(head -c 32 /dev/urandom | base64 | tr '+/' '-_') \
 	  REMIT_ALLOWED_HOSTS=remit.example.org $(BIN)/python manage.py check --deploy --fail-level WARNING
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/pytest -q $(DOCS_TESTS)

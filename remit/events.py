@@ -1,6 +1,7 @@
 """Named domain events: what an action announces once its write is done, and who listens.
 
-An action that changes what decision support reads calls ``emit`` by name,
+An action that changes what decision support reads (or that another app must
+react to, such as emergency access, which the patient's clinic is told of) calls ``emit`` by name,
 inside its own transaction, after its audit row::
 
     events.emit(events.SESSION_SIGNED, patient=session.patient, actor=actor, source=session)
@@ -34,6 +35,7 @@ ASSESSMENT_RECORDED = "assessment_recorded"
 CLINICAL_FACT_ADDED = "clinical_fact_added"
 BOOSTER_REQUESTED = "booster_requested"
 QUESTIONNAIRE_MISSED = "questionnaire_missed"
+EMERGENCY_ACCESS_GRANTED = "emergency_access_granted"
 
 # What each event means, in words; ARCHITECTURE.md lists the same (a test keeps the two in step).
 EVENTS: dict[str, str] = {
@@ -42,6 +44,7 @@ EVENTS: dict[str, str] = {
     CLINICAL_FACT_ADDED: "a diagnosis or a medication was added to the patient's record",
     BOOSTER_REQUESTED: "a patient's request for a booster was logged",
     QUESTIONNAIRE_MISSED: "a questionnaire closed with no answer",
+    EMERGENCY_ACCESS_GRANTED: "a clinician of another clinic opened the patient's record under emergency access",
 }
 
 

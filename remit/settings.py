@@ -42,6 +42,31 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
+
+
+def _credential_keys() -> list[str]:
+    """Keys that seal TOTP secrets at rest (remit.accounts.sealing), newest first."""
+    from remit.accounts.sealing import check_key, derived_key
+
+    keys = envlist("REMIT_CREDENTIAL_KEYS", [])
+    for number, key in enumerate(keys, start=1):
+        problem = check_key(key)
+        if problem:
+            raise ImproperlyConfigured(f"REMIT_CREDENTIAL_KEYS: key {number} of {len(keys)} {problem}")
+    if keys:
+        return keys
+    if HTTPS:
+        raise ImproperlyConfigured(
+            "REMIT_CREDENTIAL_KEYS must be set when REMIT_HTTPS is on (production): "
+            "make a key with `remit credentials new-key`"
+        )
+    # Development and tests: a key derived from the secret key, so a checkout runs with no set-up.
+    # It guards a database dump only while var/secret_key is kept apart from it.
+    return [derived_key(SECRET_KEY)]
+
+
+REMIT_CREDENTIAL_KEYS = _credential_keys()
+REMIT_CREDENTIAL_KEYS_DERIVED = not envlist("REMIT_CREDENTIAL_KEYS", [])
 ALLOWED_HOSTS = envlist("REMIT_ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = envlist("REMIT_CSRF_TRUSTED_ORIGINS", [])
 
@@ -66,6 +91,7 @@ INSTALLED_APPS = [
     "remit.screening",
     "remit.treatment",
     "remit.decision",
+    "remit.amendments",
     "remit.reports",
     "remit.fhir",
     "remit.idempotency",
@@ -75,6 +101,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "remit.web.content_digest.ContentDigestMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -105,6 +132,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "remit.web.context.navigation",
+                "remit.patients.context.emergency_access",
             ],
         },
     },
@@ -145,6 +173,10 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 # Multi-factor sign-in: required for every staff role when on (production).
 REMIT_MFA_REQUIRED = envbool("REMIT_MFA_REQUIRED", True)
 OTP_TOTP_ISSUER = envstr("REMIT_OTP_ISSUER", "Remit")
+# Passkeys (WebAuthn): the relying party id is the site's host name (empty: the host the request
+# came to); the origin is where the pages are served (empty: the request's own scheme and host).
+REMIT_WEBAUTHN_RP_ID = envstr("REMIT_WEBAUTHN_RP_ID", "")
+REMIT_WEBAUTHN_ORIGIN = envstr("REMIT_WEBAUTHN_ORIGIN", "").rstrip("/")
 
 # Idle time-out: the session ends after this many minutes without activity;
 # the page warns a minute before.
@@ -230,6 +262,9 @@ REMIT_ALERT_ESCALATION_MINUTES = envint("REMIT_ALERT_ESCALATION_MINUTES", 15, mi
 # Outbound text messages (remit.notify): console, file (VAR_DIR/sms.log), memory
 # (tests), or the dotted path of a class with send(to, body).
 REMIT_SMS_BACKEND = envstr("REMIT_SMS_BACKEND", "file")
+# Emergency access ("break the glass"): a clinician's read-only access to another clinic's patient
+# ends by itself this many minutes after it was given (remit.patients.access).
+REMIT_EMERGENCY_ACCESS_MINUTES = envint("REMIT_EMERGENCY_ACCESS_MINUTES", 60, minimum=1, maximum=24 * 60)
 
 LOGGING = {
     "version": 1,

@@ -14,27 +14,46 @@ from __future__ import annotations
 
 import base64
 import binascii
+import os
+import subprocess
+import sys
 import time
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import pytest
 from django.conf import settings
 from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from remit.accounts import roles as R
-from remit.accounts.models import Clinic, Membership, User, ordered_roles
+from remit.accounts.models import Clinic, Membership, SealedTOTPDevice, User, ordered_roles
 
 PASSWORD = "correct horse battery staple 42"
 PERSONA_ROLES = [R.PRESCRIBER, R.NURSE, R.TMS_TECHNICIAN, R.FRONT_DESK, R.CLINIC_ADMIN]
 
 
-def totp_secret(device: TOTPDevice) -> str:
+def totp_secret(device: SealedTOTPDevice) -> str:
     """The base32 secret an authenticator app (or pyotp) takes."""
     return base64.b32encode(binascii.unhexlify(device.key)).decode()
+
+
+def start_django(env: dict[str, str], code: str = "") -> subprocess.CompletedProcess[str]:
+    """Load Remit's settings in a new process with ``env`` (on top of this one's), then run ``code``.
+
+    Settings are read once per process, so how a setting refuses bad values is seen only this way.
+    """
+    full = {**os.environ, "DJANGO_SETTINGS_MODULE": "remit.settings", **env}
+    return subprocess.run(
+        [sys.executable, "-c", f"import django; django.setup(); {code}"],
+        cwd=Path(__file__).resolve().parent.parent,
+        env=full,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
 
 
 def make_user(
@@ -60,16 +79,16 @@ def make_user(
         [Membership(user=user, clinic=clinic, roles=ordered_roles(r)) for clinic, r in memberships.items()]
     )
     if mfa:
-        TOTPDevice.objects.create(user=user, name="authenticator", confirmed=True)
+        SealedTOTPDevice.objects.create(user=user, name="authenticator", confirmed=True)
     return user
 
 
 def login(client: Client, user: User) -> Client:
     """Sign a test client in with both factors, as the sign-in pages would."""
     client.force_login(user)
-    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    device = SealedTOTPDevice.objects.filter(user=user, confirmed=True).first()
     if device is None:
-        device = TOTPDevice.objects.create(user=user, name="authenticator", confirmed=True)
+        device = SealedTOTPDevice.objects.create(user=user, name="authenticator", confirmed=True)
     session = client.session
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id
     session["last_activity"] = time.time()

@@ -12,6 +12,8 @@ urlpatterns = [
     path("alerts/", include("remit.alerts.urls")),
     path("measures/", include("remit.measures.urls")),
     path("p/", include("remit.measures.portal_urls")),
+    path("p/", include("remit.amendments.portal_urls")),
+    path("amendments/", include("remit.amendments.urls")),
     path("screening/", include("remit.screening.urls")),
     path("treatment/", include("remit.treatment.urls")),
     path("reports/", include("remit.reports.urls")),

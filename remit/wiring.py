@@ -9,11 +9,12 @@ lists the same table.
 from __future__ import annotations
 
 from remit import events
-from remit.pages import chart_sections
+from remit.pages import chart_sections, portal_links, record_notes
 
 
 def connect() -> None:
-    from remit.alerts.actions import report_listener_failure
+    from remit.alerts.actions import alert_emergency_access, report_listener_failure
+    from remit.amendments import chart as amendments_chart
     from remit.decision import rules
     from remit.measures import chart as measures_chart
     from remit.reports import views_patient
@@ -30,9 +31,17 @@ def connect() -> None:
     events.subscribe(events.CLINICAL_FACT_ADDED, out_of_date.on_clinical_fact_added)
     events.subscribe(events.BOOSTER_REQUESTED, rules.run_rules)
     events.subscribe(events.QUESTIONNAIRE_MISSED, rules.raise_missed_alert)
+    events.subscribe(events.EMERGENCY_ACCESS_GRANTED, alert_emergency_access)
 
     # The patient chart's sections, in the order they appear under the registry's own.
     chart_sections.register(screening_chart.section_context, "screening/_chart_section.html")
     chart_sections.register(treatment_chart.section_context, "treatment/_chart_section.html")
     chart_sections.register(measures_chart.section_context, "measures/_chart_section.html")
     chart_sections.register(views_patient.section_context, "reports/_patient_outcomes_section.html")
+    chart_sections.register(amendments_chart.section_context, "amendments/_chart_section.html")
+
+    # Notes beside single records of the chart (an amended record says so), and the portal's other pages.
+    record_notes.register(amendments_chart.record_notes)
+    portal_links.register(
+        "Is something in your record wrong? Ask your clinic to correct it", "portal_record:record"
+    )

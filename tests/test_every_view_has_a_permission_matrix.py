@@ -30,6 +30,8 @@ NOT_STAFF_PAGES = {
     "portal:open": "the patient portal: a single-use link, no staff sign-in (measures/tests/test_portal_*)",
     "portal:step": "the patient portal: a single-use link, no staff sign-in (measures/tests/test_portal_*)",
     "portal:done": "the patient portal: a single-use link, no staff sign-in (measures/tests/test_portal_*)",
+    "portal_record:record": "the patient portal: a verified questionnaire link, no staff sign-in (tests/onc/test_d04_amendments.py)",
+    "portal_record:disagree": "the patient portal: a verified questionnaire link, no staff sign-in (tests/onc/test_d04_amendments.py)",
     "healthz": "the load balancer's health check names no data",
     "api:openapi-json": "the API's public description",
     "api:openapi-view": "the API's public description",

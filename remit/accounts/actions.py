@@ -7,6 +7,8 @@ Views, management commands and tests call the same functions.
 
 from __future__ import annotations
 
+import base64
+import secrets
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -15,15 +17,25 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import HttpRequest
 from django_otp import devices_for_user
-from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from remit.accounts import roles as R
-from remit.accounts.models import Clinic, Membership, User, ordered_roles, validate_roles
+from remit.accounts import sealing
+from remit.accounts.models import (
+    Clinic,
+    Membership,
+    PasskeyDevice,
+    RecoveryCode,
+    RecoveryCodeDevice,
+    SealedTOTPDevice,
+    User,
+    ordered_roles,
+    validate_roles,
+)
 from remit.audit import actions as audit
 
 RECOVERY_CODE_COUNT = 10
 RECOVERY_DEVICE_NAME = "recovery codes"
+PASSKEY_NAME_MAX = 60
 
 
 ClinicRef = Clinic | int
@@ -409,14 +421,16 @@ def change_password(*, user: User, new_password: str, request: HttpRequest | Non
         audit.record(audit.PASSWORD_CHANGE, actor=user, request=request, obj=user)
 
 
-def start_totp_enrolment(user: User) -> TOTPDevice:
-    """A fresh unconfirmed device; earlier unconfirmed ones (never proven) are dropped."""
+def start_totp_enrolment(user: User) -> SealedTOTPDevice:
+    """A fresh unconfirmed device (its secret sealed); earlier unconfirmed ones (never proven) are dropped."""
     with transaction.atomic():
-        TOTPDevice.objects.filter(user=user, confirmed=False).delete()
-        return TOTPDevice.objects.create(user=user, name="authenticator", confirmed=False)
+        SealedTOTPDevice.objects.filter(user=user, confirmed=False).delete()
+        return SealedTOTPDevice.objects.create(user=user, name="authenticator", confirmed=False)
 
 
-def confirm_totp_device(*, user: User, device: TOTPDevice, request: HttpRequest | None = None) -> TOTPDevice:
+def confirm_totp_device(
+    *, user: User, device: SealedTOTPDevice, request: HttpRequest | None = None
+) -> SealedTOTPDevice:
     with transaction.atomic():
         device.confirmed = True
         device.save(update_fields=["confirmed"])
@@ -430,17 +444,31 @@ def confirm_totp_device(*, user: User, device: TOTPDevice, request: HttpRequest 
     return device
 
 
+def new_recovery_code() -> str:
+    """16 characters of base32 (80 random bits), lower case, as people type them."""
+    return base64.b32encode(secrets.token_bytes(10)).decode().lower()
+
+
 def generate_recovery_codes(*, user: User, request: HttpRequest | None = None) -> list[str]:
-    """Replace the user's recovery codes with RECOVERY_CODE_COUNT new ones, returned once to show."""
+    """Replace the user's recovery codes with RECOVERY_CODE_COUNT new ones, returned once to show.
+
+    Only their hashes are stored: nobody, not even an administrator with the database, can show
+    them again.
+    """
     with transaction.atomic():
-        StaticDevice.objects.filter(user=user).delete()
-        device = StaticDevice.objects.create(user=user, name=RECOVERY_DEVICE_NAME, confirmed=True)
+        RecoveryCodeDevice.objects.filter(user=user).delete()
+        device = RecoveryCodeDevice.objects.create(user=user, name=RECOVERY_DEVICE_NAME, confirmed=True)
         codes: list[str] = []
         while len(codes) < RECOVERY_CODE_COUNT:
-            code = StaticToken.random_token()
+            code = new_recovery_code()
             if code not in codes:
                 codes.append(code)
-        StaticToken.objects.bulk_create([StaticToken(device=device, token=code) for code in codes])
+        RecoveryCode.objects.bulk_create(
+            [
+                RecoveryCode(device=device, digest=sealing.hash_recovery_code(device.salt, code))
+                for code in codes
+            ]
+        )
         audit.record(
             audit.MFA_ENROL,
             actor=user,
@@ -449,3 +477,86 @@ def generate_recovery_codes(*, user: User, request: HttpRequest | None = None) -
             detail={"device": "recovery_codes", "count": len(codes)},
         )
     return codes
+
+
+def recovery_codes_left(user: User) -> int:
+    return RecoveryCode.objects.filter(device__user=user, device__confirmed=True).count()
+
+
+def add_passkey(
+    *,
+    user: User,
+    name: str,
+    credential_id: str,
+    public_key: bytes,
+    sign_count: int,
+    user_handle: str,
+    transports: list[str],
+    backed_up: bool,
+    request: HttpRequest | None = None,
+) -> PasskeyDevice:
+    """Keep a passkey the browser has just made and the server has verified (remit.accounts.passkeys)."""
+    name = " ".join(name.split())
+    if not name:
+        raise ValidationError({"name": "Give the passkey a name, such as the device it is on."})
+    if len(name) > PASSKEY_NAME_MAX:
+        raise ValidationError({"name": f"Keep the name to {PASSKEY_NAME_MAX} characters or fewer."})
+    with transaction.atomic():
+        if PasskeyDevice.objects.filter(user=user, name__iexact=name).exists():
+            raise ValidationError({"name": "You already have a passkey with that name; choose another."})
+        if PasskeyDevice.objects.filter(credential_id=credential_id).exists():
+            raise ValidationError("That passkey is already added.")
+        device = PasskeyDevice.objects.create(
+            user=user,
+            name=name,
+            confirmed=True,
+            credential_id=credential_id,
+            public_key=public_key,
+            sign_count=sign_count,
+            user_handle=user_handle,
+            transports=list(transports),
+            backed_up=backed_up,
+        )
+        audit.record(
+            audit.MFA_ENROL,
+            actor=user,
+            request=request,
+            obj=user,
+            detail={"device": "passkey", "device_id": device.pk, "name": name},
+        )
+    return device
+
+
+def remove_passkey(*, user: User, device: PasskeyDevice, request: HttpRequest | None = None) -> None:
+    """Remove one of the user's own passkeys; it no longer signs them in."""
+    if device.user_id != user.pk:
+        raise ValidationError("That passkey is not yours.")
+    with transaction.atomic():
+        device_id, name = device.pk, device.name
+        device.delete()
+        audit.record(
+            audit.MFA_REMOVE,
+            actor=user,
+            request=request,
+            obj=user,
+            detail={"device": "passkey", "device_id": device_id, "name": name},
+        )
+
+
+def rotate_credential_keys(*, actor_label: str = "system") -> int:
+    """Re-encrypt every TOTP secret with the newest key of REMIT_CREDENTIAL_KEYS; all or nothing.
+
+    Raises sealing.CredentialKeyError (and changes nothing) when a secret opens with none of the keys.
+    """
+    with transaction.atomic():
+        devices = list(SealedTOTPDevice.objects.select_for_update().order_by("pk"))
+        for device in devices:
+            device.sealed_key = sealing.reseal(device.sealed_key)
+        SealedTOTPDevice.objects.bulk_update(devices, ["sealed_key"], batch_size=500)
+        audit.record(
+            audit.CREDENTIAL_KEYS_ROTATED,
+            actor_label=actor_label,
+            object_type="accounts.sealedtotpdevice",
+            detail={"re_encrypted": len(devices)},
+        )
+    return len(devices)

@@ -11,6 +11,8 @@ from typing import Any
 from django.conf import settings
 from django.contrib import admin
 from django.http import HttpRequest
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from remit.accounts import views
 from remit.accounts.models import Clinic, Membership, User
@@ -29,6 +31,12 @@ admin.site.logout = views.logout_view  # type: ignore[method-assign,assignment]
 admin.site.has_permission = has_permission  # type: ignore[method-assign]
 admin.site.site_header = "Remit administration"
 admin.site.site_title = "Remit admin"
+
+# django-otp's own device pages would show (and let anyone with the admin create) a plain TOTP secret
+# or recovery code; Remit's sealed devices replace them and are managed from the account pages.
+for _plain in (TOTPDevice, StaticDevice):
+    if admin.site.is_registered(_plain):
+        admin.site.unregister(_plain)
 
 
 @admin.register(Clinic)

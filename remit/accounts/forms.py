@@ -90,6 +90,18 @@ class ReauthForm(forms.Form):
         return normalise_code(self.cleaned_data["code"])
 
 
+class PasskeyAddForm(forms.Form):
+    name = forms.CharField(
+        label="Name",
+        max_length=60,
+        error_messages={"required": "Give the passkey a name, such as the device it is on."},
+        help_text="So you can tell your passkeys apart, such as “Work laptop” or “Blue security key”.",
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autofocus": True}),
+    )
+    # Filled in by remit/accounts/passkeys.js with what the browser's navigator.credentials.create made.
+    passkey_response = forms.CharField(required=False, widget=forms.HiddenInput, max_length=20000)
+
+
 class DeactivateForm(forms.Form):
     reason = forms.CharField(label="Reason", max_length=300, help_text="Kept in the audit trail.")
 

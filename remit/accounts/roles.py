@@ -55,9 +55,22 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     # (remit.treatment.permissions.may_sign).
     "sessions.chart": CLINICAL_ROLES,
     "sessions.sign": CLINICAL_ROLES,
+    # Amendments (45 CFR 164.526): ask on a patient's behalf (front desk: demographics only) or add their
+    # statement of disagreement; decide a request (accept or deny) and add the clinic's rebuttal.
+    "amendments.request": frozenset({PRESCRIBER, NURSE, TMS_TECHNICIAN, FRONT_DESK}),
+    "amendments.decide": frozenset({PRESCRIBER}),
     # Interoperability: issue and revoke the FHIR API tokens of the clinic's integrations.
     "integrations.manage": frozenset({CLINIC_ADMIN}),
+    # Emergency access ("break the glass"): read a patient of a clinic one does not belong to, with a
+    # written reason, for a limited time (remit.patients.access). Clinical roles only.
+    "patient.emergency_access": CLINICAL_ROLES,
 }
+
+# All a clinician may do on a page read under emergency access: read, never change (and still see,
+# and end, their emergency access).
+EMERGENCY_READ_ONLY: frozenset[str] = frozenset(
+    {"patient.view", "clinical.view", "courses.view", "patient.emergency_access"}
+)
 
 
 def roles_with(capability: str) -> frozenset[str]:

@@ -11,6 +11,8 @@ sent here by ``RequireMFAMiddleware`` and handled the same way.
 from __future__ import annotations
 
 import base64
+import json
+import logging
 import time
 from typing import Any
 from urllib.parse import urlencode
@@ -36,11 +38,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp import login as otp_login
-from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from remit.accounts import actions
+from remit.accounts import actions, passkeys, sealing
 from remit.accounts.decorators import (
     mark_recent_auth,
     recent_auth_required,
@@ -57,9 +58,18 @@ from remit.accounts.forms import (
     UserEditForm,
     VerifyForm,
 )
-from remit.accounts.models import Clinic, Membership, User
+from remit.accounts.models import (
+    Clinic,
+    Membership,
+    PasskeyDevice,
+    RecoveryCodeDevice,
+    SealedTOTPDevice,
+    User,
+)
 from remit.audit import actions as audit
 from remit.pages.forms import apply_validation_error
+
+log = logging.getLogger(__name__)
 
 PENDING_KEY = "remit_pending_sign_in"
 ENROL_KEY = "remit_enrol_device"
@@ -93,8 +103,31 @@ def _fully_signed_in(request: HttpRequest) -> bool:
     return bool(user.is_verified()) or not settings.REMIT_MFA_REQUIRED  # type: ignore[attr-defined]
 
 
-def _confirmed_totp(user: User) -> list[TOTPDevice]:
-    return list(TOTPDevice.objects.filter(user=user, confirmed=True))
+def _confirmed_totp(user: User) -> list[SealedTOTPDevice]:
+    return list(SealedTOTPDevice.objects.filter(user=user, confirmed=True))
+
+
+def _has_second_factor(user: User) -> bool:
+    return bool(_confirmed_totp(user)) or passkeys.has_passkeys(user)
+
+
+# Shown when the stored TOTP secrets cannot be decrypted (REMIT_CREDENTIAL_KEYS lacks their key):
+# the person can do nothing about it, so the page says who can.
+KEY_TROUBLE = (
+    "Codes from your authenticator app cannot be checked right now because of a problem on the server. "
+    "Tell your system administrator. A passkey or a recovery code still works."
+)
+
+
+def keep_session_verified(request: HttpRequest, user: User, removed: str) -> None:
+    """After removing the device this session was verified with (persistent id ``removed``), point the
+    session at the user's authenticator app, so removing a passkey or replacing recovery codes does not
+    send them back to the second step. Both need a recent sign-in, whose code proved that app."""
+    if request.session.get(DEVICE_ID_SESSION_KEY) != removed:
+        return
+    fallback = SealedTOTPDevice.objects.filter(user=user, confirmed=True).order_by("pk").first()
+    if fallback is not None:
+        otp_login(request, fallback)
 
 
 def _pending_user(request: HttpRequest) -> User | None:
@@ -175,7 +208,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
     form = SignInForm(request, data=request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         user = form.get_user()
-        if _confirmed_totp(user) or settings.REMIT_MFA_REQUIRED:
+        if _has_second_factor(user) or settings.REMIT_MFA_REQUIRED:
             if request.user.is_authenticated:
                 auth_logout(request)
             request.session[PENDING_KEY] = {
@@ -203,37 +236,61 @@ def mfa(request: HttpRequest) -> HttpResponse:
     if user is None:
         messages.info(request, "Sign in to continue.")
         return redirect(_with_next("accounts:login", next_url))
-    devices = _confirmed_totp(user)
-    if devices:
-        return _verify(request, user, devices, next_url)
+    if _has_second_factor(user):
+        return _verify(request, user, next_url)
     return _enrol(request, user, next_url)
 
 
-def _verify(request: HttpRequest, user: User, devices: list[TOTPDevice], next_url: str) -> HttpResponse:
-    form = VerifyForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
+def _verify(request: HttpRequest, user: User, next_url: str) -> HttpResponse:
+    passkey_error = ""
+    if request.method == "POST" and "passkey_response" in request.POST:
+        try:
+            device = passkeys.verify_authentication(request, user, request.POST["passkey_response"])
+        except passkeys.PasskeyError as error:
+            audit.record(
+                audit.MFA_VERIFY_FAILURE, actor=user, request=request, obj=user, detail={"kind": "passkey"}
+            )
+            if _count_mfa_failure(request):
+                return _start_over(request, next_url)
+            passkey_error = str(error)
+        else:
+            request.session.pop("remit_mfa_failures", None)
+            _complete_sign_in(request, user, device, "passkey")
+            return redirect(next_url)
+    posted_code = request.method == "POST" and "passkey_response" not in request.POST
+    form = VerifyForm(request.POST if posted_code else None)
+    if posted_code and form.is_valid():
         code = form.cleaned_data["code"]
         verified: Any = None
         throttled = False
         kind = "totp" if form.is_totp else "recovery_code"
+        key_trouble = False
         with transaction.atomic():
             if kind == "totp":
                 candidates: list[Any] = list(
-                    TOTPDevice.objects.select_for_update().filter(user=user, confirmed=True)
+                    SealedTOTPDevice.objects.select_for_update().filter(user=user, confirmed=True)
                 )
             else:
-                candidates = list(StaticDevice.objects.select_for_update().filter(user=user, confirmed=True))
+                candidates = list(
+                    RecoveryCodeDevice.objects.select_for_update().filter(user=user, confirmed=True)
+                )
             for device in candidates:
                 allowed, _ = device.verify_is_allowed()
                 if not allowed:
                     throttled = True
                     continue
-                if device.verify_token(code):
+                try:
+                    ok = device.verify_token(code)
+                except sealing.CredentialKeyError as error:
+                    log.error("second-factor check for user %s failed: %s", user.pk, error)
+                    key_trouble = True
+                    continue
+                if ok:
                     verified = device
                     break
         if verified is not None:
             if kind == "recovery_code":
-                left = StaticToken.objects.filter(device__user=user).count()
+                left = actions.recovery_codes_left(user)
                 audit.record(
                     audit.RECOVERY_CODE_USED,
                     actor=user,
@@ -252,19 +309,35 @@ def _verify(request: HttpRequest, user: User, devices: list[TOTPDevice], next_ur
         audit.record(audit.MFA_VERIFY_FAILURE, actor=user, request=request, obj=user, detail={"kind": kind})
         if _count_mfa_failure(request):
             return _start_over(request, next_url)
-        if throttled:
+        if key_trouble:
+            form.add_error("code", KEY_TROUBLE)
+        elif throttled:
             form.add_error(
                 "code", "Too many wrong codes in a row: wait a few seconds, then try the newest code."
             )
         else:
             form.add_error("code", "That code is not right. Try the newest code from your app.")
-    return render(request, "accounts/mfa_verify.html", {"form": form, "next": next_url, "person": user})
+    context = {
+        "form": form,
+        "next": next_url,
+        "person": user,
+        "has_totp": bool(_confirmed_totp(user)),
+        "passkey_options": (
+            json.loads(passkeys.authentication_options(request, user))
+            if passkeys.has_passkeys(user)
+            else None
+        ),
+        "passkey_error": passkey_error,
+    }
+    return render(request, "accounts/mfa_verify.html", context)
 
 
 def _enrol(request: HttpRequest, user: User, next_url: str) -> HttpResponse:
     device_id = request.session.get(ENROL_KEY)
     device = (
-        TOTPDevice.objects.filter(pk=device_id, user=user, confirmed=False).first() if device_id else None
+        SealedTOTPDevice.objects.filter(pk=device_id, user=user, confirmed=False).first()
+        if device_id
+        else None
     )
     form = EnrolForm(request.POST if request.method == "POST" else None)
     if device is None:
@@ -303,11 +376,15 @@ def _enrol(request: HttpRequest, user: User, next_url: str) -> HttpResponse:
 
 @require_POST
 def logout_view(request: HttpRequest) -> HttpResponse:
+    # The idle warning's countdown posts here with idle=1: a page left open closes itself.
+    idle = request.POST.get("idle") == "1"
     if request.user.is_authenticated:
-        audit.record(audit.LOGOUT, request=request)
+        audit.record(audit.IDLE_TIMEOUT if idle else audit.LOGOUT, request=request)
         auth_logout(request)
     else:
         request.session.flush()
+    if idle:
+        return redirect(f"{reverse(settings.LOGIN_URL)}?idle=1")
     messages.info(request, "You have signed out.")
     return redirect(settings.LOGOUT_REDIRECT_URL)
 
@@ -337,15 +414,24 @@ def reauth(request: HttpRequest) -> HttpResponse:
         if checked is None or checked.pk != user.pk:
             form.add_error("password", "That password is not right.")
         elif devices:
-            ok = False
+            ok = key_trouble = False
             with transaction.atomic():
-                for device in TOTPDevice.objects.select_for_update().filter(user=user, confirmed=True):
-                    if device.verify_token(form.cleaned_data["code"]):
-                        ok = True
+                for device in SealedTOTPDevice.objects.select_for_update().filter(user=user, confirmed=True):
+                    try:
+                        ok = device.verify_token(form.cleaned_data["code"])
+                    except sealing.CredentialKeyError as error:
+                        log.error("second-factor check for user %s failed: %s", user.pk, error)
+                        key_trouble = True
+                    if ok:
                         break
             if not ok:
                 audit.record(audit.MFA_VERIFY_FAILURE, request=request, obj=user, detail={"kind": "reauth"})
-                form.add_error("code", "That code is not right. Wait for the next code and try again.")
+                form.add_error(
+                    "code",
+                    KEY_TROUBLE.split(" A passkey")[0]
+                    if key_trouble
+                    else "That code is not right. Wait for the next code and try again.",
+                )
         if not form.errors:
             mark_recent_auth(request)
             audit.record(audit.REAUTH, request=request, obj=user)
@@ -362,8 +448,11 @@ def account_settings(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     context = {
         "memberships": list(user.memberships.select_related("clinic")),
-        "has_totp": TOTPDevice.objects.filter(user=user, confirmed=True).exists(),
-        "recovery_left": StaticToken.objects.filter(device__user=user, device__confirmed=True).count(),
+        "has_totp": SealedTOTPDevice.objects.filter(user=user, confirmed=True).exists(),
+        "recovery_left": actions.recovery_codes_left(user),
+        "passkeys": list(
+            PasskeyDevice.objects.filter(user=user, confirmed=True).order_by("created_at", "pk")
+        ),
         "mfa_required": settings.REMIT_MFA_REQUIRED,
     }
     return render(request, "accounts/settings.html", context)
@@ -389,11 +478,14 @@ def password_change(request: HttpRequest) -> HttpResponse:
 def recovery_codes(request: HttpRequest) -> HttpResponse:
     """Make a new set of recovery codes (the old ones stop working); shown once."""
     user: User = request.user  # type: ignore[assignment]
-    if not TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+    if not SealedTOTPDevice.objects.filter(user=user, confirmed=True).exists():
         messages.warning(request, "Set up an authenticator app first.")
         return redirect("accounts:settings")
     if request.method == "POST":
+        old = RecoveryCodeDevice.objects.filter(user=user).first()
         codes = actions.generate_recovery_codes(user=user, request=request)
+        if old is not None:
+            keep_session_verified(request, user, old.persistent_id)
         return _render_codes(request, codes, reverse("accounts:settings"), enrolled=False)
     return render(request, "accounts/recovery_codes_confirm.html", {})
 
@@ -422,7 +514,7 @@ def users(request: HttpRequest) -> HttpResponse:
     rows = (
         Membership.objects.filter(clinic__in=shown)
         .select_related("user", "clinic")
-        .annotate(has_totp=Exists(TOTPDevice.objects.filter(user=OuterRef("user_id"), confirmed=True)))
+        .annotate(has_totp=Exists(SealedTOTPDevice.objects.filter(user=OuterRef("user_id"), confirmed=True)))
         .order_by("clinic__name", "-user__is_active", "user__last_name", "user__first_name", "user__username")
     )
     if query:
@@ -486,7 +578,7 @@ def _edit_page(
         "target": target,
         "form": form or UserEditForm(admin=admin, target=target),
         "deactivate_form": deactivate_form or DeactivateForm(),
-        "has_totp": TOTPDevice.objects.filter(user=target, confirmed=True).exists(),
+        "has_totp": SealedTOTPDevice.objects.filter(user=target, confirmed=True).exists(),
         "my_memberships": [m for m in memberships if m.clinic_id in own],
         "other_clinics": [m.clinic for m in memberships if m.clinic_id not in own],
         "administers_all": actions.administers_all_clinics_of(admin, target),

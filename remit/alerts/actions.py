@@ -6,6 +6,7 @@ The API other apps code against:
   dedupe_key=None, actor=None, request=None) -> Alert``
 - ``acknowledge_alert(alert, *, actor, note, request=None) -> Alert``
 - ``escalate_due_alerts(now=None) -> int`` (run by ``remit worker``)
+- ``alert_emergency_access(event)``: the listener of ``EMERGENCY_ACCESS_GRANTED``
 
 Escalation of a high alert
 --------------------------
@@ -165,6 +166,91 @@ def report_listener_failure(event: Event, listener: Listener, error: BaseExcepti
         source=event.source if getattr(event.source, "pk", None) is not None else None,
         dedupe_key="decision-support-failed",
     )
+
+
+EMERGENCY_ACCESS = "emergency_access"
+
+
+def alert_emergency_access(event: Event) -> Alert:
+    """A clinician of another clinic broke the glass: tell the patient's clinic at once.
+
+    A high-severity alert in the clinic's inbox names who, which patient (the alert's), when, until
+    when and the reason given; like every high alert it goes to the clinic's escalation list now. The
+    clinic's administrators, who review the audit trail, are also sent a message when the grant is
+    stored (email and/or text message; no patient data in it).
+    """
+    access = event.source
+    who = access.user
+    name = who.get_full_name() or who.get_username()
+    # Roles are per clinic: "Nurse at Clinic A; Front desk at Clinic B".
+    held = [
+        f"{', '.join(m.role_labels())} at {m.clinic.name}"
+        for m in who.memberships.select_related("clinic").order_by("clinic__name")
+        if m.roles
+    ]
+    roles, their_clinics = "; ".join(held), ""
+    opened = timezone.localtime(access.granted_at)
+    until = timezone.localtime(access.expires_at)
+    alert = raise_alert(
+        patient=event.patient,
+        kind=EMERGENCY_ACCESS,
+        severity=HIGH,
+        reason=(
+            f"{name} ({roles}{', ' + their_clinics if their_clinics else ''}) opened this patient's record "
+            f"under emergency access on {opened:%Y-%m-%d at %H:%M}, read-only until {until:%H:%M}. "
+            f"Reason given: “{access.reason}”"
+        ),
+        detail={
+            "who": f"{name} ({who.get_username()})",
+            "their role and clinic": f"{roles}{', ' + their_clinics if their_clinics else ''}",
+            "opened at": f"{opened:%Y-%m-%d %H:%M}",
+            "read-only until": f"{until:%Y-%m-%d %H:%M}",
+            "reason given": access.reason,
+        },
+        source=access,
+        actor=who,
+    )
+    clinic_id = event.patient.clinic_id
+    transaction.on_commit(lambda: _notify_administrators(alert.pk, clinic_id))
+    return alert
+
+
+def _notify_administrators(alert_id: int, clinic_id: int) -> None:
+    """Message each active administrator of the clinic about an emergency access; failures are logged."""
+    clinic_name = Clinic.objects.filter(pk=clinic_id).values_list("name", flat=True).get()
+    body = notify.emergency_access_message(clinic_name)
+    notified = []
+    for user in User.objects.filter(clinics=clinic_id, is_active=True).order_by("id"):
+        if not user.can("audit.view", clinic_id):
+            continue
+        channels = []
+        try:
+            if user.email.strip():
+                notify.send_email(user.email, f"Remit: emergency access at {clinic_name}", body)
+                channels.append("email")
+            if user.phone.strip():
+                notify.send_sms(user.phone, body)
+                channels.append("sms")
+        except Exception:
+            logger.exception(
+                "emergency access alert %s: could not message administrator %s", alert_id, user.pk
+            )
+        if channels:
+            notified.append({"user": user.get_username(), "by": channels})
+    if not notified:
+        logger.error(
+            "emergency access alert %s: clinic %s has no administrator to message", alert_id, clinic_id
+        )
+    with transaction.atomic():
+        alert = Alert.objects.get(pk=alert_id)
+        audit.record(
+            audit.UPDATE,
+            actor_label=IMMEDIATE_LABEL,
+            obj=alert,
+            patient=alert.patient_id,
+            clinic_id=clinic_id,
+            detail={"administrators notified": notified, "undeliverable": not notified},
+        )
 
 
 def _notify_now(alert_id: int) -> None:

@@ -51,6 +51,7 @@ KINDS: dict[str, str] = {
     "screening_out_of_date": "Screening out of date",
     "missed_assessment": "Missed assessment",
     "decision_support_failed": "Decision support failed",
+    "emergency_access": "Emergency access from another clinic",
 }
 # Sources whose model name does not read well to a clinician (alerts raised before the
 # questionnaire request was renamed keep their old source name).

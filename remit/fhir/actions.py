@@ -273,17 +273,32 @@ def hash_api_token(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
-def issue_token(*, actor: Any, clinic: Clinic, name: str, request: Any = None) -> tuple[ApiToken, str]:
+def issue_token(
+    *, actor: Any, clinic: Clinic, name: str, purpose: str, request: Any = None
+) -> tuple[ApiToken, str]:
     """A new read-only token for one integration of ``clinic``: (row, raw token).
 
     The raw token (``remit_`` + 43 url-safe characters) is returned once and
-    never stored; the row keeps its sha256 and a recognisable prefix.
+    never stored; the row keeps its sha256 and a recognisable prefix. ``purpose``
+    (required) is why the integration receives patient data; every patient it reads
+    lists it, with the integration's name, in their accounting of disclosures.
     """
     name = (name or "").strip()
+    purpose = " ".join((purpose or "").split())
+    errors: dict[str, list[str]] = {}
     if not name:
-        raise ValidationError({"name": ["Name the integration this token is for."]})
-    if len(name) > 100:
-        raise ValidationError({"name": ["Use at most 100 characters."]})
+        errors["name"] = ["Name the integration this token is for."]
+    elif len(name) > 100:
+        errors["name"] = ["Use at most 100 characters."]
+    if not purpose:
+        errors["purpose"] = [
+            "Say why this integration receives patient data (for example “treatment: the referring "
+            "practice's records”); each patient's accounting of disclosures shows it."
+        ]
+    elif len(purpose) > 200:
+        errors["purpose"] = ["Use at most 200 characters."]
+    if errors:
+        raise ValidationError(errors)
     if actor is not None and not actor.can("integrations.manage", clinic):
         raise ValidationError({"clinic": ["You can only issue tokens for clinics you administer."]})
     secret = secrets.token_urlsafe(32)
@@ -292,6 +307,7 @@ def issue_token(*, actor: Any, clinic: Clinic, name: str, request: Any = None) -
         token = ApiToken.objects.create(
             clinic=clinic,
             name=name,
+            purpose=purpose,
             token_hash=hash_api_token(raw),
             prefix=raw[: len(ApiToken.PREFIX) + 8],
             created_by=actor,
@@ -302,7 +318,7 @@ def issue_token(*, actor: Any, clinic: Clinic, name: str, request: Any = None) -
             request=request,
             obj=token,
             clinic_id=clinic.pk,
-            detail={"name": name, "prefix": token.prefix, "scope": "fhir read-only"},
+            detail={"name": name, "purpose": purpose, "prefix": token.prefix, "scope": "fhir read-only"},
         )
     return token, raw
 

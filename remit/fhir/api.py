@@ -17,7 +17,9 @@ Authentication: ``Authorization: Bearer <token>`` with a token a clinic administ
 (``fhir:tokens``); read-only, scoped to its clinic. A signed-in staff session is NOT accepted
 (tokens only): staff read patients through the pages, where every read is tied to a person.
 Every authenticated request is one ``view`` audit row (actor ``token:<name>``, the clinic, the
-patient where there is one). Errors are OperationOutcomes: no, unknown or revoked token 401
+patient where there is one); an answer that sends a patient's data out adds one ``disclose`` row per
+such patient (``record_disclosures``: recipient = the token's integration name, purpose = the token's
+declared purpose), which the patient's accounting of disclosures lists. Errors are OperationOutcomes: no, unknown or revoked token 401
 (with ``WWW-Authenticate: Bearer``); a patient not in the token's clinic 404 (never 403, for a
 read or a search); an unknown resource type or interaction 404; a bad search parameter 400;
 any method but GET/HEAD 405.
@@ -129,6 +131,14 @@ class Answer:
     patient: Patient | None = None
     object_id: str = ""
     results: int | None = None
+    # Every patient whose data this answer sends out, when it is not just ``patient`` (a search
+    # across patients names each of them here).
+    disclosed: list[Patient] | None = None
+
+    def patients_out(self) -> list[Patient]:
+        if self.disclosed is not None:
+            return self.disclosed
+        return [self.patient] if self.patient is not None else []
 
 
 def endpoint(resource_type: str, *, public: bool = False) -> Callable[..., Any]:
@@ -168,7 +178,7 @@ def endpoint(resource_type: str, *, public: bool = False) -> Callable[..., Any]:
             # The caller is the token, never a staff session that happens to share the browser.
             shim = SimpleNamespace(user=AnonymousUser(), META=request.META)
             with transaction.atomic():
-                audit.record(
+                event = audit.record(
                     audit.VIEW,
                     actor_label=token.actor_label,
                     request=shim,  # type: ignore[arg-type]
@@ -178,11 +188,51 @@ def endpoint(resource_type: str, *, public: bool = False) -> Callable[..., Any]:
                     clinic_id=token.clinic_id,
                     detail=detail,
                 )
+                if answer is not None and status == 200:
+                    record_disclosures(token, resource_type, answer, event.seq, shim)
             return response
 
         return wrapper
 
     return decorator
+
+
+def record_disclosures(
+    token: ApiToken, resource_type: str, answer: Answer, request_seq: int, shim: Any
+) -> None:
+    """One ``disclose`` row per patient whose data the answer sent out, written as one batch.
+
+    The patient's accounting of disclosures lists it with the recipient (the integration's name)
+    and the purpose declared when its token was issued. The request's own ``view`` row
+    (``request_seq``) keeps the path and query.
+    """
+    patients = answer.patients_out()
+    if not patients:
+        return
+    base = {
+        "recipient": token.name,
+        "purpose": token.purpose or "not stated (token issued before a purpose was asked for)",
+        "channel": "FHIR API",
+        "resource": resource_type,
+        "token": token.prefix,
+    }
+    audit.record_many(
+        audit.DISCLOSE,
+        [
+            {
+                "patient": patient,
+                "clinic_id": patient.clinic_id,
+                "detail": {**base, "results": answer.results}
+                if len(patients) == 1 and answer.results is not None
+                else base,
+            }
+            for patient in patients
+        ],
+        actor_label=token.actor_label,
+        request=shim,
+        object_type="fhir.api",
+        object_id=request_seq,
+    )
 
 
 # --- parameters ----------------------------------------------------------------------------------

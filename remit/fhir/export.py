@@ -20,7 +20,10 @@ What goes out (voided records never do):
   and per weight entry (``weight-<id>-weight``);
 - MedicationAdministration per ketamine/esketamine session whose dose was
   started; Procedure per TMS session whose pulses were charted (10 Hz or iTBS);
-- Flag per open alert.
+- Flag per open alert;
+- DocumentReference per amendment request (``amendment-<id>``): the request, the decision, the
+  statement of disagreement and the rebuttal, linked to the amended resource (``remit.fhir.mapping.amendments``
+  says why this resource).
 """
 
 from __future__ import annotations
@@ -42,6 +45,7 @@ from django.utils import timezone
 
 from remit.accounts.models import Clinic
 from remit.alerts.models import OPEN, Alert, kind_label
+from remit.amendments.models import AmendmentRequest
 from remit.audit import actions as audit
 from remit.fhir.mapping import (
     AlertData,
@@ -64,6 +68,7 @@ from remit.fhir.mapping import (
     tms_procedure,
     vital_sign_observations,
 )
+from remit.fhir.mapping.amendments import AmendmentData, amendment_document
 from remit.measures.models import Assessment
 from remit.patients.models import Diagnosis, Patient, WeightEntry
 from remit.treatment.models import Session, VitalSign
@@ -89,6 +94,7 @@ RESOURCE_TYPES = (
     "MedicationAdministration",
     "Procedure",
     "Flag",
+    "DocumentReference",
 )
 
 
@@ -247,6 +253,47 @@ def row_alert(alert: Alert) -> AlertData:
         acknowledged_at=alert.acknowledged_at,
         kind_label=kind_label(alert.kind),
     )
+
+
+def amendment_related(amendment: AmendmentRequest) -> str | None:
+    """The exported resource an amendment request concerns ("Condition/12"), or None when that part
+    is not exported as a resource (medications, allergies, a session without one)."""
+    if amendment.part == AmendmentRequest.DEMOGRAPHICS:
+        return f"Patient/{amendment.patient_id}"
+    if amendment.part == AmendmentRequest.DIAGNOSIS:
+        return f"Condition/{amendment.diagnosis_id}"
+    if amendment.part == AmendmentRequest.ASSESSMENT and amendment.assessment is not None:
+        if amendment.assessment.instrument in RATING_INSTRUMENTS:
+            return f"Observation/{amendment.assessment_id}-rating"
+        return f"QuestionnaireResponse/{amendment.assessment_id}"
+    if amendment.part == AmendmentRequest.SESSION and amendment.session is not None:
+        return session_reference(amendment.session)
+    return None
+
+
+def row_amendment(amendment: AmendmentRequest) -> AmendmentData:
+    return AmendmentData(
+        id=amendment.pk,
+        patient_id=amendment.patient_id,
+        part_label=amendment.part_label,
+        related=amendment_related(amendment),
+        status=amendment.status,
+        requested_at=amendment.requested_at,
+        requested_via=amendment.requested_via,
+        request_text=amendment.request_text,
+        due_on=amendment.due_on,
+        decided_at=amendment.decided_at,
+        amendment_text=amendment.amendment_text,
+        denial_reason=amendment.denial_reason,
+        disagreement_text=amendment.disagreement_text,
+        disagreement_at=amendment.disagreement_at,
+        rebuttal_text=amendment.rebuttal_text,
+        rebuttal_at=amendment.rebuttal_at,
+    )
+
+
+def _amendment(amendment: AmendmentRequest) -> list[JSON]:
+    return [amendment_document(row_amendment(amendment))]
 
 
 def assessment_resources(assessment: Assessment, part_of: str | None = None) -> list[JSON]:
@@ -441,6 +488,18 @@ def clinical_resources(scope: Scope, skipped: Skipped | None = None) -> Iterator
         for resource in _safe(skipped, f"alert {alert.pk}", partial(_flag, alert)):
             yield alert.patient_id, resource
 
+    amendments = scope.filter(
+        AmendmentRequest.objects.select_related("assessment", "session"),
+        "patient",
+        "requested_at",
+        "decided_at",
+        "disagreement_at",
+        "rebuttal_at",
+    ).order_by("patient_id", "requested_at", "id")
+    for amendment in amendments.iterator(chunk_size=CHUNK):
+        for resource in _safe(skipped, f"amendment request {amendment.pk}", partial(_amendment, amendment)):
+            yield amendment.patient_id, resource
+
 
 def patient_resources(
     scope: Scope, also: Iterable[int] = (), skipped: Skipped | None = None
@@ -498,7 +557,7 @@ def _audit_disclosure(
     actor: Any,
     actor_label: str,
 ) -> int:
-    """One ``export`` event for the run, one ``disclose`` event per patient, in one transaction."""
+    """One ``export`` event for the run, one ``disclose`` event per patient (one batch), in one transaction."""
     clinic_of: dict[int, int] = {}
     ids = sorted(per_patient)
     for start in range(0, len(ids), CHUNK):
@@ -528,17 +587,21 @@ def _audit_disclosure(
                 "counts": dict(sorted(counts.items())),
             },
         )
-        for patient_id in ids:
-            audit.record(
-                audit.DISCLOSE,
-                actor=actor,
-                actor_label=actor_label,
-                object_type="fhir.export",
-                object_id=event.seq,
-                patient=patient_id,
-                clinic_id=clinic_of.get(patient_id),
-                detail={**base, "resources": dict(sorted(per_patient[patient_id].items()))},
-            )
+        audit.record_many(
+            audit.DISCLOSE,
+            (
+                {
+                    "patient": patient_id,
+                    "clinic_id": clinic_of.get(patient_id),
+                    "detail": {**base, "resources": dict(sorted(per_patient[patient_id].items()))},
+                }
+                for patient_id in ids
+            ),
+            actor=actor,
+            actor_label=actor_label,
+            object_type="fhir.export",
+            object_id=event.seq,
+        )
     return event.seq
 
 

@@ -13,6 +13,12 @@ class TokenForm(forms.Form):
         max_length=100,
         help_text="Who will use it, e.g. “Regional EHR nightly sync”.",
     )
+    purpose = forms.CharField(
+        label="Purpose",
+        max_length=200,
+        help_text="Why it receives patient data, e.g. “Treatment: the referring practice's records” or "
+        "“Payment: prior authorization”. Each patient's accounting of disclosures shows it.",
+    )
     clinic = forms.ModelChoiceField(
         label="Clinic",
         queryset=Clinic.objects.none(),

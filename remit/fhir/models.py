@@ -132,6 +132,10 @@ class ApiToken(models.Model):
 
     clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="api_tokens")
     name = models.CharField(max_length=100, help_text="The integration this token is for")
+    # Why the integration receives the clinic's data: shown, with the name as the recipient, in each
+    # patient's accounting of disclosures. Required when a token is issued; blank only on tokens issued
+    # before it was asked for.
+    purpose = models.CharField(max_length=200, blank=True, help_text="Why the integration reads patient data")
     token_hash = models.CharField(max_length=64, unique=True)
     prefix = models.CharField(max_length=20)
     created_by = models.ForeignKey(

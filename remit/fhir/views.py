@@ -38,6 +38,7 @@ def tokens(request: HttpRequest) -> HttpResponse:
                     actor=request.user,
                     clinic=form.cleaned_data["clinic"],
                     name=form.cleaned_data["name"],
+                    purpose=form.cleaned_data["purpose"],
                     request=request,
                 )
             except ValidationError as error:

@@ -40,9 +40,8 @@ from django.contrib.auth import password_validation
 from django.db import transaction
 from django.db.models import Prefetch
 from django.utils import timezone
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from remit.accounts.models import Clinic, Membership, User, ordered_roles
+from remit.accounts.models import Clinic, Membership, SealedTOTPDevice, User, ordered_roles
 from remit.audit import actions as audit
 from remit.audit.models import AuditEvent
 from remit.generator import people_plan, streams, synthetic
@@ -174,7 +173,7 @@ def _staff(plans: Sequence[StaffPlan], clinics: dict[str, Clinic], result: LoadR
         Membership.objects.bulk_create(
             [Membership(user=user, clinic=clinics[slug], roles=ordered_roles(s.roles)) for slug in s.clinics]
         )
-        TOTPDevice.objects.create(user=user, name=DEVICE_NAME, key=s.totp_key, confirmed=True)
+        SealedTOTPDevice.objects.create(user=user, name=DEVICE_NAME, key=s.totp_key, confirmed=True)
         result.staff_created.append(s.username)
 
 
@@ -764,8 +763,8 @@ def demo_accounts(default_seed: int = synthetic.DEMO_SEED) -> list[DemoAccount]:
             )
         )
     }
-    devices: dict[int, TOTPDevice] = {}
-    for device in TOTPDevice.objects.filter(user__in=users.values(), confirmed=True).order_by("-id"):
+    devices: dict[int, SealedTOTPDevice] = {}
+    for device in SealedTOTPDevice.objects.filter(user__in=users.values(), confirmed=True).order_by("-id"):
         devices[device.user_id] = device  # the oldest confirmed device wins
     accounts = []
     for name in names:

@@ -40,6 +40,7 @@ from remit.measures import (
 from remit.measures.forms import RateForm, SendQuestionnaireForm, VoidAssessmentForm
 from remit.measures.models import Assessment, QuestionnaireRequest
 from remit.pages.forms import apply_validation_error
+from remit.patients.access import emergency_readable
 from remit.patients.lookups import visible_patient
 from remit.patients.models import Patient
 
@@ -134,6 +135,7 @@ BAND_BADGE = {
 
 
 @staff_required("clinical.view")
+@emergency_readable
 @require_GET
 def patient_measures(request: HttpRequest, pk: int) -> HttpResponse:
     patient = visible_patient(request, pk)

@@ -36,6 +36,7 @@ from remit.core.instruments.pages import shown_items
 from remit.measures import actions_portal, actions_questionnaire_requests
 from remit.measures.forms import DateOfBirthForm
 from remit.measures.models import Assessment, PortalLink, QuestionnaireRequest
+from remit.pages import portal_links
 
 STEMS = {"phq9": phq9.STEM, "gad7": gad7.STEM, "pcl5": pcl5.STEM}
 
@@ -89,6 +90,12 @@ def _open_link(request: HttpRequest, token: str) -> tuple[PortalLink | None, Htt
 
 def _verified(request: HttpRequest, link: PortalLink) -> bool:
     return bool(_state(request, link).get("verified"))
+
+
+def verified_for(request: HttpRequest, link: PortalLink) -> bool:
+    """Whether this browser confirmed the patient's date of birth for ``link`` (for the portal's other
+    pages, e.g. asking to amend the record)."""
+    return _verified(request, link)
 
 
 def _answers(request: HttpRequest, link: PortalLink) -> dict[str, dict[str, int | None]]:
@@ -346,4 +353,8 @@ def done(request: HttpRequest, token: str) -> HttpResponse:
     # A questionnaire request left part-answered whose link then closed: what was sent reached the clinic; say so plainly.
     completed = link.questionnaire_request.status == QuestionnaireRequest.COMPLETED
     actions_portal.record_portal_view(link, "done", request, crisis=crisis, completed=completed)
-    return render(request, "portal/done.html", {"crisis": crisis, "completed": completed})
+    return render(
+        request,
+        "portal/done.html",
+        {"crisis": crisis, "completed": completed, "more": portal_links.for_token(token)},
+    )

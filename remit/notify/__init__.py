@@ -19,7 +19,9 @@ catches and logs.
 
 Messages leave the building unencrypted, so they carry no more protected
 health information than necessary: no patient names, dates of birth, scores
-or diagnoses.  ``alert_message(clinic_name)`` is the text for alerts.
+or diagnoses.  ``alert_message(clinic_name)`` is the text for alerts;
+``emergency_access_message(clinic_name)`` tells a clinic's administrators that someone
+broke the glass.
 """
 
 from __future__ import annotations
@@ -29,7 +31,15 @@ from django.core.mail import send_mail
 
 from remit.notify.sms import SMS, get_sms_backend, send_sms, sms_outbox
 
-__all__ = ["SMS", "alert_message", "get_sms_backend", "send_email", "send_sms", "sms_outbox"]
+__all__ = [
+    "SMS",
+    "alert_message",
+    "emergency_access_message",
+    "get_sms_backend",
+    "send_email",
+    "send_sms",
+    "sms_outbox",
+]
 
 
 def send_email(to: str, subject: str, body: str) -> None:
@@ -42,3 +52,11 @@ def send_email(to: str, subject: str, body: str) -> None:
 def alert_message(clinic_name: str) -> str:
     """The only text an alert notification carries: where to look, not what it is about."""
     return f"Remit: a high-priority alert needs review at {clinic_name}. Sign in to view."
+
+
+def emergency_access_message(clinic_name: str) -> str:
+    """What a clinic's administrators are sent when someone opens a patient under emergency access."""
+    return (
+        f"Remit: a clinician of another clinic opened a patient's record at {clinic_name} under emergency "
+        "access. Sign in and open the audit trail to review who, which patient and why."
+    )

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 from django.conf import settings
@@ -207,3 +207,45 @@ class Allergy(Voidable):
 
     def __str__(self) -> str:
         return self.substance
+
+
+class EmergencyAccessQuerySet(models.QuerySet["EmergencyAccess"]):
+    def active(self, now: datetime | None = None) -> EmergencyAccessQuerySet:
+        """Not ended early and not yet expired (checked at every request: nothing has to run to end one)."""
+        return self.filter(ended_at__isnull=True, expires_at__gt=now or timezone.now())
+
+
+class EmergencyAccess(models.Model):
+    """A clinician's read-only access to a patient of a clinic they do not belong to ("break the glass").
+
+    Given by ``remit.patients.actions_emergency.grant`` with a written reason; it ends by itself at
+    ``expires_at`` (REMIT_EMERGENCY_ACCESS_MINUTES after it was given) or earlier when the clinician
+    ends it (``ended_at``). Rows are kept: they are the clinic's record of who broke the glass and why.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="emergency_accesses")
+    reason = models.TextField()
+    granted_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    objects = EmergencyAccessQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-granted_at", "-id"]
+        verbose_name = "emergency access"
+        verbose_name_plural = "emergency accesses"
+        indexes = [models.Index(fields=["user", "patient", "expires_at"], name="patients_emergency_lookup")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(expires_at__gt=models.F("granted_at")),
+                name="patients_emergency_access_ends_after_it_starts",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"emergency access #{self.pk} to patient {self.patient_id}"
+
+    def is_active(self, now: datetime | None = None) -> bool:
+        return self.ended_at is None and self.expires_at > (now or timezone.now())

@@ -2,7 +2,8 @@
 
 Thin views: a form parses input, an action in ``remit.patients.actions``
 validates, writes and audits.  Patients are always looked up through
-``Patient.objects.visible_to(user)``, so another clinic's patient is a 404.
+``remit.patients.lookups``, so another clinic's patient is a 404 (unless the user holds emergency
+access to them: then the chart opens read-only, ``remit.patients.access``).
 A page that shows stored patient data writes exactly one audit row; a
 rejected submission re-shows only what the person typed and writes nothing.
 """
@@ -24,9 +25,11 @@ from django.views.decorators.http import require_GET, require_http_methods
 from remit.accounts.decorators import staff, staff_required, view_clinic_ids
 from remit.accounts.models import Clinic
 from remit.audit import actions as audit
+from remit.pages import record_notes
 from remit.pages.chart_sections import render_sections
 from remit.pages.forms import apply_validation_error
 from remit.patients import actions
+from remit.patients.access import emergency_readable
 from remit.patients.forms import (
     MEDICATION_FLAG_FIELDS,
     AllergyForm,
@@ -186,6 +189,7 @@ def _voided_by_first(model: type[Voidable]) -> QuerySet[Any]:
 
 
 @staff_required("patient.view")
+@emergency_readable
 @require_GET
 def patient_detail(request: HttpRequest, pk: int) -> HttpResponse:
     patient = visible_patient(request, pk, "voided_by")
@@ -201,18 +205,27 @@ def patient_detail(request: HttpRequest, pk: int) -> HttpResponse:
             Prefetch("allergies", queryset=_voided_by_first(Allergy)),
         )
     context: dict[str, Any] = {"patient": patient, "clinical": clinical}
+    # Notes other apps attach to single records (an amended record says so, beside the original).
+    notes = record_notes.collect(patient, request.user)
+    record_notes.attach(notes, "patients.patient", [patient])
     if clinical:
         weights = list(patient.weights.all())
         trials = list(patient.trials.all())
+        diagnoses = list(patient.diagnoses.all())
+        medications = list(patient.medications.all())
+        allergies = list(patient.allergies.all())
+        record_notes.attach(notes, "patients.diagnosis", diagnoses)
+        record_notes.attach(notes, "patients.medication", medications)
+        record_notes.attach(notes, "patients.allergy", allergies)
         context.update(
             weights=weights,
             latest_weight=next((w for w in weights if not w.is_voided), None),
-            diagnoses=list(patient.diagnoses.all()),
+            diagnoses=diagnoses,
             trials=trials,
             failed_adequate=sum(1 for t in trials if not t.is_voided and t.failed_adequate),
-            medications=list(patient.medications.all()),
-            allergies=list(patient.allergies.all()),
-            active_allergies=sum(1 for a in patient.allergies.all() if not a.is_voided),
+            medications=medications,
+            allergies=allergies,
+            active_allergies=sum(1 for a in allergies if not a.is_voided),
         )
     context["sections"] = render_sections(request, patient)
     audit.record(

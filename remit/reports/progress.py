@@ -2,8 +2,10 @@
 
 Contents: the patient's identity (the recipient needs it), diagnoses,
 treatment-resistance history (failed adequate antidepressant trials), the
-latest signed screening's decisions, and per course the sessions given,
-baseline and current scores, the decisions in words and the trajectory chart.
+latest signed screening's decisions, per course the sessions given,
+baseline and current scores, the decisions in words and the trajectory chart,
+and the patient's requests to amend the record with the decisions and statements
+(45 CFR 164.526(c)(3), (d)(5): they go with the part of the record they concern).
 
 The caller audits the generation as a disclosure (``views_patient.progress_pdf``).
 """
@@ -16,6 +18,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from remit.amendments.models import AmendmentRequest
 from remit.decision.course_outcomes import course_outcomes, load_patient_data
 from remit.decision.models import outcome_settings_for
 from remit.patients.models import AntidepressantTrial, Diagnosis, Patient
@@ -106,6 +109,10 @@ def progress_content(patient: Patient) -> list[Item]:
         .order_by("-signed_at", "-id")
         .first()
     )
+    amendments = list(AmendmentRequest.objects.filter(patient=patient).order_by("requested_at", "id")[:200])
+    amended_diagnoses = {
+        a.diagnosis_id for a in amendments if a.part == AmendmentRequest.DIAGNOSIS and a.status == "accepted"
+    }
     today = timezone.localdate()
     items: list[Item] = []
 
@@ -127,7 +134,8 @@ def progress_content(patient: Patient) -> list[Item]:
 
     heading("Diagnoses")
     for d in diagnoses:
-        line(f"{d.code} {d.description} ({d.get_status_display().lower()})", indent=0.02)
+        amended = " (amended: see the requests to amend the record)" if d.pk in amended_diagnoses else ""
+        line(f"{d.code} {d.description} ({d.get_status_display().lower()}){amended}", indent=0.02)
     if not diagnoses:
         line("None recorded.", indent=0.02)
 
@@ -183,6 +191,40 @@ def progress_content(patient: Patient) -> list[Item]:
             line(text, indent=0.02)
         if view.outcome is not None:
             items.append(("chart", trajectory_figure(view, settings), {}))
+    if amendments:
+        heading("Requests to amend the record")
+        line(
+            "The patient's requests to amend their record, with the clinic's decisions and any statements; "
+            "an amended part keeps its original wording, with the amendment appended.",
+            size=8,
+            indent=0.02,
+        )
+        for a in amendments:
+            line(f"{a.part_label}: {a.get_status_display().lower()}", size=10, bold=True, indent=0.02)
+            line(f"Asked {timezone.localdate(a.requested_at):%Y-%m-%d}: {a.request_text}", indent=0.04)
+            if a.status == AmendmentRequest.OPEN:
+                line(f"Decision due by {a.due_on:%Y-%m-%d}.", indent=0.04)
+            if a.status == AmendmentRequest.ACCEPTED and a.decided_at is not None:
+                line(
+                    f"Amendment ({timezone.localdate(a.decided_at):%Y-%m-%d}): {a.amendment_text}",
+                    indent=0.04,
+                )
+            if a.status == AmendmentRequest.DENIED and a.decided_at is not None:
+                line(
+                    f"Denied {timezone.localdate(a.decided_at):%Y-%m-%d}. Reason: {a.denial_reason}",
+                    indent=0.04,
+                )
+            if a.disagreement_text and a.disagreement_at is not None:
+                line(
+                    f"Patient's statement of disagreement ({timezone.localdate(a.disagreement_at):%Y-%m-%d}): "
+                    f"{a.disagreement_text}",
+                    indent=0.04,
+                )
+            if a.rebuttal_text and a.rebuttal_at is not None:
+                line(
+                    f"Clinic's rebuttal ({timezone.localdate(a.rebuttal_at):%Y-%m-%d}): {a.rebuttal_text}",
+                    indent=0.04,
+                )
     line(
         "Response = at least 50% improvement from baseline; remission per instrument threshold "
         "(PHQ-9 < 5). Thresholds are the clinic's settings.",

@@ -28,6 +28,7 @@ from remit.decision.course_outcomes import (
 )
 from remit.decision.models import outcome_settings_for
 from remit.decision.rules import ALERT_KINDS
+from remit.patients.access import emergency_readable
 from remit.patients.lookups import visible_patient
 from remit.patients.models import Patient
 from remit.reports.patient_outcomes import (
@@ -85,6 +86,7 @@ def build_courses(patient: Patient, *, charts: bool = True) -> dict[str, Any]:
 
 
 @staff_required("clinical.view")
+@emergency_readable
 @require_GET
 def patient_outcomes(request: HttpRequest, pk: int) -> HttpResponse:
     patient = visible_patient(request, pk)
@@ -144,13 +146,19 @@ def progress_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 
     patient = visible_patient(request, pk)
     purpose = (request.GET.get("purpose") or "").strip()[:200]
+    recipient = (request.GET.get("recipient") or "").strip()[:200]
     pdf = progress_report(patient)
     audit.record(
         audit.DISCLOSE,
         request=request,
         obj=patient,
         patient=patient,
-        detail={"document": "progress report (PDF)", "purpose": purpose or "not stated", "bytes": len(pdf)},
+        detail={
+            "document": "progress report (PDF)",
+            "recipient": recipient or "not stated",
+            "purpose": purpose or "not stated",
+            "bytes": len(pdf),
+        },
     )
     response = HttpResponse(pdf, content_type="application/pdf")
     stamp = timezone.localdate().isoformat()

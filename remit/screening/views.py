@@ -25,6 +25,7 @@ from remit.core.screening import RULES_BY_ID
 from remit.core.screening.medications import CLASS_LABELS
 from remit.core.screening.wording import fact_words, plain_source
 from remit.pages.forms import apply_validation_error
+from remit.patients.access import emergency_readable
 from remit.patients.lookups import visible_patient
 from remit.screening import actions
 from remit.screening.forms import (
@@ -274,6 +275,7 @@ def void(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @staff_required("clinical.view")
+@emergency_readable
 @require_GET
 def patient_screenings(request: HttpRequest, pk: int) -> HttpResponse:
     patient = visible_patient(request, pk)

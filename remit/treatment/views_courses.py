@@ -23,6 +23,7 @@ from remit.accounts.decorators import staff, staff_required, view_clinic_ids
 from remit.audit import actions as audit
 from remit.core.modality import CHOICES as MODALITY_CHOICES
 from remit.pages.forms import apply_validation_error
+from remit.patients.access import emergency_readable
 from remit.patients.lookups import visible_patient
 from remit.patients.models import Patient
 from remit.treatment import actions_courses as actions
@@ -119,6 +120,7 @@ def course_new(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @staff_required("courses.view")
+@emergency_readable
 def patient_courses(request: HttpRequest, pk: int) -> HttpResponse:
     patient = visible_patient(request, pk)
     courses = list(

@@ -12,6 +12,7 @@ NAVIGATION: list[tuple[str, str, str | None]] = [
     ("Patients", "patients:list", "patient.view"),
     ("Alerts", "alerts:inbox", "clinical.view"),
     ("Follow-up", "measures:follow_up", "measures.rate"),
+    ("Amendments", "amendments:queue", "amendments.decide"),
     ("REMS", "treatment:rems", "clinical.view"),
     ("Reports", "reports:outcomes", "reports.view"),
     ("Audit", "audit:report", "audit.view"),
@@ -25,12 +26,21 @@ NAVIGATION: list[tuple[str, str, str | None]] = [
 def navigation(request: HttpRequest) -> dict[str, Any]:
     user = request.user
     items = []
+    # The navigation is the user's own work, the same on a page read under emergency access
+    # (which makes the rest of the request read-only: remit.patients.access).
+    read_only = getattr(user, "emergency_read_only", False)
     if user.is_authenticated:
-        for label, name, capability in NAVIGATION:
-            url = reverse(name)
-            if capability is not None and not user.can_in_any_clinic(capability):
-                continue
-            items.append({"label": label, "url": url, "active": request.path.startswith(url) and url != "/"})
+        user.emergency_read_only = False
+        try:
+            for label, name, capability in NAVIGATION:
+                url = reverse(name)
+                if capability is not None and not user.can_in_any_clinic(capability):
+                    continue
+                items.append(
+                    {"label": label, "url": url, "active": request.path.startswith(url) and url != "/"}
+                )
+        finally:
+            user.emergency_read_only = read_only
     return {
         "nav_items": items,
         "idle_timeout_seconds": settings.REMIT_IDLE_TIMEOUT_MINUTES * 60,

@@ -13,7 +13,7 @@ from typing import Any
 from django import forms
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -22,16 +22,60 @@ from remit.accounts.decorators import recent_auth_required, staff_required
 from remit.accounts.models import User
 from remit.audit import actions as audit
 from remit.audit.models import AuditEvent
-from remit.patients.models import Patient
+from remit.patients.models import EmergencyAccess, Patient
+from remit.web.audit_words import action_words, object_words
 
 PAGE_SIZE = 50
-ACTION_CHOICES = [("", "Any action")] + [
-    (name, name.replace("_", " "))
-    for name in sorted(
-        {audit.VIEW, audit.SEARCH, audit.CREATE, audit.UPDATE, audit.VOID, *audit.DISCLOSURE_ACTIONS}
+ACTION_CHOICES = [("", "Any action")] + sorted(
+    (
+        (name, action_words(name))
+        for name in {
+            audit.VIEW,
+            audit.SEARCH,
+            audit.CREATE,
+            audit.UPDATE,
+            audit.VOID,
+            *audit.DISCLOSURE_ACTIONS,
+        }
         | audit.SECURITY_ACTIONS
-    )
+    ),
+    key=lambda choice: choice[1],
+)
+
+
+# Each data element of an entry (45 CFR 170.210(e): date and time, user, action, the data
+# accessed, the patient) sorts the report, both ways; ties keep the trail's own order.
+SORTS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "when": ("When", ("seq",)),
+    "who": ("Who", ("actor_label", "seq")),
+    "action": ("Action", ("action", "seq")),
+    "what": ("What", ("object_type", "object_id", "seq")),
+    "patient": ("Patient", ("patient_mrn", "seq")),
+    "from": ("From", ("ip", "seq")),
+}
+DEFAULT_SORT = "-when"
+SORT_CHOICES = [("-when", "Newest first"), ("when", "Oldest first")] + [
+    choice
+    for key, (label, _) in SORTS.items()
+    if key != "when"
+    for choice in ((key, f"{label}, A to Z"), (f"-{key}", f"{label}, Z to A"))
 ]
+
+
+def sort_key(value: str | None) -> str:
+    """The asked sort if it is one of the report's columns (``who`` or ``-who``), else newest first."""
+    if value and value.lstrip("-") in SORTS:
+        return value
+    return DEFAULT_SORT
+
+
+def _ordered(events: QuerySet[AuditEvent], key: str) -> QuerySet[AuditEvent]:
+    descending = key.startswith("-")
+    fields = SORTS[key.lstrip("-")][1]
+    if "patient_mrn" in fields:
+        mrn = Patient.objects.filter(pk=OuterRef("patient_id")).values("mrn")[:1]
+        events = events.annotate(patient_mrn=Subquery(mrn))
+    return events.order_by(*(f"-{f}" if descending else f for f in fields))
 
 
 class AuditFilterForm(forms.Form):
@@ -40,6 +84,9 @@ class AuditFilterForm(forms.Form):
     action = forms.ChoiceField(required=False, choices=ACTION_CHOICES)
     date_from = forms.DateField(required=False, label="From", widget=forms.DateInput(attrs={"type": "date"}))
     date_to = forms.DateField(required=False, label="To", widget=forms.DateInput(attrs={"type": "date"}))
+    # The column headings sort too; this is for a phone, where the table is shown as cards.
+    sort = forms.ChoiceField(required=False, label="Sort by", choices=SORT_CHOICES)
+    emergency = forms.BooleanField(required=False, label="Emergency access only")
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -60,7 +107,11 @@ def events_for(user: Any) -> QuerySet[AuditEvent]:
 
 
 def _filtered(request: HttpRequest) -> tuple[AuditFilterForm, QuerySet[AuditEvent]]:
-    form = AuditFilterForm(request.GET or None)
+    query = request.GET.copy()
+    asked = query.get("sort")
+    if asked and sort_key(asked) != asked:
+        query["sort"] = DEFAULT_SORT
+    form = AuditFilterForm(query or None)
     events = events_for(request.user)
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
@@ -75,6 +126,8 @@ def _filtered(request: HttpRequest) -> tuple[AuditFilterForm, QuerySet[AuditEven
             events = events.filter(actor_label=data["user"].strip())
         if data["action"]:
             events = events.filter(action=data["action"])
+        if data["emergency"]:
+            events = events.filter(emergency_access_rows())
         zone = timezone.get_current_timezone()
         if data["date_from"]:
             events = events.filter(at__gte=datetime.combine(data["date_from"], time.min, zone))
@@ -84,7 +137,41 @@ def _filtered(request: HttpRequest) -> tuple[AuditFilterForm, QuerySet[AuditEven
             )
     elif form.is_bound:
         events = events.none()
-    return form, events.order_by("-seq")
+    return form, _ordered(events, sort_key(request.GET.get("sort")))
+
+
+def _columns(request: HttpRequest, current: str) -> list[dict[str, str]]:
+    """Column headings as sort links: a click sorts by that column, a second click reverses it."""
+    query = request.GET.copy()
+    query.pop("page", None)
+    columns = []
+    for key, (label, _) in SORTS.items():
+        state = "ascending" if current == key else "descending" if current == f"-{key}" else "none"
+        query["sort"] = f"-{key}" if state == "ascending" else key
+        columns.append({"label": label, "href": f"?{query.urlencode()}", "state": state})
+    return columns
+
+
+def emergency_access_rows() -> Q:
+    """Rows written under emergency access (marked with the grant), and the grants' own searches."""
+    return Q(detail__has_key=audit.EMERGENCY_ACCESS) | Q(object_type=EmergencyAccess._meta.label_lower)
+
+
+def emergency_note(event: AuditEvent) -> str:
+    """What an emergency access row says on the report, in words ("" for any other row)."""
+    detail = event.detail if isinstance(event.detail, dict) else {}
+    if event.object_type == EmergencyAccess._meta.label_lower:
+        if event.action == audit.SEARCH:
+            return (
+                f"Emergency access search that matched no patient. Reason given: “{detail.get('reason', '')}”"
+            )
+        if event.action == audit.CREATE:
+            return f"Emergency access opened. Reason given: “{detail.get('reason', '')}”"
+        if event.action == audit.UPDATE:
+            return "Emergency access ended by the clinician"
+    if audit.EMERGENCY_ACCESS in detail:
+        return "Read under emergency access"
+    return ""
 
 
 def _patient_names(events: list[AuditEvent]) -> dict[int, str]:
@@ -100,6 +187,9 @@ def report(request: HttpRequest) -> HttpResponse:
     names = _patient_names(rows)
     for row in rows:
         row.patient_label = names.get(row.patient_id or 0, "")
+        row.action_label = action_words(row.action)
+        row.object_label = object_words(row.object_type)
+        row.emergency_note = emergency_note(row)
     with transaction.atomic():
         audit.record(
             audit.VIEW,
@@ -112,7 +202,13 @@ def report(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "audit/report.html",
-        {"form": form, "page": page, "rows": rows, "query": query.urlencode()},
+        {
+            "form": form,
+            "page": page,
+            "rows": rows,
+            "query": query.urlencode(),
+            "columns": _columns(request, sort_key(request.GET.get("sort"))),
+        },
     )
 
 
@@ -144,6 +240,7 @@ def export_csv(request: HttpRequest) -> StreamingHttpResponse:
         "clinic_id",
         "ip",
         "user_agent",
+        "emergency_access",
         "hash",
     ]
 
@@ -162,6 +259,7 @@ def export_csv(request: HttpRequest) -> StreamingHttpResponse:
                     e.clinic_id or "",
                     e.ip,
                     e.user_agent,
+                    (e.detail or {}).get(audit.EMERGENCY_ACCESS, "") if isinstance(e.detail, dict) else "",
                     e.hash,
                 ]
             )
@@ -171,17 +269,75 @@ def export_csv(request: HttpRequest) -> StreamingHttpResponse:
     return response
 
 
+# Rows that announce a whole run (a bulk export): each patient of the run has its own ``disclose`` row.
+RUN_ROWS = frozenset({"fhir.export", "reports.research_export"})
+DISCLOSURES_PAGE = 100
+RESOURCE_WORDS = {
+    "Patient": "demographics (Patient)",
+    "Observation": "scores and vital signs (Observation search)",
+    "QuestionnaireResponse": "questionnaire answers (QuestionnaireResponse search)",
+    "Condition": "diagnoses (Condition search)",
+}
+
+
+def describe_disclosure(event: AuditEvent) -> dict[str, str]:
+    """One accounting row in plain words: when, to whom, why, what, and who released it."""
+    detail = event.detail if isinstance(event.detail, dict) else {}
+    recipient = str(detail.get("recipient") or "not stated")
+    purpose = str(detail.get("purpose") or "not stated")
+    released_by = event.actor_label or "Remit"
+    if event.object_type == "fhir.api":
+        resource = str(detail.get("resource", ""))
+        what = f"FHIR API read of {RESOURCE_WORDS.get(resource, resource or 'the record')}"
+        if detail.get("results") is not None:
+            what += f": {detail['results']} record{'s' if detail['results'] != 1 else ''}"
+        released_by = f"the integration's API token ({detail.get('token', '')}…)"
+    elif event.object_type == "fhir.export":
+        resources = detail.get("resources") or {}
+        counted = ", ".join(f"{n} {kind}" for kind, n in sorted(resources.items()))
+        fmt = "bulk NDJSON" if detail.get("format") == "ndjson" else "bundle"
+        what = f"FHIR export ({fmt}){': ' + counted if counted else ''}"
+        if released_by == "remit fhir export":
+            released_by = "the remit fhir export command"
+    elif event.object_type == "reports.research_export":
+        what = "De-identified research export (courses, sessions and scores; no names, shifted dates)"
+        if released_by == "remit export research":
+            released_by = "the remit export research command"
+    elif detail.get("document"):
+        document = str(detail["document"])
+        what = document[:1].upper() + document[1:]
+    elif detail.get("what"):
+        what = str(detail["what"])
+        if detail.get("format"):
+            what += f" ({str(detail['format']).upper()})"
+    else:
+        what = "Export of the record"
+    return {"recipient": recipient, "purpose": purpose, "what": what, "released_by": released_by}
+
+
 @staff_required("audit.view")
 def disclosures(request: HttpRequest, pk: int) -> HttpResponse:
-    """Accounting of disclosures: every export or disclosure of one patient's data."""
+    """Accounting of disclosures: every release of one patient's data outside the clinic.
+
+    FHIR API reads and searches by an integration's token, FHIR bundle and bulk exports, progress
+    report PDFs, research exports and REMS form PDFs: one row each, with the recipient and purpose.
+    """
     patient = Patient.objects.visible_to(request.user, "audit.view").filter(pk=pk).first()
     if patient is None:
         raise Http404("No such patient in your clinics.")
-    events = list(
-        AuditEvent.objects.filter(patient_id=patient.pk, action__in=audit.DISCLOSURE_ACTIONS).order_by(
-            "-seq"
-        )[:500]
+    events = (
+        AuditEvent.objects.filter(patient_id=patient.pk, action__in=audit.DISCLOSURE_ACTIONS)
+        .exclude(action=audit.EXPORT, object_type__in=RUN_ROWS)
+        .order_by("-seq")
     )
+    page = Paginator(events, DISCLOSURES_PAGE).get_page(request.GET.get("page"))
+    rows = [{"event": e, **describe_disclosure(e)} for e in page.object_list]
     with transaction.atomic():
-        audit.record(audit.VIEW, request=request, object_type="audit.disclosures", patient=patient)
-    return render(request, "audit/disclosures.html", {"patient": patient, "events": events})
+        audit.record(
+            audit.VIEW,
+            request=request,
+            object_type="audit.disclosures",
+            patient=patient,
+            detail={"page": page.number},
+        )
+    return render(request, "audit/disclosures.html", {"patient": patient, "rows": rows, "page": page})

@@ -8,15 +8,14 @@ from typing import Any
 import pyotp
 from django.test import Client
 from django.urls import reverse
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from remit.accounts.models import User
+from remit.accounts.models import SealedTOTPDevice, User
 from remit.audit.models import AuditEvent
 from remit.testing import PASSWORD, totp_secret
 
 
 def code_for(user: User, *, offset: int = 0) -> str:
-    device = TOTPDevice.objects.get(user=user, confirmed=True)
+    device = SealedTOTPDevice.objects.get(user=user, confirmed=True)
     return pyotp.TOTP(totp_secret(device)).at(time.time() + offset)
 
 

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import pyotp
 import pytest
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from remit.accounts.models import SealedTOTPDevice
 from remit.testing import PASSWORD, build_world, totp_secret
 
 
@@ -13,7 +13,7 @@ def test_a_nurse_signs_in_with_password_and_totp_and_can_use_the_nav_at_375px(
 ):
     world = build_world()
     nurse = world.users["nurse"]
-    secret = totp_secret(TOTPDevice.objects.get(user=nurse))
+    secret = totp_secret(SealedTOTPDevice.objects.get(user=nurse))
 
     page.set_viewport_size({"width": 375, "height": 740})
     page.goto(f"{live_server.url}/")

@@ -6,8 +6,8 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-BEFORE = [("accounts", "0001_initial")]
-AFTER = [("accounts", "0002_membership")]
+BEFORE = [("accounts", "0003_move_second_factors_sealed")]
+AFTER = [("accounts", "0004_membership")]
 
 
 def _migrate(targets):

@@ -4,9 +4,8 @@ import re
 
 import pyotp
 from django.urls import reverse
-from django_otp.plugins.otp_static.models import StaticToken
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from remit.accounts.models import RecoveryCode, SealedTOTPDevice
 from remit.accounts.tests.helpers import events, password_step
 from remit.audit import actions as audit
 from remit.testing import make_user, totp_secret
@@ -31,7 +30,7 @@ def test_enrolment_confirms_a_device_signs_in_and_shows_recovery_codes(client, w
     user = _new_user(world)
     password_step(client, "newbie")
     page = client.get(reverse("accounts:mfa"))
-    device = TOTPDevice.objects.get(user=user)
+    device = SealedTOTPDevice.objects.get(user=user)
     assert not device.confirmed
     secret = totp_secret(device)
     shown = re.search(rb'id="totp-secret">([A-Z2-7 ]+)<', page.content).group(1).decode().replace(" ", "")
@@ -41,10 +40,13 @@ def test_enrolment_confirms_a_device_signs_in_and_shows_recovery_codes(client, w
     assert response.status_code == 200
     device.refresh_from_db()
     assert device.confirmed
-    tokens = list(StaticToken.objects.filter(device__user=user).values_list("token", flat=True))
-    assert len(tokens) == 10
-    for token in tokens:
-        assert token.encode() in response.content
+    shown_codes = re.findall(rb"<code>([a-z2-7]{16})</code>", response.content)
+    assert len(set(shown_codes)) == 10
+    stored = RecoveryCode.objects.filter(device__user=user)
+    assert stored.count() == 10
+    # Only hashes are kept: no code shown appears in what is stored.
+    digests = set(stored.values_list("digest", flat=True))
+    assert not {c.decode() for c in shown_codes} & digests
     assert client.get(reverse("web:today")).status_code == 200
     assert [e.detail["device"] for e in events(audit.MFA_ENROL)] == ["totp", "recovery_codes"]
     assert events(audit.LOGIN_SUCCESS)[-1].detail == {"second_factor": "enrolment"}
@@ -58,8 +60,8 @@ def test_a_wrong_enrolment_code_confirms_nothing(client, world):
     assert response.status_code == 200
     assert b"6-digit" in response.content
     response = client.post(reverse("accounts:mfa"), {"code": "000000"})
-    assert not TOTPDevice.objects.filter(user=user, confirmed=True).exists()
-    assert StaticToken.objects.filter(device__user=user).count() == 0
+    assert not SealedTOTPDevice.objects.filter(user=user, confirmed=True).exists()
+    assert RecoveryCode.objects.filter(device__user=user).count() == 0
     assert "_auth_user_id" not in client.session
 
 
@@ -67,6 +69,6 @@ def test_reloading_keeps_the_same_secret(client, world):
     user = _new_user(world)
     password_step(client, "newbie")
     client.get(reverse("accounts:mfa"))
-    first = TOTPDevice.objects.get(user=user).key
+    first = SealedTOTPDevice.objects.get(user=user).key
     client.get(reverse("accounts:mfa"))
-    assert list(TOTPDevice.objects.filter(user=user).values_list("key", flat=True)) == [first]
+    assert [device.key for device in SealedTOTPDevice.objects.filter(user=user)] == [first]

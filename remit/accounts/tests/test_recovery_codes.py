@@ -32,8 +32,20 @@ def test_new_codes_replace_the_old_ones(world):
     nurse = world.users["nurse"]
     old = actions.generate_recovery_codes(user=nurse)
     new = actions.generate_recovery_codes(user=nurse)
-    from django_otp.plugins.otp_static.models import StaticToken
+    from remit.accounts.models import RecoveryCodeDevice
+    from remit.accounts.sealing import hash_recovery_code
 
-    stored = set(StaticToken.objects.filter(device__user=nurse).values_list("token", flat=True))
-    assert stored == set(new)
-    assert not stored & set(old) or set(old) == set(new)
+    device = RecoveryCodeDevice.objects.get(user=nurse)
+    stored = set(device.codes.values_list("digest", flat=True))
+    assert stored == {hash_recovery_code(device.salt, code) for code in new}
+    assert not stored & {hash_recovery_code(device.salt, code) for code in old if code not in new}
+
+
+def test_new_codes_made_in_a_session_that_signed_in_with_a_recovery_code_keep_it_signed_in(client, world):
+    nurse = world.users["nurse"]
+    codes = actions.generate_recovery_codes(user=nurse)
+    password_step(client, "nurse")
+    assert client.post(reverse("accounts:mfa"), {"code": codes[0]}).status_code == 302
+    response = client.post(reverse("accounts:recovery_codes"))
+    assert response.status_code == 200
+    assert client.get(reverse("web:today")).status_code == 200

@@ -1,10 +1,9 @@
 from __future__ import annotations
 
 from django.urls import reverse
-from django_otp.plugins.otp_static.models import StaticDevice
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from remit.accounts import actions
+from remit.accounts.models import RecoveryCodeDevice, SealedTOTPDevice
 from remit.accounts.tests.helpers import events, password_step
 from remit.audit import actions as audit
 from remit.testing import PermissionMatrix
@@ -26,8 +25,8 @@ def test_it_removes_every_device_and_the_user_enrols_again(client, world):
     actions.generate_recovery_codes(user=nurse)
     response = world.client("clinic_admin").post(reverse("accounts:user_reset_mfa", args=[nurse.pk]))
     assert response.status_code == 302
-    assert not TOTPDevice.objects.filter(user=nurse).exists()
-    assert not StaticDevice.objects.filter(user=nurse).exists()
+    assert not SealedTOTPDevice.objects.filter(user=nurse).exists()
+    assert not RecoveryCodeDevice.objects.filter(user=nurse).exists()
     rows = events(audit.MFA_RESET)
     assert len(rows) == 1 and rows[0].detail["devices_removed"] == 2
     assert rows[0].actor_id == world.users["clinic_admin"].pk
@@ -39,4 +38,4 @@ def test_it_refuses_get(world):
     nurse = world.users["nurse"]
     response = world.client("clinic_admin").get(reverse("accounts:user_reset_mfa", args=[nurse.pk]))
     assert response.status_code == 405
-    assert TOTPDevice.objects.filter(user=nurse).exists()
+    assert SealedTOTPDevice.objects.filter(user=nurse).exists()

@@ -9,10 +9,12 @@ from django.test import Client
 from remit.fhir.actions import issue_token
 
 
-def token_for(world: Any, clinic: Any = None, name: str = "EHR sync") -> tuple[Any, str]:
+def token_for(
+    world: Any, clinic: Any = None, name: str = "EHR sync", purpose: str = "Treatment: the referring practice"
+) -> tuple[Any, str]:
     clinic = clinic or world.clinic
     admin = world.users["clinic_admin"] if clinic == world.clinic else world.users["other_clinic"]
-    return issue_token(actor=admin, clinic=clinic, name=name)
+    return issue_token(actor=admin, clinic=clinic, name=name, purpose=purpose)
 
 
 def get(url: str, raw: str | None = None, client: Client | None = None, **extra: Any) -> Any:

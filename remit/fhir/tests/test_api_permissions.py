@@ -27,12 +27,19 @@ def test_a_token_reads_its_clinics_patient_and_the_read_is_audited(world):
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/fhir+json")
     assert response.json()["identifier"][0]["value"] == patient.mrn
-    event = AuditEvent.objects.latest("seq")
+    event = AuditEvent.objects.filter(action="view").latest("seq")
     assert (event.action, event.actor_label, event.actor_id) == ("view", "token:EHR sync", None)
     assert (event.patient_id, event.clinic_id, event.object_type) == (
         patient.pk,
         world.clinic.pk,
         "fhir.Patient",
+    )
+    # The data went out of the clinic: a disclosure of that patient, after the request's row.
+    disclosure = AuditEvent.objects.latest("seq")
+    assert (disclosure.action, disclosure.patient_id, disclosure.object_id) == (
+        "disclose",
+        patient.pk,
+        str(event.seq),
     )
 
 

@@ -36,9 +36,9 @@ class TestRevokePermissions(PermissionMatrix):
         return client.post(url)
 
 
-def issue(world, name="Regional EHR"):
+def issue(world, name="Regional EHR", purpose="Treatment: the referring practice's records"):
     return world.client("clinic_admin").post(
-        reverse("fhir:tokens"), {"name": name, "clinic": world.clinic.pk}
+        reverse("fhir:tokens"), {"name": name, "purpose": purpose, "clinic": world.clinic.pk}
     )
 
 
@@ -50,6 +50,7 @@ def test_a_new_token_is_shown_once_and_stored_only_as_its_hash(world):
     assert token.token_hash == hashlib.sha256(raw.encode()).hexdigest()
     assert token.prefix == raw[:14] and token.clinic == world.clinic
     assert token.created_by == world.users["clinic_admin"]
+    assert token.purpose == "Treatment: the referring practice's records"
     listing = world.client("clinic_admin").get(reverse("fhir:tokens")).content.decode()
     assert raw not in listing and token.prefix in listing
     event = AuditEvent.objects.get(object_type="fhir.apitoken", action="create")
@@ -63,9 +64,31 @@ def test_a_token_without_a_name_is_refused_naming_the_field(world):
     assert ApiToken.objects.count() == 0
 
 
+def test_a_token_without_a_purpose_is_refused_naming_the_field(world):
+    response = issue(world, purpose="   ")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert '<a href="#id_purpose">Purpose</a>: This field is required.' in page
+    assert ApiToken.objects.count() == 0
+
+
+def test_the_action_refuses_a_token_without_a_purpose(world):
+    from django.core.exceptions import ValidationError
+
+    from remit.fhir.actions import issue_token
+
+    try:
+        issue_token(actor=world.users["clinic_admin"], clinic=world.clinic, name="EHR", purpose=" ")
+    except ValidationError as error:
+        assert "purpose" in error.message_dict
+    else:
+        raise AssertionError("a token without a purpose was issued")
+    assert ApiToken.objects.count() == 0
+
+
 def test_a_token_for_another_clinic_cannot_be_issued(world):
     response = world.client("clinic_admin").post(
-        reverse("fhir:tokens"), {"name": "x", "clinic": world.other_clinic.pk}
+        reverse("fhir:tokens"), {"name": "x", "purpose": "Treatment", "clinic": world.other_clinic.pk}
     )
     assert response.status_code == 200 and ApiToken.objects.count() == 0
 
@@ -88,7 +111,9 @@ def test_the_forms_need_a_csrf_token(world, csrf_client):
     from remit.testing import login
 
     login(csrf_client, world.users["clinic_admin"])
-    response = csrf_client.post(reverse("fhir:tokens"), {"name": "x", "clinic": world.clinic.pk})
+    response = csrf_client.post(
+        reverse("fhir:tokens"), {"name": "x", "purpose": "Treatment", "clinic": world.clinic.pk}
+    )
     assert response.status_code == 403 and ApiToken.objects.count() == 0
 
 

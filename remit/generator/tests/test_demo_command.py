@@ -6,9 +6,8 @@ import pytest
 from django.contrib.auth import authenticate
 from django.core.management import call_command
 from django.test import RequestFactory
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from remit.accounts.models import User
+from remit.accounts.models import SealedTOTPDevice, User
 from remit.generator import people_plan, streams
 from remit.patients.models import Patient
 
@@ -95,7 +94,7 @@ def test_each_printed_password_and_secret_signs_in(var):
         request = factory.post("/accounts/login/")
         user = authenticate(request, username=account["username"], password=account["password"])
         assert user is not None, account["username"]
-        device = TOTPDevice.objects.get(user=user, confirmed=True)
+        device = SealedTOTPDevice.objects.get(user=user, confirmed=True)
         assert device.verify_token(pyotp.TOTP(account["totp_secret"]).now())
 
 
@@ -112,8 +111,8 @@ def test_it_says_when_a_password_was_changed_since(var):
 def test_it_shows_the_secret_of_a_re_enrolled_device(var):
     demo()
     user = User.objects.get(username="tech")
-    TOTPDevice.objects.filter(user=user).delete()
-    device = TOTPDevice.objects.create(user=user, name="authenticator", confirmed=True)
+    SealedTOTPDevice.objects.filter(user=user).delete()
+    device = SealedTOTPDevice.objects.create(user=user, name="authenticator", confirmed=True)
     demo()
     tech = next(a for a in accounts(var) if a["username"] == "tech")
     assert device.verify_token(pyotp.TOTP(tech["totp_secret"]).now())

@@ -5,9 +5,8 @@ from io import StringIO
 import pyotp
 import pytest
 from django.core.management import CommandError, call_command
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from remit.accounts.models import Clinic, User
+from remit.accounts.models import Clinic, SealedTOTPDevice, User
 from remit.audit.actions import verify_trail
 from remit.audit.models import AuditEvent
 from remit.generator import people_plan, synthetic
@@ -75,7 +74,7 @@ def test_each_staff_member_can_sign_in_with_the_planned_totp_secret():
         assert {slugs[c]: sorted(r) for c, r in user.roles_by_clinic().items()} == {
             slug: sorted(staff.roles) for slug in staff.clinics
         }
-        device = TOTPDevice.objects.get(user=user)
+        device = SealedTOTPDevice.objects.get(user=user)
         assert device.confirmed
         assert device.verify_token(pyotp.TOTP(staff.totp_secret).now())
 
@@ -103,7 +102,7 @@ def test_a_second_run_adds_patients_with_new_mrns_and_keeps_staff():
     assert riverside == [people_plan.format_mrn("RKT", n) for n in range(1, len(riverside) + 1)]
     assert User.objects.count() == 11
     assert User.objects.get(username="nurse").password == hash_before
-    assert TOTPDevice.objects.count() == 11
+    assert SealedTOTPDevice.objects.count() == 11
     assert AuditEvent.objects.filter(object_type="patients.patient").count() == 2
 
 

@@ -25,9 +25,26 @@
       countdown.textContent = Math.max(remaining, 0);
       if (remaining <= 0) {
         clearInterval(tick);
-        window.location.href = body.getAttribute("data-login-url");
+        signOut();
       }
     }, 1000);
+  }
+  // Sign out on the server as well, so the sign-in page does not send a live session back to
+  // the record that was on screen.
+  function signOut() {
+    var form = document.createElement("form");
+    form.method = "post";
+    form.action = body.getAttribute("data-logout-url");
+    var headers = JSON.parse(body.getAttribute("hx-headers") || "{}");
+    [["csrfmiddlewaretoken", headers["X-CSRFToken"] || ""], ["idle", "1"]].forEach(function (pair) {
+      var input = document.createElement("input");
+      input.type = "hidden";
+      input.name = pair[0];
+      input.value = pair[1];
+      form.appendChild(input);
+    });
+    document.body.appendChild(form);
+    form.submit();
   }
   function stay() {
     fetch(body.getAttribute("data-keepalive-url"), {credentials: "same-origin"}).then(function (r) {

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pyotp
 import pytest
 from django.utils import timezone
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from remit.accounts.models import SealedTOTPDevice
 from remit.testing import PASSWORD, build_world, totp_secret
 from remit.treatment.models import Session
 from remit.treatment.tests.test_course_support import direct_course, session_today
@@ -26,7 +26,7 @@ def test_the_board_fits_a_phone_and_polls_in_the_background(live_server, page, t
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Continue").click()
     page.wait_for_url("**/accounts/mfa/**")
-    device = TOTPDevice.objects.get(user=world.users["nurse"])
+    device = SealedTOTPDevice.objects.get(user=world.users["nurse"])
     page.get_by_label("Code").fill(pyotp.TOTP(totp_secret(device)).now())
     page.get_by_role("button", name="Verify").click()
     page.wait_for_url("**/treatment/today/")

@@ -92,15 +92,23 @@ def test_disclosures_list_exports_of_that_patient_only(world):
     patient = make_patient(world.clinic)
     other = make_patient(world.clinic)
     audit.record(
-        audit.EXPORT, actor=world.users["prescriber"], obj=patient, patient=patient, detail={"format": "fhir"}
+        audit.EXPORT,
+        actor=world.users["prescriber"],
+        obj=patient,
+        patient=patient,
+        detail={"what": "REMS patient monitoring form", "format": "pdf"},
     )
     audit.record(audit.VIEW, actor=world.users["nurse"], obj=patient, patient=patient)
     audit.record(
-        audit.EXPORT, actor=world.users["prescriber"], obj=other, patient=other, detail={"format": "pdf"}
+        audit.DISCLOSE,
+        actor=world.users["prescriber"],
+        obj=other,
+        patient=other,
+        detail={"document": "progress report (PDF)", "recipient": "Dr. Other"},
     )
     body = world.client("clinic_admin").get(f"/audit/patients/{patient.pk}/disclosures/").content.decode()
-    assert "format: fhir" in body
-    assert "format: pdf" not in body
+    assert "REMS patient monitoring form (PDF)" in body
+    assert "Dr. Other" not in body and "Progress report" not in body
 
 
 def test_the_report_runs_a_fixed_number_of_queries(world, django_assert_max_num_queries):

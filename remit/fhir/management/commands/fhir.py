@@ -4,8 +4,11 @@
   ``collection`` Bundle (JSON).
 - ``remit fhir export [--clinic SLUG] [--since DATE] --out DIR``: FHIR Bulk Data NDJSON, one
   ``<Type>.ndjson`` file per resource type, streamed.
-- ``remit fhir import PATH --clinic SLUG [--dry-run] [--json]``: a Bundle (transaction or
-  collection) JSON file, an NDJSON file or a directory of them; all or nothing.
+- ``remit fhir import PATH --clinic SLUG [--dry-run] [--json] [--require-digest]``: a Bundle
+  (transaction or collection) JSON file, an NDJSON file or a directory of them; all or nothing.
+
+An export writes SHA-256 digests beside its files (``FILE.sha256`` or ``SHA256SUMS``); an import
+checks them first when they are there (``--require-digest``: refuse when they are not).
 
 Both are audited: an export as a disclosure (one ``export`` event, one ``disclose`` event per
 patient), an import as one ``create`` event per stored record plus a summary event.
@@ -16,12 +19,14 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sys
+from pathlib import Path
 from typing import Any, TextIO
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from remit.accounts.models import Clinic
+from remit.fhir.digests import DigestMismatch, check_beside, write_beside
 from remit.fhir.export import export_bundle, export_ndjson
 from remit.fhir.importer import ImportRejected, import_path
 from remit.patients.models import Patient
@@ -88,6 +93,11 @@ class Command(BaseCommand):
         load.add_argument("--clinic", help="the clinic's slug (may be left out when there is one clinic)")
         load.add_argument("--dry-run", action="store_true", help="validate and report; store nothing")
         load.add_argument("--json", action="store_true", help="print one JSON summary")
+        load.add_argument(
+            "--require-digest",
+            action="store_true",
+            help="refuse unless a SHA-256 digest (FILE.sha256 or SHA256SUMS) is beside the file and matches",
+        )
 
     def _clinic(self, slug: str | None, *, required: bool) -> Clinic | None:
         if slug:
@@ -140,12 +150,14 @@ class Command(BaseCommand):
                 )
             finally:
                 progress.close()
-        summary = result.to_dict()
+        digest_file = write_beside(Path(result.path))
+        summary = {**result.to_dict(), "digest": str(digest_file)}
         if options["json"]:
             self.stdout.write(json.dumps(summary, indent=2))
             return
         counts = ", ".join(f"{kind} {n}" for kind, n in sorted(result.counts.items())) or "nothing"
         self.stdout.write(f"Wrote {result.path} ({result.format}): {counts}; {result.patients} patient(s).")
+        self.stdout.write(f"SHA-256 digests in {digest_file}.")
         if result.skipped.count:
             self.stderr.write(f"{result.skipped.count} record(s) could not be exported:")
             for example in result.skipped.examples:
@@ -154,6 +166,10 @@ class Command(BaseCommand):
     def load(self, options: dict[str, Any]) -> None:
         clinic = self._clinic(options.get("clinic"), required=True)
         assert clinic is not None
+        try:
+            check_beside(Path(options["path"]), required=options["require_digest"])
+        except DigestMismatch as refused:
+            raise CommandError(f"import refused: {refused}") from None
         progress = ProgressLine(sys.stderr)
         try:
             result = import_path(

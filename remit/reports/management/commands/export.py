@@ -1,4 +1,5 @@
-"""``remit export research --out DIR [--clinic SLUG] [--salt-file PATH]``: the de-identified research export."""
+"""``remit export research --out DIR [--clinic SLUG] [--salt-file PATH] [--recipient R] [--purpose P]``:
+the de-identified research export."""
 
 from __future__ import annotations
 
@@ -22,6 +23,12 @@ class Command(BaseCommand):
             "--out", required=True, help="folder to write the CSV files into (created if missing)"
         )
         parser.add_argument("--clinic", help="only this clinic's patients (its slug)")
+        parser.add_argument(
+            "--recipient", default="", help="who receives it (kept in each patient's disclosure record)"
+        )
+        parser.add_argument(
+            "--purpose", default="", help="why (kept in the disclosure record; default: research)"
+        )
         parser.add_argument(
             "--salt-file",
             help="file holding the secret that fixes the date shifts (default: a fresh secret, discarded). "
@@ -48,6 +55,12 @@ class Command(BaseCommand):
         out = Path(options["out"])
         if out.exists() and not out.is_dir():
             raise CommandError(f"--out: {out} is not a folder")
-        result = export_research(out, clinic=clinic, salt=salt)
+        result = export_research(
+            out,
+            clinic=clinic,
+            salt=salt,
+            recipient=options["recipient"].strip()[:200],
+            purpose=options["purpose"].strip()[:200],
+        )
         counts = ", ".join(f"{v} {k}" for k, v in result.counts().items())
         self.stdout.write(f"Wrote {', '.join(result.files)} to {out} ({counts}).")

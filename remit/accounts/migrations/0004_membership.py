@@ -47,7 +47,7 @@ def memberships_to_roles(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("accounts", "0001_initial"),
+        ("accounts", "0003_move_second_factors_sealed"),
     ]
 
     operations = [

@@ -115,7 +115,7 @@ def emergency_access_end(request: HttpRequest, pk: int) -> HttpResponse:
     if grants:
         patient = grants[0].patient
     else:
-        patient = get_object_or_404(Patient.objects.visible_to(user, "patient.view"), pk=pk)
+        patient = get_object_or_404(Patient.objects.visible_to(user, "patient.emergency_access"), pk=pk)
     ended = [actions_emergency.end(user, g, request=request) for g in grants if g.is_active()]
     name = f"{patient.given_name} {patient.family_name}"
     if ended:

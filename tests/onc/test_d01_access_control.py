@@ -13,10 +13,10 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from remit.accounts import actions as account_actions
 from remit.accounts.models import Membership, User
+from remit.accounts.models import SealedTOTPDevice as TOTPDevice
 from remit.audit import actions as audit
 from remit.audit.models import AuditEvent
 from remit.fhir import actions as fhir_actions
@@ -117,11 +117,16 @@ def test_issuing_a_token_for_clinic_b_fails(attack):
     world, client, sam = attack["world"], attack["client"], attack["sam"]
     page = client.get(reverse("fhir:tokens")).content.decode()
     assert f'value="{world.other_clinic.pk}"' not in page
-    response = client.post(reverse("fhir:tokens"), {"name": "B sync", "clinic": world.other_clinic.pk})
+    response = client.post(
+        reverse("fhir:tokens"),
+        {"name": "B sync", "purpose": "treatment: B's records", "clinic": world.other_clinic.pk},
+    )
     assert response.status_code == 200
     assert not ApiToken.objects.filter(clinic=world.other_clinic).exists()
     with pytest.raises(ValidationError, match="clinics you administer"):
-        fhir_actions.issue_token(actor=sam, clinic=world.other_clinic, name="B sync")
+        fhir_actions.issue_token(
+            actor=sam, clinic=world.other_clinic, name="B sync", purpose="treatment: B's records"
+        )
     assert not ApiToken.objects.filter(clinic=world.other_clinic).exists()
 
 

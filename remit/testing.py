@@ -1,11 +1,13 @@
 """Personas and the permission matrix every staff view's tests inherit.
 
 A persona is a staff member of one role in clinic A; ``other_clinic`` is a
-prescriber in clinic B; ``anonymous`` is nobody.  A view's test class names
-its URL and the capability it needs, and inherits one test per persona:
+prescriber and administrator in clinic B; ``anonymous`` is nobody.  A view's test
+class names its URL and the capability it needs, and inherits one test per persona:
 allowed → 200 (or the expected status), forbidden → 403, anonymous → sign-in
-page, and for patient views, another clinic's staff → 404 so that a patient's
-existence is not leaked.
+page, for patient views another clinic's staff → 404 so that a patient's
+existence is not leaked, and for every role a person who works in both clinics
+with different roles: they get the access of the role they hold in the record's
+clinic, never that of their role in the other clinic (roles are per clinic).
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
 
 from remit.accounts import roles as R
-from remit.accounts.models import Clinic, SealedTOTPDevice, User
+from remit.accounts.models import Clinic, Membership, SealedTOTPDevice, User, ordered_roles
 
 PASSWORD = "correct horse battery staple 42"
 PERSONA_ROLES = [R.PRESCRIBER, R.NURSE, R.TMS_TECHNICIAN, R.FRONT_DESK, R.CLINIC_ADMIN]
@@ -54,15 +56,28 @@ def start_django(env: dict[str, str], code: str = "") -> subprocess.CompletedPro
     )
 
 
-def make_user(username: str, roles: list[str], clinics: list[Clinic], *, mfa: bool = True) -> User:
+def make_user(
+    username: str,
+    roles: list[str] | None = None,
+    clinics: list[Clinic] | None = None,
+    *,
+    memberships: dict[Clinic, list[str]] | None = None,
+    mfa: bool = True,
+) -> User:
+    """A staff member holding ``roles`` in each of ``clinics``, or the roles given per clinic in ``memberships``."""
+    if memberships is None:
+        memberships = {clinic: list(roles or []) for clinic in clinics or []}
+    elif roles is not None or clinics is not None:
+        raise TypeError("give roles and clinics, or memberships, not both")
     user = User.objects.create_user(
         username=username,
         password=PASSWORD,
         first_name=username.replace("_", " ").title(),
         last_name="Persona",
-        roles=roles,
     )
-    user.clinics.set(clinics)
+    Membership.objects.bulk_create(
+        [Membership(user=user, clinic=clinic, roles=ordered_roles(r)) for clinic, r in memberships.items()]
+    )
     if mfa:
         SealedTOTPDevice.objects.create(user=user, name="authenticator", confirmed=True)
     return user
@@ -169,6 +184,44 @@ class PermissionMatrix:
         response = self.request(world.client("anonymous"), self.url(world, patient))
         assert response.status_code == 302
         assert "/accounts/login/" in response["Location"]
+
+    def contrasting_role(self, role: str) -> str:
+        """A role other than ``role`` whose access to this view differs from it when one does."""
+        allowed = self.roles_allowed()
+        others = [r for r in PERSONA_ROLES if r != role]
+        differing = [r for r in others if (r in allowed) != (role in allowed)]
+        return (differing or [R.FRONT_DESK if role != R.FRONT_DESK else R.NURSE])[0]
+
+    @pytest.mark.parametrize("persona", PERSONA_ROLES)
+    @pytest.mark.parametrize("held_in", ["the record's clinic", "the other clinic"])
+    def test_matrix_person_in_both_clinics_gets_the_access_of_their_role_in_the_records_clinic(
+        self, world: World, persona: str, held_in: str
+    ) -> None:
+        """``persona`` is held in one clinic and a contrasting role in the other; the record is clinic A's.
+
+        Allowed by the role held in A → the allowed status. Allowed only by the role held in B → a
+        page naming A's record answers 404 (or 403: they work in A, so the record's existence is no
+        secret to them), and a clinic-wide page shows nothing of A's. Allowed by neither → 403.
+        """
+        other = self.contrasting_role(persona)
+        in_a, in_b = (persona, other) if held_in == "the record's clinic" else (other, persona)
+        user = make_user(
+            f"both_{in_a}_{in_b}", memberships={world.clinic: [in_a], world.other_clinic: [in_b]}
+        )
+        patient = make_patient(world.clinic)
+        response = self.request(login(Client(), user), self.url(world, patient))
+        allowed = self.roles_allowed()
+        where = (in_a, in_b, response.status_code)
+        if in_a in allowed:
+            assert response.status_code == self.ok_status, where
+        elif in_b not in allowed:
+            assert response.status_code == 403, where
+        elif not self.other_clinic_not_applicable:
+            assert response.status_code in (403, 404), where
+        else:
+            assert response.status_code not in (403, 404) and response.status_code < 500, where
+            body = b"".join(response.streaming_content) if response.streaming else response.content
+            assert patient.family_name.encode() not in body, where
 
     def test_matrix_other_clinic_gets_not_found(self, world: World) -> None:
         if self.other_clinic_not_applicable:

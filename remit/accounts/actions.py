@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import base64
 import secrets
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.contrib.auth import password_validation
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import HttpRequest
 from django_otp import devices_for_user
@@ -22,11 +22,13 @@ from remit.accounts import roles as R
 from remit.accounts import sealing
 from remit.accounts.models import (
     Clinic,
+    Membership,
     PasskeyDevice,
     RecoveryCode,
     RecoveryCodeDevice,
     SealedTOTPDevice,
     User,
+    ordered_roles,
     validate_roles,
 )
 from remit.audit import actions as audit
@@ -36,12 +38,88 @@ RECOVERY_DEVICE_NAME = "recovery codes"
 PASSKEY_NAME_MAX = 60
 
 
-def _clinic_ids(clinics: Iterable[Clinic | int]) -> list[int]:
-    return sorted({c if isinstance(c, int) else c.pk for c in clinics})
+ClinicRef = Clinic | int
+Memberships = Mapping[int, Iterable[str]] | Mapping[Clinic, Iterable[str]] | Mapping[ClinicRef, Iterable[str]]
 
 
-def _user_state(user: User) -> dict[str, Any]:
-    return {"roles": sorted(user.roles or []), "clinics": sorted(user.clinics.values_list("id", flat=True))}
+def _clinic_pk(clinic: ClinicRef) -> int:
+    return clinic if isinstance(clinic, int) else clinic.pk
+
+
+def _clinic_ids(clinics: Iterable[ClinicRef]) -> list[int]:
+    return sorted({_clinic_pk(c) for c in clinics})
+
+
+def _normalise(memberships: Memberships) -> dict[int, list[str]]:
+    """Clinic id -> roles in the role table's order; unknown roles are refused."""
+    out: dict[int, list[str]] = {}
+    for clinic, roles in memberships.items():
+        roles = list(roles)
+        validate_roles(roles)
+        out[_clinic_pk(clinic)] = ordered_roles(roles)
+    return out
+
+
+def _current(user: User) -> dict[int, list[str]]:
+    return {
+        m.clinic_id: ordered_roles(m.roles or [])
+        for m in Membership.objects.filter(user_id=user.pk).order_by("clinic_id")
+    }
+
+
+def _clinic_names(ids: Iterable[int]) -> dict[int, str]:
+    return dict(Clinic.objects.filter(pk__in=set(ids)).values_list("pk", "name"))
+
+
+def administered_clinic_ids(actor: User | None) -> set[int] | None:
+    """The clinics whose users ``actor`` manages; ``None`` for the system (a command run on the server)."""
+    if actor is None:
+        return None
+    return set(actor.clinic_ids("users.manage"))
+
+
+def administers_all_clinics_of(actor: User | None, user: User) -> bool:
+    """Whether ``actor`` administers every clinic ``user`` belongs to (the system always does)."""
+    own = administered_clinic_ids(actor)
+    return own is None or set(_current(user)) <= own
+
+
+def _require_administers(actor: User | None, clinic_ids: Iterable[int]) -> None:
+    own = administered_clinic_ids(actor)
+    if own is None:
+        return
+    outside = sorted(set(clinic_ids) - own)
+    if outside:
+        names = ", ".join(_clinic_names(outside).get(c, "another clinic") for c in outside)
+        raise PermissionDenied(f"You are not an administrator of {names}.")
+
+
+def _record_per_clinic(
+    action: str,
+    *,
+    actor: User | None,
+    user: User,
+    clinic_ids: Iterable[int],
+    detail: dict[str, Any],
+    request: HttpRequest | None,
+) -> None:
+    """One audit row in each clinic the change concerns, so each clinic's administrators see it."""
+    ids: list[int | None] = [*sorted(set(clinic_ids))] or [None]
+    for clinic_id in ids:
+        audit.record(action, actor=actor, request=request, obj=user, clinic_id=clinic_id, detail=detail)
+
+
+def _memberships_from(
+    memberships: Memberships | None, roles: Iterable[str] | None, clinics: Iterable[ClinicRef] | None
+) -> dict[int, list[str]]:
+    if memberships is not None:
+        if roles is not None or clinics is not None:
+            raise TypeError("give memberships, or roles and clinics, not both")
+        return _normalise(memberships)
+    if roles is None or clinics is None:
+        raise TypeError("give memberships, or roles and clinics")
+    roles = list(roles)
+    return _normalise({c: roles for c in _clinic_ids(clinics)})
 
 
 def create_user(
@@ -49,18 +127,23 @@ def create_user(
     actor: User | None,
     username: str,
     password: str,
-    roles: list[str],
-    clinics: Iterable[Clinic | int],
+    roles: Iterable[str] | None = None,
+    clinics: Iterable[ClinicRef] | None = None,
+    memberships: Memberships | None = None,
     first_name: str = "",
     last_name: str = "",
     email: str = "",
     request: HttpRequest | None = None,
 ) -> User:
-    """Create a staff member with roles, clinics and a password the validators accept."""
-    validate_roles(list(roles))
-    clinic_ids = _clinic_ids(clinics)
-    if not clinic_ids:
-        raise ValidationError({"clinics": "A staff member belongs to at least one clinic."})
+    """Create a staff member with a password the validators accept and their roles in each clinic.
+
+    Either ``memberships`` (clinic -> roles there) or ``roles`` held in each of ``clinics``.
+    An administrator may only add people to clinics they administer.
+    """
+    wanted = {c: r for c, r in _memberships_from(memberships, roles, clinics).items() if r}
+    if not wanted:
+        raise ValidationError({"clinics": "Give them at least one role in at least one clinic."})
+    _require_administers(actor, wanted)
     if User.objects.filter(username__iexact=username).exists():
         raise ValidationError({"username": "A user with that username already exists."})
     candidate = User(username=username, first_name=first_name, last_name=last_name, email=email)
@@ -72,78 +155,167 @@ def create_user(
             first_name=first_name,
             last_name=last_name,
             email=email,
-            roles=list(roles),
         )
-        user.clinics.set(clinic_ids)
-        audit.record(
+        Membership.objects.bulk_create(
+            [Membership(user=user, clinic_id=c, roles=r) for c, r in sorted(wanted.items())]
+        )
+        names = _clinic_names(wanted)
+        _record_per_clinic(
             audit.USER_CREATE,
             actor=actor,
+            user=user,
+            clinic_ids=wanted,
             request=request,
-            obj=user,
-            clinic_id=clinic_ids[0],
-            detail={"username": user.username, "roles": sorted(roles), "clinics": clinic_ids},
+            detail={
+                "username": user.username,
+                "memberships": {names[c]: r for c, r in sorted(wanted.items())},
+            },
         )
+    user.forget_memberships()
     return user
+
+
+def set_memberships(
+    *,
+    actor: User | None,
+    user: User,
+    memberships: Memberships,
+    request: HttpRequest | None = None,
+) -> User:
+    """Set ``user``'s roles in the clinics named (no roles: no longer a member there); others stay.
+
+    The actor must administer every clinic named. A change is recorded with before and after in
+    the trail of every clinic the person belongs to (before or after), so a clinic sees what
+    another clinic's administrator changed about someone who also works for it.
+    """
+    wanted = _normalise(memberships)
+    _require_administers(actor, wanted)
+    with transaction.atomic():
+        user = User.objects.select_for_update().get(pk=user.pk)
+        before = _current(user)
+        after = {c: r for c, r in before.items() if c not in wanted}
+        after.update({c: r for c, r in wanted.items() if r})
+        if not after:
+            raise ValidationError(
+                {
+                    "clinics": "A staff member belongs to at least one clinic: give them a role, or deactivate the account."
+                }
+            )
+        if (
+            actor is not None
+            and actor.pk == user.pk
+            and any(
+                R.CLINIC_ADMIN in before.get(c, []) and R.CLINIC_ADMIN not in after.get(c, []) for c in wanted
+            )
+        ):
+            raise ValidationError(
+                {
+                    "clinics": "You cannot remove your own clinic administrator role; ask another administrator."
+                }
+            )
+        if before == after:
+            return user
+        for clinic_id, roles in wanted.items():
+            if roles:
+                Membership.objects.update_or_create(user=user, clinic_id=clinic_id, defaults={"roles": roles})
+            else:
+                Membership.objects.filter(user=user, clinic_id=clinic_id).delete()
+        _record_role_change(actor=actor, user=user, before=before, after=after, request=request)
+    user.forget_memberships()
+    return user
+
+
+def _record_role_change(
+    *,
+    actor: User | None,
+    user: User,
+    before: dict[int, list[str]],
+    after: dict[int, list[str]],
+    request: HttpRequest | None,
+) -> None:
+    names = _clinic_names(set(before) | set(after))
+    changed = sorted(c for c in set(before) | set(after) if before.get(c, []) != after.get(c, []))
+    detail = {
+        "username": user.username,
+        "changed_in": [names[c] for c in changed],
+        "before": {names[c]: r for c, r in sorted(before.items())},
+        "after": {names[c]: r for c, r in sorted(after.items())},
+    }
+    _record_per_clinic(
+        audit.ROLE_CHANGE,
+        actor=actor,
+        user=user,
+        clinic_ids=set(before) | set(after),
+        detail=detail,
+        request=request,
+    )
 
 
 def update_user(
     *,
     actor: User | None,
     user: User,
-    roles: list[str],
-    clinics: Iterable[Clinic | int],
+    memberships: Memberships | None = None,
+    roles: Iterable[str] | None = None,
+    clinics: Iterable[ClinicRef] | None = None,
     first_name: str | None = None,
     last_name: str | None = None,
     email: str | None = None,
     request: HttpRequest | None = None,
 ) -> User:
-    """Change a user's roles, clinics and name; a role or clinic change is recorded with before and after."""
-    validate_roles(list(roles))
-    clinic_ids = _clinic_ids(clinics)
-    if not clinic_ids:
-        raise ValidationError({"clinics": "A staff member belongs to at least one clinic."})
+    """Change a user's roles in the actor's clinics, and their name and email.
+
+    ``memberships`` (clinic -> roles, empty to remove) as in ``set_memberships``; or ``roles`` held
+    in each of ``clinics``, which also removes them from the actor's other clinics. Their name and
+    email are the whole account's: only an administrator of all their clinics changes them.
+    """
+    if memberships is None and roles is not None and clinics is not None:
+        roles = list(roles)
+        listed = _clinic_ids(clinics)
+        own = administered_clinic_ids(actor)
+        dropped = (own if own is not None else set(_current(user))) - set(listed)
+        memberships = {**{c: roles for c in listed}, **{c: [] for c in dropped if c in _current(user)}}
     with transaction.atomic():
+        if memberships is not None:
+            user = set_memberships(actor=actor, user=user, memberships=memberships, request=request)
         user = User.objects.select_for_update().get(pk=user.pk)
-        before = _user_state(user)
         profile_before = {"first_name": user.first_name, "last_name": user.last_name, "email": user.email}
-        user.roles = sorted(set(roles), key=list(R.ROLES).index)
         if first_name is not None:
             user.first_name = first_name
         if last_name is not None:
             user.last_name = last_name
         if email is not None:
             user.email = email
-        user.save()
-        user.clinics.set(clinic_ids)
-        after = {"roles": sorted(user.roles), "clinics": clinic_ids}
-        if before != after:
-            audit.record(
-                audit.ROLE_CHANGE,
-                actor=actor,
-                request=request,
-                obj=user,
-                clinic_id=clinic_ids[0],
-                detail={"username": user.username, "before": before, "after": after},
-            )
         profile_after = {"first_name": user.first_name, "last_name": user.last_name, "email": user.email}
         changed = {k: [profile_before[k], v] for k, v in profile_after.items() if profile_before[k] != v}
         if changed:
-            audit.record(
+            if not administers_all_clinics_of(actor, user):
+                raise PermissionDenied(
+                    "They also work in a clinic you do not administer: only an administrator of all their "
+                    "clinics changes their name or email."
+                )
+            user.save(update_fields=list(changed))
+            _record_per_clinic(
                 audit.UPDATE,
                 actor=actor,
+                user=user,
+                clinic_ids=_current(user),
                 request=request,
-                obj=user,
-                clinic_id=clinic_ids[0],
                 detail={"username": user.username, "changed": changed},
             )
-    user._clinic_ids = clinic_ids
+    user.forget_memberships()
     return user
 
 
 def deactivate_user(
     *, actor: User | None, user: User, reason: str, request: HttpRequest | None = None
 ) -> User:
-    """Switch an account off. Nothing is deleted: the account and its trail stay."""
+    """Switch an account off, or take someone off the administrator's clinics. Nothing is deleted.
+
+    An administrator of every clinic the person belongs to switches the account off. Someone who
+    also works in a clinic the administrator does not run keeps their account there: they lose their
+    roles in the administrator's clinics only.
+    """
     reason = reason.strip()
     if not reason:
         raise ValidationError({"reason": "Say why the account is deactivated."})
@@ -151,48 +323,91 @@ def deactivate_user(
         raise ValidationError("You cannot deactivate your own account.")
     with transaction.atomic():
         user = User.objects.select_for_update().get(pk=user.pk)
+        current = _current(user)
+        own = administered_clinic_ids(actor)
+        if own is not None and not set(current) <= own:
+            mine = sorted(set(current) & own)
+            if not mine:
+                raise PermissionDenied("They do not work in a clinic you administer.")
+            names = _clinic_names(current)
+            for clinic_id in mine:
+                Membership.objects.filter(user=user, clinic_id=clinic_id).delete()
+            _record_per_clinic(
+                audit.ROLE_CHANGE,
+                actor=actor,
+                user=user,
+                clinic_ids=current,
+                request=request,
+                detail={
+                    "username": user.username,
+                    "removed_from": [names[c] for c in mine],
+                    "reason": reason,
+                    "before": {names[c]: r for c, r in sorted(current.items())},
+                    "after": {names[c]: r for c, r in sorted(current.items()) if c not in mine},
+                },
+            )
+            user.forget_memberships()
+            return user
         if not user.is_active:
             return user
         user.is_active = False
         user.save(update_fields=["is_active"])
-        audit.record(
+        _record_per_clinic(
             audit.USER_DEACTIVATE,
             actor=actor,
+            user=user,
+            clinic_ids=current,
             request=request,
-            obj=user,
             detail={"username": user.username, "reason": reason},
         )
     return user
 
 
 def reactivate_user(*, actor: User | None, user: User, request: HttpRequest | None = None) -> User:
+    """Switch an account back on: only an administrator of all the person's clinics may."""
     with transaction.atomic():
         user = User.objects.select_for_update().get(pk=user.pk)
         if user.is_active:
             return user
+        if not administers_all_clinics_of(actor, user):
+            raise PermissionDenied(
+                "They also belong to a clinic you do not administer: an administrator of all their clinics "
+                "reactivates the account."
+            )
         user.is_active = True
         user.save(update_fields=["is_active"])
-        audit.record(
+        _record_per_clinic(
             audit.UPDATE,
             actor=actor,
+            user=user,
+            clinic_ids=_current(user),
             request=request,
-            obj=user,
             detail={"username": user.username, "changed": {"is_active": [False, True]}},
         )
     return user
 
 
 def reset_mfa(*, actor: User | None, user: User, request: HttpRequest | None = None) -> int:
-    """Remove every second-factor device, so the user enrols again at the next sign-in."""
+    """Remove every second-factor device, so the user enrols again at the next sign-in.
+
+    Whoever resets it could enrol their own authenticator on the account, so only an administrator
+    of every clinic the person works in may.
+    """
     with transaction.atomic():
+        if not administers_all_clinics_of(actor, user):
+            raise PermissionDenied(
+                "They also work in a clinic you do not administer: an administrator of all their clinics "
+                "resets their two-step sign-in."
+            )
         devices = list(devices_for_user(user, confirmed=None))
         for device in devices:
             device.delete()
-        audit.record(
+        _record_per_clinic(
             audit.MFA_RESET,
             actor=actor,
+            user=user,
+            clinic_ids=_current(user),
             request=request,
-            obj=user,
             detail={"username": user.username, "devices_removed": len(devices)},
         )
     return len(devices)

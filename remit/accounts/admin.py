@@ -15,7 +15,7 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from remit.accounts import views
-from remit.accounts.models import Clinic, User
+from remit.accounts.models import Clinic, Membership, User
 from remit.audit.admin import AuditedAdmin
 
 
@@ -50,14 +50,28 @@ class ClinicAdmin(AuditedAdmin):
         return False  # a clinic's records are never deleted
 
 
+class MembershipInline(admin.TabularInline):
+    """Each clinic the user belongs to and the roles they hold there (read-only)."""
+
+    model = Membership
+    fields = ["clinic", "roles"]
+    readonly_fields = ["clinic", "roles"]
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
 USER_FIELDS = (
     "username",
     "first_name",
     "last_name",
     "email",
     "phone",
-    "roles",
-    "clinics",
     "is_active",
     "is_staff",
     "is_superuser",
@@ -68,11 +82,12 @@ USER_FIELDS = (
 
 @admin.register(User)
 class UserAdmin(AuditedAdmin):
-    list_display = ["username", "first_name", "last_name", "email", "roles", "is_active", "is_superuser"]
+    list_display = ["username", "first_name", "last_name", "email", "is_active", "is_superuser"]
     list_filter = ["is_active", "is_superuser", "clinics"]
     search_fields = ["username", "first_name", "last_name", "email"]
     fields = USER_FIELDS
     readonly_fields = USER_FIELDS
+    inlines = [MembershipInline]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

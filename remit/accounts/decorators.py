@@ -31,7 +31,12 @@ def staff(request: HttpRequest) -> User:
 
 
 def staff_required(capability: str | None = None) -> Callable[[View], View]:
-    """Signed-in staff only; with a capability, only roles that hold it (others get 403)."""
+    """Signed-in staff only; with a capability, only people who hold it in at least one clinic (others get 403).
+
+    The view then shows only what belongs to the clinics where they hold it: the capability is kept
+    on the request (``request.staff_capability``) and ``view_clinic_ids(request)`` gives those clinics,
+    which ``remit.patients.lookups.visible_patient`` and the list pages use.
+    """
     if capability is not None:
         roles_with(capability)  # fail at import time on a misspelt capability
 
@@ -48,14 +53,27 @@ def staff_required(capability: str | None = None) -> Callable[[View], View]:
             if settings.REMIT_MFA_REQUIRED and callable(is_verified) and not is_verified():
                 query = urlencode({"next": request.get_full_path()})
                 return HttpResponseRedirect(f"{reverse('accounts:mfa')}?{query}")
-            if capability is not None and not user.can(capability):
-                raise PermissionDenied(f"Your role does not allow this ({capability}).")
+            if capability is not None and not user.can_in_any_clinic(capability):
+                raise PermissionDenied("Your role does not allow this.")
+            request.staff_capability = capability  # type: ignore[attr-defined]
             return view(request, *args, **kwargs)
 
         wrapper.required_capability = capability  # type: ignore[attr-defined]
         return wrapper  # type: ignore[return-value]
 
     return decorator
+
+
+def view_clinic_ids(request: HttpRequest) -> list[int]:
+    """The clinics where the signed-in user holds the capability the current view needs.
+
+    A view without a capability (any signed-in staff member) gets every clinic they belong to.
+    """
+    user = staff(request)
+    capability = getattr(request, "staff_capability", None)
+    if capability is None:
+        return user.member_clinic_ids() if user.is_active else []
+    return user.clinic_ids(capability)
 
 
 def mark_recent_auth(request: HttpRequest) -> None:

@@ -109,28 +109,36 @@ class DeactivateForm(forms.Form):
 ROLE_CHOICES = list(R.ROLES.items())
 
 
+def roles_field_name(clinic: Clinic) -> str:
+    return f"roles_{clinic.pk}"
+
+
 class _StaffFieldsForm(forms.Form):
+    """Name, email, and one "roles in <clinic>" group per clinic the administrator administers.
+
+    Roles are held per clinic; no role ticked in a clinic means not a member there.
+    """
+
     first_name = forms.CharField(label="First name", max_length=150)
     last_name = forms.CharField(label="Last name", max_length=150)
     email = forms.EmailField(label="Email", required=False)
-    roles = forms.MultipleChoiceField(
-        label="Roles", choices=ROLE_CHOICES, widget=forms.CheckboxSelectMultiple, required=True
-    )
-    clinics = forms.ModelMultipleChoiceField(
-        label="Clinics",
-        queryset=Clinic.objects.none(),
-        widget=forms.CheckboxSelectMultiple,
-        error_messages={
-            "invalid_choice": "You can only grant clinics you belong to.",
-            "invalid_pk_value": "You can only grant clinics you belong to.",
-            "required": "Choose at least one clinic.",
-        },
-    )
 
     def __init__(self, *args: Any, admin: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.admin = admin
-        self.fields["clinics"].queryset = Clinic.objects.filter(pk__in=admin.clinic_ids())  # type: ignore[attr-defined]
+        self.clinics = list(Clinic.objects.filter(pk__in=admin.clinic_ids("users.manage")).order_by("name"))
+        for clinic in self.clinics:
+            self.fields[roles_field_name(clinic)] = forms.MultipleChoiceField(
+                label=f"Roles in {clinic.name}",
+                choices=ROLE_CHOICES,
+                widget=forms.CheckboxSelectMultiple,
+                required=False,
+                help_text=f"None ticked: they do not work in {clinic.name}.",
+            )
+
+    def memberships(self) -> dict[int, list[str]]:
+        """Clinic id -> the roles ticked there (empty: not a member), for the administrator's clinics."""
+        return {c.pk: list(self.cleaned_data.get(roles_field_name(c)) or []) for c in self.clinics}
 
 
 class UserCreateForm(_StaffFieldsForm):
@@ -153,16 +161,7 @@ class UserCreateForm(_StaffFieldsForm):
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
 
-    field_order = [
-        "username",
-        "first_name",
-        "last_name",
-        "email",
-        "roles",
-        "clinics",
-        "password1",
-        "password2",
-    ]
+    field_order = ["username", "first_name", "last_name", "email", "password1", "password2"]
 
     def clean_username(self) -> str:
         username = self.cleaned_data["username"]
@@ -172,6 +171,11 @@ class UserCreateForm(_StaffFieldsForm):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
+        if self.clinics and not any(self.memberships().values()):
+            self.add_error(
+                roles_field_name(self.clinics[0]),
+                "Give them at least one role in one of your clinics.",
+            )
         p1, p2 = data.get("password1"), data.get("password2")
         if p1 and p2 and p1 != p2:
             self.add_error("password2", "The two passwords differ.")
@@ -190,30 +194,36 @@ class UserCreateForm(_StaffFieldsForm):
 
 
 class UserEditForm(_StaffFieldsForm):
+    """Their roles in the administrator's clinics; their name and email only for an administrator of all
+    their clinics (the account is shared with the other clinics)."""
+
     def __init__(self, *args: Any, admin: User, target: User, **kwargs: Any) -> None:
         super().__init__(*args, admin=admin, **kwargs)
         self.target = target
-        if not self.is_bound:
-            self.initial.update(
-                {
-                    "first_name": target.first_name,
-                    "last_name": target.last_name,
-                    "email": target.email,
-                    "roles": list(target.roles or []),
-                    "clinics": [c for c in target.clinic_ids() if c in admin.clinic_ids()],
-                }
-            )
+        own = {c.pk for c in self.clinics}
+        self.profile_editable = set(target.member_clinic_ids()) <= own
+        if not self.profile_editable:
+            for name in ("first_name", "last_name", "email"):
+                self.fields[name].disabled = True
+                self.fields[
+                    name
+                ].help_text = (
+                    "They also work in a clinic you do not administer: its administrators share this account."
+                )
+        self.initial.update(
+            {"first_name": target.first_name, "last_name": target.last_name, "email": target.email}
+        )
+        for clinic in self.clinics:
+            self.initial[roles_field_name(clinic)] = sorted(target.roles_in(clinic), key=list(R.ROLES).index)
 
-    def clean_roles(self) -> list[str]:
-        roles: list[str] = self.cleaned_data["roles"]
-        if self.target.pk == self.admin.pk and R.CLINIC_ADMIN not in roles:
-            raise forms.ValidationError(
-                "You cannot remove your own clinic administrator role; ask another administrator."
-            )
-        return roles
-
-    def all_clinic_ids(self) -> list[int]:
-        """The clinics chosen here plus those the admin cannot see, which are kept as they were."""
-        own = set(self.admin.clinic_ids())
-        outside = {c for c in self.target.clinic_ids() if c not in own}
-        return sorted(outside | {c.pk for c in self.cleaned_data["clinics"]})
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if self.target.pk == self.admin.pk:
+            for clinic in self.clinics:
+                name = roles_field_name(clinic)
+                if name in data and R.CLINIC_ADMIN not in (data.get(name) or []):
+                    self.add_error(
+                        name,
+                        "You cannot remove your own clinic administrator role; ask another administrator.",
+                    )
+        return data

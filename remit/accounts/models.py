@@ -41,33 +41,114 @@ def validate_roles(value: object) -> None:
 # The second-factor devices below point at User through django-otp's untyped Device, whose managers
 # the django-stubs plugin cannot resolve.
 class User(AbstractUser):  # type: ignore[django-manager-missing]
-    """A staff member. Patients never hold accounts; they answer through single-use links."""
+    """A staff member. Patients never hold accounts; they answer through single-use links.
 
-    roles = models.JSONField(default=list, blank=True, validators=[validate_roles])
-    clinics = models.ManyToManyField(Clinic, related_name="staff", blank=True)
+    Roles are held per clinic (``Membership``): a nurse in clinic A who is front desk in clinic B
+    is a nurse only in A. Every question "may they?" names the clinic it is about.
+    """
+
+    clinics: models.ManyToManyField[Clinic, Membership] = models.ManyToManyField(
+        Clinic, through="Membership", related_name="staff", blank=True
+    )
     phone = models.CharField(max_length=40, blank=True)
 
     # True for the rest of a request that reads a patient under emergency access (set by
     # remit.patients.access): the user may then only read, so no page offers to change anything.
     emergency_read_only = False
+    # The clinic of the patient read under emergency access in this request (with emergency_read_only).
+    emergency_clinic_id: int | None = None
 
-    def has_role(self, *names: str) -> bool:
-        return bool(set(self.roles or []) & set(names))
-
-    def can(self, capability: str) -> bool:
-        if self.emergency_read_only and capability not in R.EMERGENCY_READ_ONLY:
-            return False
-        return self.is_active and R.can(self.roles or [], capability)
-
-    def clinic_ids(self) -> list[int]:
-        cached = getattr(self, "_clinic_ids", None)
+    def roles_by_clinic(self) -> dict[int, frozenset[str]]:
+        """Clinic id -> the roles held there (read once per user object)."""
+        cached: dict[int, frozenset[str]] | None = getattr(self, "_roles_by_clinic", None)
         if cached is None:
-            cached = list(self.clinics.values_list("id", flat=True))
-            self._clinic_ids = cached
+            cached = {}
+            if self.pk is not None:
+                for clinic_id, roles in (
+                    Membership.objects.filter(user_id=self.pk).order_by().values_list("clinic_id", "roles")
+                ):
+                    cached[clinic_id] = frozenset(roles or [])
+            self._roles_by_clinic = cached
         return cached
 
+    def forget_memberships(self) -> None:
+        """Drop the memberships read earlier (after they changed)."""
+        self.__dict__.pop("_roles_by_clinic", None)
+
+    def roles_in(self, clinic: Clinic | int | None) -> frozenset[str]:
+        return self.roles_by_clinic().get(_clinic_pk(clinic), frozenset())
+
+    def has_role(self, clinic: Clinic | int | None, *names: str) -> bool:
+        """Whether they hold any of ``names`` in ``clinic``."""
+        return bool(self.roles_in(clinic) & set(names))
+
+    def can(self, capability: str, clinic: Clinic | int | None) -> bool:
+        """Whether their roles in ``clinic`` hold ``capability`` (never through another clinic).
+
+        Under emergency access (``emergency_read_only``) only the read-only capabilities remain, and
+        in the clinic of the patient read that way they are those the person holds as a clinician
+        anywhere (they hold no role there).
+        """
+        if self.emergency_read_only:
+            if capability not in R.EMERGENCY_READ_ONLY:
+                return False
+            if clinic is not None and _clinic_pk(clinic) == self.emergency_clinic_id:
+                return self.can_in_any_clinic(capability)
+        return self.is_active and R.can(self.roles_in(clinic), capability)
+
+    def can_in_any_clinic(self, capability: str) -> bool:
+        """Whether they hold ``capability`` in at least one clinic (what lets them reach a page)."""
+        if self.emergency_read_only and capability not in R.EMERGENCY_READ_ONLY:
+            return False
+        return bool(self.clinic_ids(capability))
+
+    def clinic_ids(self, capability: str) -> list[int]:
+        """The clinics where they hold ``capability``: what a page needing it may show them."""
+        if not self.is_active:
+            return []
+        allowed = R.roles_with(capability)
+        return sorted(c for c, roles in self.roles_by_clinic().items() if roles & allowed)
+
+    def member_clinic_ids(self) -> list[int]:
+        """Every clinic they belong to, whatever their roles there."""
+        return sorted(self.roles_by_clinic())
+
+    def role_labels(self, clinic: Clinic | int | None) -> list[str]:
+        roles = self.roles_in(clinic)
+        return [label for name, label in R.ROLES.items() if name in roles]
+
+
+def _clinic_pk(clinic: Clinic | int | None) -> int:
+    if clinic is None:
+        return 0
+    if isinstance(clinic, int):
+        return clinic
+    if not isinstance(clinic, Clinic):
+        raise TypeError(f"a clinic or a clinic id, not {type(clinic).__name__}: roles are held per clinic")
+    return clinic.pk
+
+
+def ordered_roles(roles: list[str] | set[str] | frozenset[str] | tuple[str, ...]) -> list[str]:
+    """Role names without repeats, in the order of the role table."""
+    return [name for name in R.ROLES if name in set(roles)]
+
+
+class Membership(models.Model):
+    """One person in one clinic, with the roles they hold there and nowhere else."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="memberships")
+    roles = models.JSONField(default=list, blank=True, validators=[validate_roles])
+
+    class Meta:
+        ordering = ["clinic__name", "user__username"]
+        constraints = [models.UniqueConstraint(fields=["user", "clinic"], name="one_membership_per_clinic")]
+
+    def __str__(self) -> str:
+        return f"{self.user} in {self.clinic}"
+
     def role_labels(self) -> list[str]:
-        return [R.ROLES.get(r, r) for r in self.roles or []]
+        return [label for name, label in R.ROLES.items() if name in (self.roles or [])]
 
 
 # ---------------------------------------------------------------- second factors

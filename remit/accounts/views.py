@@ -42,7 +42,13 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp import login as otp_login
 
 from remit.accounts import actions, passkeys, sealing
-from remit.accounts.decorators import mark_recent_auth, recent_auth_required, staff_required
+from remit.accounts.decorators import (
+    mark_recent_auth,
+    recent_auth_required,
+    staff,
+    staff_required,
+    view_clinic_ids,
+)
 from remit.accounts.forms import (
     DeactivateForm,
     EnrolForm,
@@ -53,7 +59,14 @@ from remit.accounts.forms import (
     VerifyForm,
 )
 from remit.accounts.middleware import CLEAR_SITE_DATA
-from remit.accounts.models import PasskeyDevice, RecoveryCodeDevice, SealedTOTPDevice, User
+from remit.accounts.models import (
+    Clinic,
+    Membership,
+    PasskeyDevice,
+    RecoveryCodeDevice,
+    SealedTOTPDevice,
+    User,
+)
 from remit.audit import actions as audit
 from remit.pages.forms import apply_validation_error
 
@@ -442,7 +455,7 @@ def reauth(request: HttpRequest) -> HttpResponse:
 def account_settings(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     context = {
-        "clinics": list(user.clinics.all()),
+        "memberships": list(user.memberships.select_related("clinic")),
         "has_totp": SealedTOTPDevice.objects.filter(user=user, confirmed=True).exists(),
         "recovery_left": actions.recovery_codes_left(user),
         "passkeys": list(
@@ -489,32 +502,47 @@ def recovery_codes(request: HttpRequest) -> HttpResponse:
 
 
 def managed_users(admin: User) -> QuerySet[User]:
-    """Users who share at least one clinic with this administrator."""
-    return User.objects.filter(clinics__in=admin.clinic_ids()).distinct()
+    """People with a role in at least one clinic this administrator administers."""
+    return User.objects.filter(memberships__clinic_id__in=admin.clinic_ids("users.manage")).distinct()
 
 
 def _managed_user(request: HttpRequest, pk: int) -> User:
-    return get_object_or_404(managed_users(request.user), pk=pk)  # type: ignore[arg-type]
+    return get_object_or_404(managed_users(staff(request)), pk=pk)
 
 
 @staff_required("users.manage")
 @recent_auth_required
 @require_GET
 def users(request: HttpRequest) -> HttpResponse:
-    admin: User = request.user  # type: ignore[assignment]
+    """Each of the administrator's clinics' members, one row per person and clinic, with the roles held there."""
+    clinics = list(Clinic.objects.filter(pk__in=view_clinic_ids(request)).order_by("name"))
     query = request.GET.get("q", "").strip()
+    wanted = request.GET.get("clinic", "")
+    shown = [c for c in clinics if str(c.pk) == wanted] or clinics
     rows = (
-        managed_users(admin)
-        .annotate(has_totp=Exists(SealedTOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)))
-        .prefetch_related("clinics")
-        .order_by("-is_active", "last_name", "first_name", "username")
+        Membership.objects.filter(clinic__in=shown)
+        .select_related("user", "clinic")
+        .annotate(has_totp=Exists(SealedTOTPDevice.objects.filter(user=OuterRef("user_id"), confirmed=True)))
+        .order_by("clinic__name", "-user__is_active", "user__last_name", "user__first_name", "user__username")
     )
     if query:
         rows = rows.filter(
-            Q(username__icontains=query) | Q(first_name__icontains=query) | Q(last_name__icontains=query)
+            Q(user__username__icontains=query)
+            | Q(user__first_name__icontains=query)
+            | Q(user__last_name__icontains=query)
         )
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
-    return render(request, "accounts/users/list.html", {"page": page, "q": query})
+    return render(
+        request,
+        "accounts/users/list.html",
+        {
+            "page": page,
+            "q": query,
+            "clinics": clinics,
+            "clinic": shown[0] if len(shown) == 1 and len(clinics) > 1 else None,
+            "many_clinics": len(clinics) > 1,
+        },
+    )
 
 
 @sensitive_post_parameters("password1", "password2")
@@ -522,7 +550,7 @@ def users(request: HttpRequest) -> HttpResponse:
 @recent_auth_required
 @require_http_methods(["GET", "POST"])
 def user_create(request: HttpRequest) -> HttpResponse:
-    admin: User = request.user  # type: ignore[assignment]
+    admin = staff(request)
     form = UserCreateForm(request.POST if request.method == "POST" else None, admin=admin)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -531,8 +559,7 @@ def user_create(request: HttpRequest) -> HttpResponse:
                 actor=admin,
                 username=data["username"],
                 password=data["password1"],
-                roles=data["roles"],
-                clinics=list(data["clinics"]),
+                memberships=form.memberships(),
                 first_name=data["first_name"],
                 last_name=data["last_name"],
                 email=data["email"],
@@ -550,46 +577,51 @@ def user_create(request: HttpRequest) -> HttpResponse:
 
 
 def _edit_page(
-    request: HttpRequest, target: User, form: Any = None, deactivate_form: Any = None
+    request: HttpRequest, target: User, form: Any = None, deactivate_form: Any = None, status: int = 200
 ) -> HttpResponse:
-    admin: User = request.user  # type: ignore[assignment]
+    admin = staff(request)
+    own = set(admin.clinic_ids("users.manage"))
+    memberships = list(target.memberships.select_related("clinic"))
     context = {
         "target": target,
         "form": form or UserEditForm(admin=admin, target=target),
         "deactivate_form": deactivate_form or DeactivateForm(),
         "has_totp": SealedTOTPDevice.objects.filter(user=target, confirmed=True).exists(),
-        "clinics": list(target.clinics.all()),
+        "my_memberships": [m for m in memberships if m.clinic_id in own],
+        "other_clinics": [m.clinic for m in memberships if m.clinic_id not in own],
+        "administers_all": actions.administers_all_clinics_of(admin, target),
         "is_self": target.pk == admin.pk,
     }
-    return render(request, "accounts/users/edit.html", context)
+    return render(request, "accounts/users/edit.html", context, status=status)
 
 
 @staff_required("users.manage")
 @recent_auth_required
 @require_http_methods(["GET", "POST"])
 def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    admin: User = request.user  # type: ignore[assignment]
+    admin = staff(request)
     target = _managed_user(request, pk)
     if request.method != "POST":
         return _edit_page(request, target)
     form = UserEditForm(request.POST, admin=admin, target=target)
     if form.is_valid():
         data = form.cleaned_data
+        profile = (
+            {"first_name": data["first_name"], "last_name": data["last_name"], "email": data["email"]}
+            if form.profile_editable
+            else {}
+        )
         try:
             actions.update_user(
-                actor=admin,
-                user=target,
-                roles=data["roles"],
-                clinics=form.all_clinic_ids(),
-                first_name=data["first_name"],
-                last_name=data["last_name"],
-                email=data["email"],
-                request=request,
+                actor=admin, user=target, memberships=form.memberships(), request=request, **profile
             )
         except ValidationError as error:
             apply_validation_error(form, error)
         else:
             messages.success(request, "Saved.")
+            if not managed_users(admin).filter(pk=target.pk).exists():
+                messages.info(request, "They no longer work in any of your clinics.")
+                return redirect("accounts:users")
             return redirect("accounts:user_edit", pk=target.pk)
     return _edit_page(request, target, form=form)
 
@@ -598,10 +630,11 @@ def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @recent_auth_required
 @require_POST
 def user_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
-    admin: User = request.user  # type: ignore[assignment]
+    admin = staff(request)
     target = _managed_user(request, pk)
     form = DeactivateForm(request.POST)
     if form.is_valid():
+        shared = not actions.administers_all_clinics_of(admin, target)
         try:
             actions.deactivate_user(
                 actor=admin, user=target, reason=form.cleaned_data["reason"], request=request
@@ -613,6 +646,13 @@ def user_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
                 for text in error.messages:
                     messages.error(request, text)
         else:
+            if shared:
+                messages.success(
+                    request,
+                    "They no longer work in your clinics. Their account stays active in their other clinics; "
+                    "its history stays in the audit trail.",
+                )
+                return redirect("accounts:users")
             messages.success(request, "The account is deactivated. Its history stays in the audit trail.")
             return redirect("accounts:user_edit", pk=target.pk)
     return _edit_page(request, target, deactivate_form=form)
@@ -623,7 +663,11 @@ def user_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def user_reactivate(request: HttpRequest, pk: int) -> HttpResponse:
     target = _managed_user(request, pk)
-    actions.reactivate_user(actor=request.user, user=target, request=request)  # type: ignore[arg-type]
+    try:
+        actions.reactivate_user(actor=staff(request), user=target, request=request)
+    except PermissionDenied as refusal:
+        messages.error(request, str(refusal))
+        return _edit_page(request, target, status=403)
     messages.success(request, "The account is active again.")
     return redirect("accounts:user_edit", pk=target.pk)
 
@@ -633,7 +677,11 @@ def user_reactivate(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def user_reset_mfa(request: HttpRequest, pk: int) -> HttpResponse:
     target = _managed_user(request, pk)
-    actions.reset_mfa(actor=request.user, user=target, request=request)  # type: ignore[arg-type]
+    try:
+        actions.reset_mfa(actor=staff(request), user=target, request=request)
+    except PermissionDenied as refusal:
+        messages.error(request, str(refusal))
+        return _edit_page(request, target, status=403)
     messages.success(request, "Two-step sign-in was reset: they will set it up again at their next sign-in.")
     return redirect("accounts:user_edit", pk=target.pk)
 

@@ -182,8 +182,13 @@ def alert_emergency_access(event: Event) -> Alert:
     access = event.source
     who = access.user
     name = who.get_full_name() or who.get_username()
-    their_clinics = ", ".join(Clinic.objects.filter(pk__in=who.clinic_ids()).values_list("name", flat=True))
-    roles = ", ".join(who.role_labels())
+    # Roles are per clinic: "Nurse at Clinic A; Front desk at Clinic B".
+    held = [
+        f"{', '.join(m.role_labels())} at {m.clinic.name}"
+        for m in who.memberships.select_related("clinic").order_by("clinic__name")
+        if m.roles
+    ]
+    roles, their_clinics = "; ".join(held), ""
     opened = timezone.localtime(access.granted_at)
     until = timezone.localtime(access.expires_at)
     alert = raise_alert(
@@ -216,7 +221,7 @@ def _notify_administrators(alert_id: int, clinic_id: int) -> None:
     body = notify.emergency_access_message(clinic_name)
     notified = []
     for user in User.objects.filter(clinics=clinic_id, is_active=True).order_by("id"):
-        if not user.can("audit.view"):
+        if not user.can("audit.view", clinic_id):
             continue
         channels = []
         try:
@@ -262,10 +267,8 @@ class AcknowledgeError(ValidationError):
 
 def acknowledge_alert(alert: Alert, *, actor: User, note: str, request: HttpRequest | None = None) -> Alert:
     """A named clinician acknowledges an open alert with a note; audited; escalation stops."""
-    if actor is None or not actor.can("clinical.view"):
-        raise PermissionDenied("Only clinical staff may acknowledge alerts.")
-    if alert.clinic_id not in actor.clinic_ids():
-        raise PermissionDenied("This alert belongs to another clinic.")
+    if actor is None or not actor.can("clinical.view", alert.clinic_id):
+        raise PermissionDenied("Only clinical staff of the alert's clinic may acknowledge it.")
     note = (note or "").strip()
     if not note:
         raise ValidationError({"note": "Write a note: what you did or decided about this alert."})
@@ -336,7 +339,7 @@ def escalation_list(clinic_id: int) -> list[Recipient]:
     )
     found = []
     for contact in contacts:
-        if not contact.user.can("clinical.view"):
+        if not contact.user.can("clinical.view", clinic_id):
             logger.warning(
                 "escalation contact %s of clinic %s is not clinical staff; skipped",
                 contact.user_id,
@@ -359,7 +362,7 @@ def _fallback_prescribers(clinic_id: int) -> list[Recipient]:
     staff = User.objects.filter(clinics=clinic_id, is_active=True).order_by("id")
     found = []
     for user in staff:
-        if user.has_role(R.PRESCRIBER):
+        if user.has_role(clinic_id, R.PRESCRIBER):
             recipient = _reachable(user, True, True)
             if recipient is not None:
                 found.append(recipient)
@@ -466,11 +469,11 @@ def add_escalation_contact(
     request: HttpRequest | None = None,
 ) -> EscalationContact:
     errors: dict[str, str] = {}
-    if clinic.pk not in actor.clinic_ids():
+    if not actor.can("users.manage", clinic):
         raise PermissionDenied("You do not manage this clinic.")
-    if not user.is_active or clinic.pk not in user.clinic_ids():
+    if not user.is_active or clinic.pk not in user.member_clinic_ids():
         errors["user"] = "Choose an active staff member of this clinic."
-    elif not user.can("clinical.view"):
+    elif not user.can("clinical.view", clinic):
         errors["user"] = "Only clinical staff (prescriber, nurse, TMS technician) can respond to alerts."
     elif EscalationContact.objects.filter(clinic=clinic, user=user).exists():
         errors["user"] = "This person is already on the list."
@@ -513,7 +516,7 @@ def remove_escalation_contact(
     contact: EscalationContact, *, actor: User, request: HttpRequest | None = None
 ) -> None:
     """Configuration, not charted data: the entry goes, the audit row keeps who it was."""
-    if contact.clinic_id not in actor.clinic_ids():
+    if not actor.can("users.manage", contact.clinic_id):
         raise PermissionDenied("You do not manage this clinic.")
     with transaction.atomic():
         audit.record(

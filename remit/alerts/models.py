@@ -70,9 +70,9 @@ class AlertQuerySet(models.QuerySet["Alert"]):
     def delete(self) -> tuple[int, dict[str, int]]:
         raise AlertDeletionError("alerts are never deleted; acknowledge them with a note")
 
-    def visible_to(self, user: object) -> AlertQuerySet:
-        """Alerts of the user's clinics (patients of other clinics are never shown)."""
-        ids = user.clinic_ids() if getattr(user, "is_authenticated", False) else []  # type: ignore[attr-defined]
+    def visible_to(self, user: object, capability: str = "clinical.view") -> AlertQuerySet:
+        """Alerts of the clinics where the user holds ``capability`` (alerts are clinical: ``clinical.view``)."""
+        ids = user.clinic_ids(capability) if getattr(user, "is_authenticated", False) else []  # type: ignore[attr-defined]
         return self.filter(clinic_id__in=ids)
 
     def open(self) -> AlertQuerySet:

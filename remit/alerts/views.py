@@ -19,7 +19,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from remit.accounts.decorators import recent_auth_required, staff, staff_required
+from remit.accounts.decorators import recent_auth_required, staff, staff_required, view_clinic_ids
 from remit.accounts.models import Clinic
 from remit.alerts import actions
 from remit.alerts.forms import AcknowledgeForm, EscalationContactForm
@@ -70,7 +70,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
             "show": show,
             "page": page,
             "rows": rows,
-            "many_clinics": len(request.user.clinic_ids()) > 1,  # type: ignore[union-attr]
+            "many_clinics": len(view_clinic_ids(request)) > 1,
             "query": "show=acknowledged" if show == "acknowledged" else "",
         },
     )
@@ -135,7 +135,7 @@ def acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _managed_clinics(request: HttpRequest) -> list[Clinic]:
-    return list(Clinic.objects.filter(pk__in=request.user.clinic_ids()).order_by("name"))  # type: ignore[union-attr]
+    return list(Clinic.objects.filter(pk__in=view_clinic_ids(request)).order_by("name"))
 
 
 @staff_required("users.manage")
@@ -188,7 +188,7 @@ def escalation_remove(request: HttpRequest, pk: int) -> HttpResponse:
     contact = get_object_or_404(
         EscalationContact.objects.select_related("user"),
         pk=pk,
-        clinic_id__in=request.user.clinic_ids(),  # type: ignore[union-attr]
+        clinic_id__in=view_clinic_ids(request),
     )
     actions.remove_escalation_contact(contact, actor=request.user, request=request)  # type: ignore[arg-type]
     messages.success(request, "Removed from the escalation list.")

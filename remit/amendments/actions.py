@@ -38,10 +38,10 @@ def due_date(requested_on: dt.date) -> dt.date:
 
 
 def _check_staff(actor: Any, patient: Patient, capability: str) -> None:
-    if not actor.can(capability):
-        raise PermissionDenied(f"Your role does not allow this ({capability}).")
-    if patient.clinic_id not in actor.clinic_ids():
+    if patient.clinic_id not in actor.member_clinic_ids():
         raise PermissionDenied("This patient is not in your clinics.")
+    if not actor.can(capability, patient.clinic_id):
+        raise PermissionDenied("Your role in this patient's clinic does not allow this.")
 
 
 def _who(actor: Any, request: Any) -> dict[str, Any]:
@@ -61,7 +61,7 @@ def request_amendment(
         _check_staff(actor, patient, "amendments.request")
     if patient.is_voided:
         raise ValidationError("This patient's record is voided; no request can be added to it.")
-    clinical = actor is None or actor.can("clinical.view")
+    clinical = actor is None or actor.can("clinical.view", patient.clinic_id)
     kind, record = parts.resolve(patient, part, clinical=clinical)
     text = _text(text, "text", "Say what is wrong and what it should say instead.")
     now = timezone.now()

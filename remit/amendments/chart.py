@@ -22,8 +22,8 @@ RECORD_LABELS = {
 }
 
 
-def may_see(user: Any) -> bool:
-    return bool(user.can("amendments.request") or user.can("amendments.decide"))
+def may_see(user: Any, clinic_id: int) -> bool:
+    return bool(user.can("amendments.request", clinic_id) or user.can("amendments.decide", clinic_id))
 
 
 def visible_requests(patient: Any, user: Any) -> QuerySet[AR]:
@@ -31,13 +31,13 @@ def visible_requests(patient: Any, user: Any) -> QuerySet[AR]:
     rows = AR.objects.filter(patient=patient).select_related(
         "requested_by", "decided_by", "disagreement_by", "rebuttal_by"
     )
-    if not user.can("clinical.view"):
+    if not user.can("clinical.view", patient.clinic_id):
         rows = rows.filter(part=AR.DEMOGRAPHICS)
     return rows.order_by("-requested_at", "-id")
 
 
 def section_context(patient: Any, user: Any) -> dict[str, Any]:
-    if not may_see(user):
+    if not may_see(user, patient.clinic_id):
         return {"visible": False}
     rows = list(visible_requests(patient, user)[:LISTED])
     return {
@@ -45,7 +45,7 @@ def section_context(patient: Any, user: Any) -> dict[str, Any]:
         "amendment_rows": rows,
         "today": timezone.localdate(),
         "open_count": sum(1 for r in rows if r.is_open),
-        "can_request": user.can("amendments.request") and not patient.is_voided,
+        "can_request": user.can("amendments.request", patient.clinic_id) and not patient.is_voided,
     }
 
 
@@ -70,7 +70,7 @@ def note_for(row: AR, chart_url: str) -> dict[str, Any]:
 
 
 def record_notes(patient: Any, user: Any) -> dict[tuple[str, int], list[dict[str, Any]]]:
-    if not may_see(user):
+    if not may_see(user, patient.clinic_id):
         return {}
     chart_url = reverse("patients:detail", args=[patient.pk])
     notes: dict[tuple[str, int], list[dict[str, Any]]] = {}

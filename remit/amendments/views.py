@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from remit.accounts.decorators import staff, staff_required
+from remit.accounts.decorators import staff, staff_required, view_clinic_ids
 from remit.amendments import actions, parts
 from remit.amendments.forms import DecisionForm, RequestForm, StatementForm
 from remit.amendments.models import AmendmentRequest
@@ -36,11 +36,11 @@ def _chart(amendment: AmendmentRequest) -> str:
 def _visible_request(request: HttpRequest, pk: int) -> AmendmentRequest:
     user = staff(request)
     rows = AmendmentRequest.objects.select_related("patient", "patient__clinic", "decided_by").filter(
-        pk=pk, clinic_id__in=user.clinic_ids()
+        pk=pk, clinic_id__in=view_clinic_ids(request)
     )
-    if not user.can("clinical.view"):
-        rows = rows.filter(part=AmendmentRequest.DEMOGRAPHICS)
     found = rows.first()
+    if found is not None and not user.can("clinical.view", found.clinic_id):
+        found = None if found.part != AmendmentRequest.DEMOGRAPHICS else found
     if found is None:
         raise Http404("No such amendment request in your clinics.")
     return found
@@ -50,9 +50,8 @@ def _visible_request(request: HttpRequest, pk: int) -> AmendmentRequest:
 @require_GET
 def queue(request: HttpRequest) -> HttpResponse:
     """Open requests of the user's clinics, the most urgent first; overdue ones say so."""
-    user = staff(request)
     rows = (
-        AmendmentRequest.objects.filter(clinic_id__in=user.clinic_ids(), status=AmendmentRequest.OPEN)
+        AmendmentRequest.objects.filter(clinic_id__in=view_clinic_ids(request), status=AmendmentRequest.OPEN)
         .select_related("patient")
         .order_by("due_on", "requested_at", "id")
     )
@@ -79,7 +78,7 @@ def new(request: HttpRequest, pk: int) -> HttpResponse:
     patient = visible_patient(request, pk)
     if patient.is_voided:
         raise Http404("This patient's record is voided.")
-    clinical = staff(request).can("clinical.view")
+    clinical = staff(request).can("clinical.view", patient.clinic_id)
     form = RequestForm(request.POST or None, choices=parts.choices(patient, clinical=clinical))
     if request.method == "POST" and form.is_valid():
         try:

@@ -241,7 +241,7 @@ def _pick(rng: random.Random, mix: list[tuple[str, float]]) -> str:
 
 def build(patients: int, seed: int, progress: Callable[[str], None] = lambda _: None) -> dict[str, int]:
     """Write the network; returns row counts per table."""
-    from remit.accounts.models import Clinic, User
+    from remit.accounts.models import Clinic, Membership, User
     from remit.measures.models import Assessment
     from remit.patients.models import AntidepressantTrial, Patient
     from remit.treatment.models import Course, Protocol, Session
@@ -260,8 +260,9 @@ def build(patients: int, seed: int, progress: Callable[[str], None] = lambda _: 
             )[0]
             for i in range(CLINICS)
         ]
-        user, _ = User.objects.get_or_create(username="bench-prescriber", defaults={"roles": ["prescriber"]})
-        user.clinics.add(*clinics)
+        user, _ = User.objects.get_or_create(username="bench-prescriber")
+        for c in clinics:
+            Membership.objects.get_or_create(user=user, clinic=c, defaults={"roles": ["prescriber"]})
         protocols: dict[tuple[int, str, str], int] = {}
         for c in clinics:
             for modality, _ in MODALITY_MIX:

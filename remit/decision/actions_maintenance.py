@@ -30,8 +30,8 @@ def draft_maintenance_course(
     """
     from remit.treatment.actions_courses import DEFAULT_CLINIC_DAYS, CoursePlan, plan_course
 
-    if actor is None or not actor.can("courses.plan"):
-        raise PermissionDenied("Only a prescriber can plan a course.")
+    if actor is None or not actor.can("courses.plan", course.clinic_id):
+        raise PermissionDenied("Only a prescriber of the patient's clinic can plan a course.")
     protocol = maintenance_protocol(course.clinic_id, course.modality)
     if protocol is None:
         raise ValidationError(
@@ -48,7 +48,7 @@ def draft_maintenance_course(
         clinic_days=DEFAULT_CLINIC_DAYS,
         session_time=dt.time(9, 0),
         mg_per_kg=mg_per_kg,
-        prescriber=actor if actor.has_role("prescriber") else None,
+        prescriber=actor if actor.has_role(course.clinic_id, "prescriber") else None,
         notes=f"Drafted from the relapse after course #{course.pk}; confirm or discontinue.",
     )
     return plan_course(actor=actor, patient=course.patient, plan=plan, request=request)

@@ -17,7 +17,7 @@ def update_outcome_settings(
     actor: Any, clinic: Any, values: dict[str, Any], request: HttpRequest | None = None
 ) -> ClinicOutcomeSettings:
     """Change a clinic's outcome settings; audited with the values before and after."""
-    if actor is None or not actor.can("outcomes.configure") or clinic.pk not in actor.clinic_ids():
+    if actor is None or not actor.can("outcomes.configure", clinic):
         raise PermissionDenied("Only the clinic's administrator can change its outcome settings.")
     if values.get("partial_response_pct", 0) >= values.get("response_pct", 100):
         raise ValidationError({"partial_response_pct": ["Partial response must be below the response %."]})

@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from remit.accounts.clinics import settings_clinic
-from remit.accounts.decorators import staff_required
+from remit.accounts.decorators import staff_required, view_clinic_ids
 from remit.accounts.models import Clinic
 from remit.audit import actions as audit
 from remit.decision.actions_boosters import log_booster_request
@@ -114,7 +114,7 @@ def outcome_settings(request: HttpRequest) -> HttpResponse:
                 return redirect(f"{request.path}?clinic={clinic.pk}")
     else:
         form = OutcomeSettingsForm(instance=stored)
-    clinics = list(Clinic.objects.filter(pk__in=request.user.clinic_ids()).order_by("name"))  # type: ignore[union-attr]
+    clinics = list(Clinic.objects.filter(pk__in=view_clinic_ids(request)).order_by("name"))
     fields = form.visible_fields()
     groups = [
         ("Outcome definitions", fields[:10]),

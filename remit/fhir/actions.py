@@ -299,8 +299,8 @@ def issue_token(
         errors["purpose"] = ["Use at most 200 characters."]
     if errors:
         raise ValidationError(errors)
-    if actor is not None and clinic.pk not in actor.clinic_ids():
-        raise ValidationError({"clinic": ["You can only issue tokens for your own clinics."]})
+    if actor is not None and not actor.can("integrations.manage", clinic):
+        raise ValidationError({"clinic": ["You can only issue tokens for clinics you administer."]})
     secret = secrets.token_urlsafe(32)
     raw = ApiToken.PREFIX + secret
     with transaction.atomic():
@@ -325,6 +325,8 @@ def issue_token(
 
 def revoke_token(*, actor: Any, token: ApiToken, request: Any = None) -> ApiToken:
     """Revoke a token at once; later requests with it get 401. Audited; the row is kept."""
+    if actor is not None and not actor.can("integrations.manage", token.clinic_id):
+        raise ValidationError("You can only revoke tokens of clinics you administer.")
     with transaction.atomic():
         current = ApiToken.objects.select_for_update().get(pk=token.pk)
         if current.revoked_at is not None:

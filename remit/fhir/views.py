@@ -13,7 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from remit.accounts.decorators import recent_auth_required, staff_required
+from remit.accounts.decorators import recent_auth_required, staff_required, view_clinic_ids
 from remit.accounts.models import Clinic
 from remit.core.instruments import INSTRUMENTS
 from remit.fhir import actions
@@ -27,7 +27,7 @@ LISTED = 200
 @recent_auth_required
 @require_http_methods(["GET", "POST"])
 def tokens(request: HttpRequest) -> HttpResponse:
-    clinic_ids = request.user.clinic_ids()  # type: ignore[union-attr]
+    clinic_ids = view_clinic_ids(request)
     clinics = Clinic.objects.filter(pk__in=clinic_ids).order_by("name")
     created: tuple[ApiToken, str] | None = None
     if request.method == "POST":
@@ -77,7 +77,7 @@ def tokens(request: HttpRequest) -> HttpResponse:
 @recent_auth_required
 @require_POST
 def revoke(request: HttpRequest, token_id: int) -> HttpResponse:
-    clinic_ids = request.user.clinic_ids()  # type: ignore[union-attr]
+    clinic_ids = view_clinic_ids(request)
     token = ApiToken.objects.filter(pk=token_id, clinic_id__in=clinic_ids).first()
     if token is None:
         raise Http404("No such token in your clinics.")

@@ -38,9 +38,10 @@ from typing import Any
 
 from django.contrib.auth import password_validation
 from django.db import transaction
+from django.db.models import Prefetch
 from django.utils import timezone
 
-from remit.accounts.models import Clinic, SealedTOTPDevice, User
+from remit.accounts.models import Clinic, Membership, SealedTOTPDevice, User, ordered_roles
 from remit.audit import actions as audit
 from remit.audit.models import AuditEvent
 from remit.generator import people_plan, streams, synthetic
@@ -164,12 +165,14 @@ def _staff(plans: Sequence[StaffPlan], clinics: dict[str, Clinic], result: LoadR
             first_name=s.first_name,
             last_name=s.last_name,
             email=s.email,
-            roles=list(s.roles),
         )
         password_validation.validate_password(s.password, user)
         user.set_password(s.password)
         user.save()
-        user.clinics.set([clinics[slug] for slug in s.clinics])
+        # The plan's roles are held in each of its clinics.
+        Membership.objects.bulk_create(
+            [Membership(user=user, clinic=clinics[slug], roles=ordered_roles(s.roles)) for slug in s.clinics]
+        )
         SealedTOTPDevice.objects.create(user=user, name=DEVICE_NAME, key=s.totp_key, confirmed=True)
         result.staff_created.append(s.username)
 
@@ -310,14 +313,24 @@ def _within_day(at: datetime, day: date) -> datetime:
 
 
 def _staff_by_clinic(plan: Plan) -> dict[str, dict[str, User]]:
-    """Each clinic's own prescriber, nurse and technician (the generated accounts)."""
+    """Each clinic's own prescriber, nurse and technician (the generated accounts).
+
+    Only someone who holds the role in that clinic: an account of the same name that already
+    existed with other clinics (not made by this plan) is passed over for another planned member
+    who holds the role there (the multisite prescriber, say).
+    """
     users = {u.username: u for u in User.objects.filter(username__in=[s.username for s in plan.staff])}
     out: dict[str, dict[str, User]] = {}
-    for s in plan.staff:
-        if len(s.clinics) != 1 or s.username not in users:
+    slugs = {c.slug: c.pk for c in Clinic.objects.filter(slug__in=[c.slug for c in plan.clinics])}
+    # Single-clinic staff first: each clinic's own people before the multisite prescriber.
+    for s in sorted(plan.staff, key=lambda s: len(s.clinics)):
+        user = users.get(s.username)
+        if user is None:
             continue
-        for role in s.roles:
-            out.setdefault(s.clinics[0], {}).setdefault(role, users[s.username])
+        for slug in s.clinics:
+            for role in s.roles:
+                if slug in slugs and user.has_role(slugs[slug], role):
+                    out.setdefault(slug, {}).setdefault(role, user)
     return out
 
 
@@ -696,9 +709,11 @@ def _open_alerts(clinics: list[Clinic]) -> dict[str, int]:
 class DemoAccount:
     username: str
     password: str
-    roles: list[str]
+    roles: list[str]  # every role held in any clinic
     clinics: list[str]
     totp_secret: str | None
+    # Clinic name -> the roles held there (roles are per clinic).
+    roles_by_clinic: dict[str, list[str]] = field(default_factory=dict)
     # False when the stored password no longer matches any seed's (changed since).
     password_current: bool = True
 
@@ -711,6 +726,7 @@ class DemoAccount:
             "username": self.username,
             "password": self.password,
             "roles": self.roles,
+            "roles_by_clinic": self.roles_by_clinic,
             "clinic": self.clinic,
             "clinics": self.clinics,
             "totp_secret": self.totp_secret,
@@ -739,7 +755,14 @@ def demo_accounts(default_seed: int = synthetic.DEMO_SEED) -> list[DemoAccount]:
     slugs = {s.slug for s in people_plan.CLINIC_SPECS}
     count = max(2, Clinic.objects.filter(slug__in=slugs).count())
     names = [s.username for s in people_plan.staff_plans(seeds[0], people_plan.clinic_plans(count))]
-    users = {u.username: u for u in User.objects.filter(username__in=names).prefetch_related("clinics")}
+    users = {
+        u.username: u
+        for u in User.objects.filter(username__in=names).prefetch_related(
+            Prefetch(
+                "memberships", queryset=Membership.objects.select_related("clinic").order_by("clinic_id")
+            )
+        )
+    }
     devices: dict[int, SealedTOTPDevice] = {}
     for device in SealedTOTPDevice.objects.filter(user__in=users.values(), confirmed=True).order_by("-id"):
         devices[device.user_id] = device  # the oldest confirmed device wins
@@ -755,13 +778,14 @@ def demo_accounts(default_seed: int = synthetic.DEMO_SEED) -> list[DemoAccount]:
                 password, current = candidate, True
                 break
         device = devices.get(user.pk)
-        clinics = sorted(user.clinics.all(), key=lambda c: c.pk)
+        memberships = list(user.memberships.all())
         accounts.append(
             DemoAccount(
                 username=name,
                 password=password,
-                roles=list(user.roles or []),
-                clinics=[c.name for c in clinics],
+                roles=ordered_roles({r for m in memberships for r in m.roles or []}),
+                roles_by_clinic={m.clinic.name: ordered_roles(m.roles or []) for m in memberships},
+                clinics=[m.clinic.name for m in memberships],
                 totp_secret=streams.totp_secret_from_hex(device.key) if device is not None else None,
                 password_current=current,
             )

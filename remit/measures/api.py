@@ -105,13 +105,16 @@ def _staff(request: HttpRequest, capability: str) -> Any:
     is_verified = getattr(user, "is_verified", None)
     if settings.REMIT_MFA_REQUIRED and callable(is_verified) and not is_verified():
         raise HttpError(401, "Sign in with your second factor first.")
-    if not user.can(capability):  # type: ignore[union-attr]
-        raise HttpError(403, f"Your role does not allow this ({capability}).")
+    if not user.can_in_any_clinic(capability):  # type: ignore[union-attr]
+        raise HttpError(403, "Your role does not allow this.")
+    request.staff_capability = capability  # type: ignore[attr-defined]
     return user
 
 
 def _patient(request: HttpRequest, patient_id: int) -> Patient:
-    return get_object_or_404(Patient.objects.visible_to(request.user), pk=patient_id)
+    """A patient of a clinic where the caller holds the capability the endpoint needs, else 404."""
+    capability = request.staff_capability  # type: ignore[attr-defined]
+    return get_object_or_404(Patient.objects.visible_to(request.user, capability), pk=patient_id)
 
 
 def _out(a: Assessment) -> dict[str, Any]:

@@ -9,7 +9,7 @@ from remit.measures.models import Assessment
 
 
 def section_context(patient: Any, user: Any) -> dict[str, Any]:
-    if not user.can("clinical.view"):
+    if not user.can("clinical.view", patient.clinic_id):
         return {"visible": False}
     latest: dict[str, Assessment] = {}
     # Newest first; keep the first seen per instrument. Bounded: the chart shows a summary only.

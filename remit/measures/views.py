@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from remit.accounts.decorators import staff_required
+from remit.accounts.decorators import staff, staff_required, view_clinic_ids
 from remit.audit import actions as audit
 from remit.core.instruments import (
     INSTRUMENTS,
@@ -189,7 +189,7 @@ def patient_measures(request: HttpRequest, pk: int) -> HttpResponse:
             "follow_up": follow_up,
             "here": request.get_full_path(),
             "rated": [INSTRUMENTS[code] for code in RATED_BY_CLINICIANS],
-            "can_rate": request.user.can("measures.rate"),  # type: ignore[union-attr]
+            "can_rate": staff(request).can("measures.rate", patient.clinic_id),
         },
     )
 
@@ -362,7 +362,7 @@ def follow_up_rows(requests: list[QuestionnaireRequest]) -> list[dict[str, Any]]
 def _clinic_choice(request: HttpRequest) -> tuple[list[Any], Any]:
     from remit.accounts.models import Clinic
 
-    clinics = list(Clinic.objects.filter(pk__in=request.user.clinic_ids()).order_by("name"))  # type: ignore[union-attr]
+    clinics = list(Clinic.objects.filter(pk__in=view_clinic_ids(request)).order_by("name"))
     wanted = (request.GET.get("clinic") or "").strip()
     chosen = next((c for c in clinics if str(c.pk) == wanted or c.slug == wanted), None)
     return clinics, chosen
@@ -382,7 +382,7 @@ def follow_up(request: HttpRequest) -> HttpResponse:
         days = 30
     clinics, clinic = _clinic_choice(request)
     since = timezone.localdate() - dt.timedelta(days=days)
-    patients = Patient.objects.visible_to(request.user).filter(voided_at__isnull=True)
+    patients = Patient.objects.filter(clinic_id__in=view_clinic_ids(request), voided_at__isnull=True)
     if clinic is not None:
         patients = patients.filter(clinic=clinic)
     requests = (
@@ -432,7 +432,7 @@ def _visible_request(request: HttpRequest, pk: int) -> QuestionnaireRequest:
     """A questionnaire request of a patient the user may see, else 404."""
     return get_object_or_404(
         QuestionnaireRequest.objects.select_related("patient", "patient__clinic").filter(
-            patient__in=Patient.objects.visible_to(request.user)
+            patient__clinic_id__in=view_clinic_ids(request)
         ),
         pk=pk,
     )

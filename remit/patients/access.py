@@ -49,13 +49,21 @@ class Access:
         return self.how == EMERGENCY
 
 
-def access_to(user: Any, patient: Patient, now: datetime | None = None) -> Access | None:
-    """May ``user`` read ``patient``, and how; None if not at all."""
+def access_to(
+    user: Any, patient: Patient, capability: str = "patient.view", now: datetime | None = None
+) -> Access | None:
+    """May ``user`` read ``patient`` on a page that needs ``capability``, and how; None if not at all.
+
+    Roles are per clinic: as a member, they must hold ``capability`` in the patient's clinic. Emergency
+    access is for patients of clinics they do not belong to.
+    """
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return None
-    if patient.clinic_id in user.clinic_ids():
+    if user.can(capability, patient.clinic_id):
         return Access(MEMBER)
-    if not user.can("patient.emergency_access"):
+    if patient.clinic_id in user.member_clinic_ids():
+        return None
+    if not user.can_in_any_clinic("patient.emergency_access"):
         return None
     grant = (
         EmergencyAccess.objects.active(now)
@@ -96,11 +104,12 @@ def enter(request: HttpRequest, patient: Patient, access: Access) -> None:
     setattr(request, REQUEST_EMERGENCY_GRANT, access.grant.pk)
     request.emergency_access = access.grant  # type: ignore[attr-defined]
     request.user.emergency_read_only = True  # type: ignore[union-attr]
+    request.user.emergency_clinic_id = patient.clinic_id  # type: ignore[union-attr]
 
 
 def active_grants(user: Any, now: datetime | None = None) -> list[EmergencyAccess]:
     """The user's emergency accesses still in force, soonest to end first (for the page banner)."""
-    if not getattr(user, "is_authenticated", False) or not user.can("patient.emergency_access"):
+    if not getattr(user, "is_authenticated", False) or not user.can_in_any_clinic("patient.emergency_access"):
         return []
     return list(
         EmergencyAccess.objects.active(now or timezone.now())

@@ -63,12 +63,12 @@ def grant(
     naming the field for anything else (own clinic, a reason too short, no such patient). A clinician
     who already holds emergency access to the patient gets that grant back (no second alert).
     """
-    if actor is None or not actor.can("patient.emergency_access"):
+    if actor is None or not actor.can_in_any_clinic("patient.emergency_access"):
         raise PermissionDenied(
             "Only clinicians (prescribers, nurses and TMS technicians) can open another clinic's patient "
             "under emergency access."
         )
-    if clinic.pk in actor.clinic_ids():
+    if clinic.pk in actor.member_clinic_ids():
         raise ValidationError(
             {
                 "clinic": f"You work at {clinic.name}: find the patient on the Patients page. "

@@ -50,8 +50,9 @@ class Voidable(models.Model):
 
 
 class PatientQuerySet(models.QuerySet["Patient"]):
-    def visible_to(self, user: object) -> PatientQuerySet:
-        ids = user.clinic_ids() if getattr(user, "is_authenticated", False) else []  # type: ignore[attr-defined]
+    def visible_to(self, user: object, capability: str) -> PatientQuerySet:
+        """Patients of the clinics where ``user`` holds ``capability`` (none for anyone else)."""
+        ids = user.clinic_ids(capability) if getattr(user, "is_authenticated", False) else []  # type: ignore[attr-defined]
         return self.filter(clinic_id__in=ids)
 
     def active(self) -> PatientQuerySet:

@@ -16,13 +16,13 @@ from typing import Any
 from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
-from remit.accounts.decorators import staff_required
+from remit.accounts.decorators import staff, staff_required, view_clinic_ids
 from remit.accounts.models import Clinic
 from remit.audit import actions as audit
 from remit.pages import record_notes, searches
@@ -41,7 +41,7 @@ from remit.patients.forms import (
     VoidForm,
     WeightForm,
 )
-from remit.patients.lookups import readable_patient, visible_patient
+from remit.patients.lookups import visible_patient
 from remit.patients.models import (
     Allergy,
     AntidepressantTrial,
@@ -56,7 +56,8 @@ PAGE_SIZE = 25
 
 
 def _user_clinics(request: HttpRequest) -> list[Clinic]:
-    return list(Clinic.objects.filter(pk__in=request.user.clinic_ids()).order_by("name"))  # type: ignore[union-attr]
+    """The clinics where the user holds the capability this page needs."""
+    return list(Clinic.objects.filter(pk__in=view_clinic_ids(request)).order_by("name"))
 
 
 # --- list and search -------------------------------------------------------
@@ -205,17 +206,18 @@ def _voided_by_first(model: type[Voidable]) -> QuerySet[Any]:
 @emergency_readable
 @require_GET
 def patient_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    clinical = request.user.can("clinical.view")  # type: ignore[union-attr]
-    patients = Patient.objects.select_related("clinic", "voided_by")
+    patient = visible_patient(request, pk, "voided_by")
+    # The clinical record shows only to someone clinical in the patient's own clinic.
+    clinical = staff(request).can("clinical.view", patient.clinic_id)
     if clinical:
-        patients = patients.prefetch_related(
+        prefetch_related_objects(
+            [patient],
             Prefetch("weights", queryset=_voided_by_first(WeightEntry)),
             Prefetch("diagnoses", queryset=_voided_by_first(Diagnosis)),
             Prefetch("trials", queryset=_voided_by_first(AntidepressantTrial)),
             Prefetch("medications", queryset=_voided_by_first(Medication)),
             Prefetch("allergies", queryset=_voided_by_first(Allergy)),
         )
-    patient = readable_patient(request, patients, pk)
     context: dict[str, Any] = {"patient": patient, "clinical": clinical}
     # Notes other apps attach to single records (an amended record says so, beside the original).
     notes = record_notes.collect(patient, request.user)

@@ -61,7 +61,8 @@ class EmergencyAccessForm(forms.Form):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["clinic"].queryset = Clinic.objects.exclude(pk__in=user.clinic_ids()).order_by("name")  # type: ignore[attr-defined]
+        others = Clinic.objects.exclude(pk__in=user.member_clinic_ids()).order_by("name")
+        self.fields["clinic"].queryset = others  # type: ignore[attr-defined]
         minutes = settings.REMIT_EMERGENCY_ACCESS_MINUTES
         self.fields["confirm"].label = (
             "I understand that this is recorded, that the patient's clinic is told at once with my name and "
@@ -114,7 +115,7 @@ def emergency_access_end(request: HttpRequest, pk: int) -> HttpResponse:
     if grants:
         patient = grants[0].patient
     else:
-        patient = get_object_or_404(Patient.objects.visible_to(user), pk=pk)
+        patient = get_object_or_404(Patient.objects.visible_to(user, "patient.emergency_access"), pk=pk)
     ended = [actions_emergency.end(user, g, request=request) for g in grants if g.is_active()]
     name = f"{patient.given_name} {patient.family_name}"
     if ended:

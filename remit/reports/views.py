@@ -19,8 +19,9 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadReque
 from django.shortcuts import render
 from django.urls import reverse
 
+from remit.accounts import roles as R
 from remit.accounts.decorators import recent_auth_required, staff_required
-from remit.accounts.models import Clinic, User
+from remit.accounts.models import Clinic, Membership
 from remit.audit import actions as audit
 from remit.reports import charts, pdf
 from remit.reports.queries import REPORT_INSTRUMENTS, ReportFilter
@@ -43,7 +44,7 @@ class ReportFilterForm(forms.Form):
 
     def __init__(self, data: Any, user: Any) -> None:
         super().__init__(data)
-        ids = user.clinic_ids()
+        ids = user.clinic_ids("reports.view")
         self.clinics = list(Clinic.objects.filter(id__in=ids).values_list("id", "name"))
         self.choice("clinic").choices = [("", "All my clinics")] + [(str(i), n) for i, n in self.clinics]
         codes = (
@@ -55,9 +56,12 @@ class ReportFilterForm(forms.Form):
         self.choice("protocol").choices = [("", "All protocols")] + [
             (c, f"{n} ({c})") for c, n in seen.items()
         ]
-        staff = User.objects.filter(clinics__in=ids).distinct().order_by("last_name", "first_name")
+        # Prescribers of these clinics: people who are prescribers there (not elsewhere).
+        memberships = Membership.objects.filter(clinic_id__in=ids).select_related("user")
+        staff = {m.user.pk: m.user for m in memberships if R.PRESCRIBER in (m.roles or [])}
         self.prescribers = [
-            (str(u.pk), u.get_full_name() or u.username) for u in staff if "prescriber" in (u.roles or [])
+            (str(u.pk), u.get_full_name() or u.username)
+            for u in sorted(staff.values(), key=lambda u: (u.last_name, u.first_name, u.pk))
         ]
         self.choice("prescriber").choices = [("", "All prescribers"), *self.prescribers]
 
@@ -76,7 +80,7 @@ class ReportFilterForm(forms.Form):
     def report_filter(self, user: Any) -> tuple[ReportFilter, dict[str, str]]:
         """The filter, limited to the reader's clinics, and labels for people to read."""
         data = self.cleaned_data if self.is_bound and self.is_valid() else {}
-        clinic_ids = tuple(sorted(user.clinic_ids()))
+        clinic_ids = tuple(sorted(user.clinic_ids("reports.view")))
         labels: dict[str, str] = {"clinic": ", ".join(n for _, n in self.clinics) or "none"}
         if data.get("clinic"):
             clinic_ids = (int(data["clinic"]),)

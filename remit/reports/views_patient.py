@@ -110,8 +110,8 @@ def patient_outcomes(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "patient": patient,
             "alerts": alerts,
-            "can_plan": request.user.can("courses.plan"),  # type: ignore[union-attr]
-            "can_log_request": request.user.can("clinical.edit"),  # type: ignore[union-attr]
+            "can_plan": request.user.can("courses.plan", patient.clinic_id),  # type: ignore[union-attr]
+            "can_log_request": request.user.can("clinical.edit", patient.clinic_id),  # type: ignore[union-attr]
         }
     )
     return render(request, "reports/patient_outcomes.html", context)
@@ -119,7 +119,7 @@ def patient_outcomes(request: HttpRequest, pk: int) -> HttpResponse:
 
 def section_context(patient: Patient, user: Any) -> dict[str, Any]:
     """For the patient chart page: one line per course and a link (no audit row: the chart page writes it)."""
-    if not user.can("clinical.view"):
+    if not user.can("clinical.view", patient.clinic_id):
         return {"outcomes_visible": False}
     context = build_courses(patient, charts=False)
     return {

@@ -78,7 +78,7 @@ def update_settings(
     ``values`` holds the model's fields (``level_overrides`` a dict, ``disabled_rules`` a list).
     Raises ValidationError keyed by field (``level_overrides.<rule>``, ``disabled_rules.<rule>``).
     """
-    if actor is None or not actor.can("screening.configure") or clinic.pk not in actor.clinic_ids():
+    if actor is None or not actor.can("screening.configure", clinic):
         raise PermissionDenied("Only the clinic's administrator can change its screening settings.")
     try:
         benzo = Decimal(str(values["benzodiazepine_high_dose_diazepam_mg"]))
@@ -190,7 +190,7 @@ def create_screening(
     never in the future); the audit event records it, and its own time is when it was entered.
     Raises ``IntakeValidationError`` (naming the intake field) and stores nothing on a bad document.
     """
-    if actor is None or not actor.can("screening.enter"):
+    if actor is None or not actor.can("screening.enter", patient.clinic_id):
         raise PermissionDenied("Your role does not allow entering a screening.")
     if patient.is_voided:
         raise PermissionDenied("This patient's record is voided.")
@@ -277,8 +277,8 @@ def sign_screening(
     (default: now). It may not be in the future nor before the intake was taken; the audit event
     records it.
     """
-    if actor is None or not actor.can("screening.sign"):
-        raise PermissionDenied("Only a prescriber can sign a screening.")
+    if actor is None or not actor.can("screening.sign", screening.patient.clinic_id):
+        raise PermissionDenied("Only a prescriber of the patient's clinic can sign a screening.")
     clean = check_choices(screening, choices)
     now = timezone.now()
     if signed_at is not None:
@@ -336,8 +336,8 @@ def void_screening(
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": ["Give the reason this screening is voided."]})
-    if actor is None or not actor.can("screening.sign"):
-        raise PermissionDenied("Only a prescriber can void a screening.")
+    if actor is None or not actor.can("screening.sign", screening.patient.clinic_id):
+        raise PermissionDenied("Only a prescriber of the patient's clinic can void a screening.")
     with transaction.atomic():
         locked = Screening.objects.select_for_update().get(pk=screening.pk)
         if locked.is_voided:

@@ -12,7 +12,7 @@ from remit.screening.models import DECISION_BADGES, DECISION_LABELS, MODALITY_LA
 
 
 def section_context(patient: Any, user: Any) -> dict[str, Any]:
-    if not user.can("clinical.view"):
+    if not user.can("clinical.view", patient.clinic_id):
         return {"screening_visible": False}
     latest_signed = (
         Screening.objects.signed()
@@ -52,7 +52,7 @@ def section_context(patient: Any, user: Any) -> dict[str, Any]:
         "screening_rows": rows,
         "screening_draft": draft,
         "screening_draft_url": reverse("screening:detail", kwargs={"pk": draft.pk}) if draft else "",
-        "screening_can_enter": user.can("screening.enter") and not patient.is_voided,
+        "screening_can_enter": user.can("screening.enter", patient.clinic_id) and not patient.is_voided,
         "screening_intake_url": reverse("screening:intake", kwargs={"pk": patient.pk}),
         "screening_list_url": reverse("screening:patient", kwargs={"pk": patient.pk}),
     }

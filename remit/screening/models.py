@@ -106,8 +106,9 @@ class ClinicScreeningSettings(models.Model):
 
 
 class ScreeningQuerySet(models.QuerySet["Screening"]):
-    def visible_to(self, user: object) -> ScreeningQuerySet:
-        return self.filter(patient__in=Patient.objects.visible_to(user))
+    def visible_to(self, user: object, capability: str) -> ScreeningQuerySet:
+        """Screenings of patients of the clinics where ``user`` holds ``capability``."""
+        return self.filter(patient__in=Patient.objects.visible_to(user, capability))
 
     def signed(self) -> ScreeningQuerySet:
         return self.filter(status=Screening.SIGNED, voided_at__isnull=True)

@@ -18,7 +18,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from remit.accounts.clinics import settings_clinic
-from remit.accounts.decorators import staff_required
+from remit.accounts.decorators import staff, staff_required, view_clinic_ids
 from remit.accounts.models import Clinic
 from remit.audit import actions as audit
 from remit.core.screening import RULES_BY_ID
@@ -43,7 +43,7 @@ SELF_REPORT = ["auditc", "dast10", "cssrs_screen"]
 
 
 def _visible_screening(request: HttpRequest, pk: int) -> Screening:
-    screenings = Screening.objects.visible_to(request.user).select_related(
+    screenings = Screening.objects.visible_to(request.user, request.staff_capability).select_related(  # type: ignore[attr-defined]
         "patient", "patient__clinic", "created_by", "signed_by", "voided_by"
     )
     return get_object_or_404(screenings, pk=pk)
@@ -198,7 +198,7 @@ def _detail_context(request: HttpRequest, screening: Screening, form: DecisionFo
         form_rows = {r["modality"]: r for r in form.rows}
         for row in rows:
             row["form"] = form_rows.get(row["modality"])
-    can_sign = request.user.can("screening.sign")  # type: ignore[union-attr]
+    can_sign = staff(request).can("screening.sign", screening.patient.clinic_id)
     return {
         "screening": screening,
         "patient": screening.patient,
@@ -304,7 +304,11 @@ def patient_screenings(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "screening/patient.html",
-        {"patient": patient, "rows": rows, "can_enter": request.user.can("screening.enter")},  # type: ignore[union-attr]
+        {
+            "patient": patient,
+            "rows": rows,
+            "can_enter": staff(request).can("screening.enter", patient.clinic_id),
+        },
     )
 
 
@@ -330,7 +334,7 @@ def settings_page(request: HttpRequest) -> HttpResponse:
                 return redirect(f"{request.path}?clinic={clinic.pk}")
     else:
         form = SettingsForm(initial=SettingsForm.initial_from(stored))
-    clinics = list(Clinic.objects.filter(pk__in=request.user.clinic_ids()).order_by("name"))  # type: ignore[union-attr]
+    clinics = list(Clinic.objects.filter(pk__in=view_clinic_ids(request)).order_by("name"))
     return render(
         request,
         "screening/settings.html",

@@ -160,8 +160,8 @@ def save_checklist(
 
 
 def review_seizure(session: Session, note: str, *, actor: Any, request: HttpRequest | None = None) -> Session:
-    if not actor.has_role(R.PRESCRIBER):
-        raise PermissionDenied("Only a prescriber can review a reported seizure.")
+    if not actor.has_role(session.clinic_id, R.PRESCRIBER):
+        raise PermissionDenied("Only a prescriber of this clinic can review a reported seizure.")
     note = (note or "").strip()
     if not note:
         raise fail("note", "Write the review: why TMS may go ahead (or not).")

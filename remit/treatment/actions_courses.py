@@ -265,9 +265,7 @@ def _check_plan(plan: CoursePlan, patient: Patient, protocol: CoreProtocol, toda
             )
     elif plan.mg_per_kg is not None:
         raise _error("mg_per_kg", "only ketamine courses are ordered in mg/kg")
-    if plan.prescriber is not None and not (
-        plan.prescriber.has_role("prescriber") and patient.clinic_id in plan.prescriber.clinic_ids()
-    ):
+    if plan.prescriber is not None and not (plan.prescriber.has_role(patient.clinic_id, "prescriber")):
         raise _error("prescriber", "choose a prescriber of the patient's clinic")
 
 
@@ -321,7 +319,11 @@ def plan_course(
             screening=gate.screening,
             # Empty prescriber: the prescriber planning it.
             prescriber=plan.prescriber
-            or (actor if getattr(actor, "has_role", None) and actor.has_role("prescriber") else None),
+            or (
+                actor
+                if getattr(actor, "has_role", None) and actor.has_role(patient.clinic_id, "prescriber")
+                else None
+            ),
             created_by=actor,
             start_date=plan.start_date,
             mg_per_kg=plan.mg_per_kg,

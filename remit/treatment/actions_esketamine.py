@@ -74,7 +74,10 @@ def enrol_rems(
     actor: Any,
     request: HttpRequest | None = None,
 ) -> RemsEnrolment:
-    if not (actor.has_role(R.PRESCRIBER, R.NURSE) and actor.can("sessions.chart")):
+    if not (
+        actor.has_role(patient.clinic_id, R.PRESCRIBER, R.NURSE)
+        and actor.can("sessions.chart", patient.clinic_id)
+    ):
         raise PermissionDenied("Your role does not allow recording a REMS enrolment.")
     if patient.is_voided:
         raise fail(None, "This patient's record is voided; nothing can be added to it.")
@@ -178,7 +181,9 @@ def set_esketamine_dose(
     accepted; any other needs a prescriber's override with a written reason,
     recorded on the session (who, when, why) and carried to the REMS form.
     """
-    reason = prescriber_override_reason(actor, override_reason, what="the protocol's esketamine doses")
+    reason = prescriber_override_reason(
+        actor, override_reason, what="the protocol's esketamine doses", clinic=session.clinic_id
+    )
     if dose_mg in (None, ""):
         raise fail("dose_mg", "Choose today's dose.")
     if isinstance(dose_mg, bool) or not isinstance(dose_mg, int):
@@ -325,7 +330,7 @@ def mark_submitted(
     reference = (reference or "").strip()
     if not reference:
         raise ValidationError({"reference": ["Enter the REMS confirmation number or fax reference."]})
-    if not actor.can("sessions.chart"):
+    if not actor.can("sessions.chart", form.session.clinic_id):
         raise ValidationError("Your role does not allow this.")
     with transaction.atomic():
         locked = RemsMonitoringForm.objects.select_for_update().get(pk=form.pk)

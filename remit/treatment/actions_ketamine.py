@@ -40,7 +40,9 @@ def compute_ketamine_dose(
     """The dose the core computes, or ``ValidationError`` naming the field; stores nothing."""
     if session.modality not in KETAMINE:
         raise fail(None, "Weight-based dosing is for ketamine sessions.")
-    reason = prescriber_override_reason(actor, override_reason, what="the clinic's maximum dose")
+    reason = prescriber_override_reason(
+        actor, override_reason, what="the clinic's maximum dose", clinic=session.clinic_id
+    )
     settings = settings or treatment_settings(session.clinic_id)
     if weight_kg is None:
         raise fail("weight_kg", "Enter today's weight.")

@@ -38,7 +38,7 @@ def add_motor_threshold(
     actor: Any,
     request: HttpRequest | None = None,
 ) -> MotorThreshold:
-    if not actor.can("sessions.chart"):
+    if not actor.can("sessions.chart", patient.clinic_id):
         raise PermissionDenied("Your role does not allow recording a motor threshold.")
     if determined_on is None:
         raise fail("determined_on", "Enter the date the threshold was determined.")

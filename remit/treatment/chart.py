@@ -13,7 +13,7 @@ from remit.treatment.models import Course, Session
 
 
 def section_context(patient: Any, user: Any) -> dict[str, Any]:
-    if not user.can("courses.view"):
+    if not user.can("courses.view", patient.clinic_id):
         return {"visible": False}
     courses = list(
         Course.objects.filter(patient=patient, voided_at__isnull=True)
@@ -34,5 +34,5 @@ def section_context(patient: Any, user: Any) -> dict[str, Any]:
         "visible": True,
         "courses": courses,
         "next_session": upcoming,
-        "may_plan": user.can("courses.plan") and not patient.is_voided,
+        "may_plan": user.can("courses.plan", patient.clinic_id) and not patient.is_voided,
     }

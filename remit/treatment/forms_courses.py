@@ -91,7 +91,7 @@ class CourseForm(forms.Form):
         prescribers = [
             u.pk
             for u in User.objects.filter(clinics__id=clinic_id, is_active=True)
-            if u.has_role("prescriber")
+            if u.has_role(clinic_id, "prescriber")
         ]
         prescriber_field = cast(PrescriberChoiceField, self.fields["prescriber"])
         prescriber_field.queryset = User.objects.filter(pk__in=prescribers).order_by(
@@ -152,14 +152,14 @@ class CourseForm(forms.Form):
         )
 
 
-def course_initial(user: Any, modality: str) -> dict[str, Any]:
+def course_initial(user: Any, modality: str, clinic_id: int) -> dict[str, Any]:
     initial: dict[str, Any] = {
         "modality": modality,
         "start_date": timezone.localdate(),
         "clinic_days": [str(d) for d in sorted(DEFAULT_CLINIC_DAYS)],
         "session_time": dt.time(9, 0),
     }
-    if user.has_role("prescriber"):
+    if user.has_role(clinic_id, "prescriber"):
         initial["prescriber"] = user.pk
     return initial
 

@@ -6,6 +6,8 @@
   esketamine sessions (the nursing note); a TMS technician signs TMS sessions
   (``may_sign``).  Signing is the last write: afterwards the Session model
   refuses writes and corrections are amendments that keep the original.
+
+Both ask about the roles the user holds in the session's own clinic, never in another.
 """
 
 from __future__ import annotations
@@ -19,21 +21,23 @@ from remit.treatment.models import Session
 
 
 def may_chart(user: Any, session: Session) -> bool:
-    if not user.can("sessions.chart"):
+    clinic = session.clinic_id
+    if not user.can("sessions.chart", clinic):
         return False
     if session.modality == "tms":
         return True
-    return user.has_role(R.PRESCRIBER, R.NURSE)
+    return bool(user.has_role(clinic, R.PRESCRIBER, R.NURSE))
 
 
 def may_sign(user: Any, session: Session) -> bool:
-    if not user.can("sessions.sign"):
+    clinic = session.clinic_id
+    if not user.can("sessions.sign", clinic):
         return False
-    if user.has_role(R.PRESCRIBER):
+    if user.has_role(clinic, R.PRESCRIBER):
         return True
     if session.modality == "tms":
-        return user.has_role(R.TMS_TECHNICIAN)
-    return user.has_role(R.NURSE)
+        return bool(user.has_role(clinic, R.TMS_TECHNICIAN))
+    return bool(user.has_role(clinic, R.NURSE))
 
 
 def require_chart(actor: Any, session: Session) -> None:

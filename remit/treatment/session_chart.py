@@ -130,7 +130,7 @@ OVERRIDE_REASON_MAX = 1000
 OVERRIDE_FIELDS = ("dose_override_reason", "dose_override_by", "dose_override_at")
 
 
-def prescriber_override_reason(actor: Any, reason: str | None, *, what: str) -> str:
+def prescriber_override_reason(actor: Any, reason: str | None, *, what: str, clinic: int) -> str:
     """The written reason of a prescriber's dose override, stripped ("" when none was written).
 
     A reason from someone who is not a prescriber is refused (``override_reason``):
@@ -140,7 +140,7 @@ def prescriber_override_reason(actor: Any, reason: str | None, *, what: str) -> 
     text = (reason or "").strip()
     if not text:
         return ""
-    if not actor.has_role(R.PRESCRIBER):
+    if not actor.has_role(clinic, R.PRESCRIBER):
         raise fail("override_reason", f"Only a prescriber can override {what}.")
     if len(text) > OVERRIDE_REASON_MAX:
         raise fail("override_reason", f"Keep the reason under {OVERRIDE_REASON_MAX} characters.")

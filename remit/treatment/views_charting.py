@@ -27,7 +27,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from remit.accounts.decorators import staff_required
+from remit.accounts.decorators import staff, staff_required, view_clinic_ids
 from remit.audit import actions as audit
 from remit.core.instruments import get_instrument
 from remit.core.modality import DRUG_MODALITIES
@@ -59,9 +59,7 @@ from remit.treatment.models import RemsMonitoringForm, Session
 
 
 def _session_for(request: HttpRequest, pk: int) -> Session:
-    sessions = Session.objects.filter(
-        patient__clinic_id__in=request.user.clinic_ids()  # type: ignore[union-attr]
-    ).select_related(
+    sessions = Session.objects.filter(patient__clinic_id__in=view_clinic_ids(request)).select_related(
         "patient",
         "clinic",
         "course",
@@ -173,7 +171,7 @@ def _context(
         "is_tms": session.modality == "tms",
         "is_drug": session.modality in DRUG_MODALITIES,
         "can_sign": permissions.may_sign(request.user, session),
-        "is_prescriber": request.user.has_role("prescriber"),  # type: ignore[union-attr]
+        "is_prescriber": staff(request).has_role(session.clinic_id, "prescriber"),
         "preview": preview,
         "live": live,
         "measures_url": reverse("measures:patient", args=[patient.pk]),
@@ -568,7 +566,7 @@ def _step_esketamine_dose(request: HttpRequest, session: Session) -> HttpRespons
     form = F.EsketamineDoseForm(
         request.POST,
         allowed=doses.allowed_mg,
-        prescriber=request.user.has_role("prescriber"),  # type: ignore[union-attr]
+        prescriber=staff(request).has_role(session.clinic_id, "prescriber"),
     )
     if not form.is_valid():
         return _refused(request, session, "esketamine_dose", form)

@@ -19,7 +19,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from remit.accounts.decorators import staff_required
+from remit.accounts.decorators import staff, staff_required, view_clinic_ids
 from remit.audit import actions as audit
 from remit.core.modality import CHOICES as MODALITY_CHOICES
 from remit.pages.forms import apply_validation_error
@@ -48,7 +48,7 @@ USED_STATUSES = (Session.CHECKED_IN, Session.DOSING, Session.MONITORING, Session
 
 
 def _visible_course(request: HttpRequest, pk: int) -> Course:
-    courses = Course.objects.filter(clinic_id__in=request.user.clinic_ids()).select_related(  # type: ignore[union-attr]
+    courses = Course.objects.filter(clinic_id__in=view_clinic_ids(request)).select_related(
         "patient", "protocol", "prescriber", "created_by", "screening"
     )
     return get_object_or_404(courses, pk=pk)
@@ -96,7 +96,9 @@ def course_new(request: HttpRequest, pk: int) -> HttpResponse:
         gate = None
     else:
         form = CourseForm(
-            clinic_id=patient.clinic_id, modality=modality, initial=course_initial(request.user, modality)
+            clinic_id=patient.clinic_id,
+            modality=modality,
+            initial=course_initial(request.user, modality, patient.clinic_id),
         )
         audit.record(audit.VIEW, request=request, obj=patient, patient=patient, detail={"page": "course_new"})
         gate = _gate(patient, modality)
@@ -161,8 +163,8 @@ def _detail_context(request: HttpRequest, course: Course, **forms_: Any) -> dict
         "beyond": actions.beyond_for_courses([course]),
         "today": today,
         "open_course": open_course,
-        "can_plan": user.can("courses.plan"),  # type: ignore[union-attr]
-        "can_schedule": user.can("courses.schedule"),  # type: ignore[union-attr]
+        "can_plan": user.can("courses.plan", course.clinic_id),  # type: ignore[union-attr]
+        "can_schedule": user.can("courses.schedule", course.clinic_id),  # type: ignore[union-attr]
         "badge": STATUS_BADGES.get(course.status, ""),
         "discontinue_form": forms_.get("discontinue_form") or DiscontinueForm(),
         "authorisation_form": forms_.get("authorisation_form")
@@ -254,7 +256,7 @@ def course_authorisation(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_required("courses.schedule")
 @require_http_methods(["GET", "POST"])
 def session_reschedule(request: HttpRequest, pk: int) -> HttpResponse:
-    sessions = Session.objects.filter(clinic_id__in=request.user.clinic_ids()).select_related(  # type: ignore[union-attr]
+    sessions = Session.objects.filter(clinic_id__in=view_clinic_ids(request)).select_related(
         "patient", "course", "course__protocol"
     )
     session = get_object_or_404(sessions, pk=pk)
@@ -273,7 +275,7 @@ def session_reschedule(request: HttpRequest, pk: int) -> HttpResponse:
                 apply_validation_error(form, error)
             else:
                 messages.success(request, f"Session {session.number} moved.")
-                if request.user.can("courses.view"):  # type: ignore[union-attr]
+                if staff(request).can("courses.view", session.clinic_id):
                     return redirect("treatment:course", pk=session.course_id)
                 return redirect("treatment:today")
     else:

@@ -16,7 +16,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
-from remit.accounts.decorators import staff_required
+from remit.accounts.decorators import staff_required, view_clinic_ids
 from remit.accounts.models import Clinic
 from remit.core.protocols import EsketamineDosing, ProtocolError, protocol_from_dict
 from remit.treatment import actions_courses as actions
@@ -25,7 +25,7 @@ from remit.treatment.models import Protocol
 
 
 def _clinic(request: HttpRequest) -> tuple[Clinic, list[Clinic]]:
-    clinics = list(Clinic.objects.filter(pk__in=request.user.clinic_ids()).order_by("name"))  # type: ignore[union-attr]
+    clinics = list(Clinic.objects.filter(pk__in=view_clinic_ids(request)).order_by("name"))
     if not clinics:
         raise Http404("You belong to no clinic.")
     wanted = request.GET.get("clinic")
@@ -96,7 +96,7 @@ def protocol_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def protocol_edit(request: HttpRequest, pk: int) -> HttpResponse:
     protocol = get_object_or_404(
-        Protocol.objects.filter(clinic_id__in=request.user.clinic_ids()),  # type: ignore[union-attr]
+        Protocol.objects.filter(clinic_id__in=view_clinic_ids(request)),
         pk=pk,
     )
     if request.method == "POST":

@@ -28,7 +28,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from remit.accounts.decorators import recent_auth_required, staff_required
+from remit.accounts.decorators import recent_auth_required, staff_required, view_clinic_ids
 from remit.audit import actions as audit
 from remit.treatment import clock
 from remit.treatment.actions_esketamine import mark_submitted
@@ -100,9 +100,9 @@ class SubmittedForm(forms.Form):
 
 
 def _visible_forms(request: HttpRequest) -> Any:
-    return RemsMonitoringForm.objects.filter(
-        session__clinic_id__in=request.user.clinic_ids()  # type: ignore[union-attr]
-    ).select_related("session", "session__patient", "session__clinic", "submitted_by")
+    return RemsMonitoringForm.objects.filter(session__clinic_id__in=view_clinic_ids(request)).select_related(
+        "session", "session__patient", "session__clinic", "submitted_by"
+    )
 
 
 def _days_left(form: RemsMonitoringForm, today: dt.date) -> int:

@@ -26,7 +26,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from remit.accounts.decorators import staff_required
+from remit.accounts.decorators import staff, staff_required, view_clinic_ids
 from remit.audit import actions as audit
 from remit.core.modality import DRUG_MODALITIES
 from remit.core.vitals import DEFAULT_VITALS_INTERVAL_MINUTES
@@ -94,8 +94,11 @@ def board_context(request: HttpRequest, now: dt.datetime | None = None) -> dict[
     now = now or timezone.now()
     today = timezone.localdate(now)
     start, end = _day_bounds(today)
-    clinic_ids = user.clinic_ids()  # type: ignore[union-attr]
-    clinical = user.can("clinical.view")  # type: ignore[union-attr]
+    clinic_ids = view_clinic_ids(request)
+    # Roles are per clinic: the clinical columns show for sessions of clinics where the user is clinical.
+    clinical_ids = set(staff(request).clinic_ids("clinical.view")) & set(clinic_ids)
+    schedule_ids = set(staff(request).clinic_ids("courses.schedule"))
+    clinical = bool(clinical_ids)
 
     last_vital = (
         VitalSign.objects.filter(session=OuterRef("pk"), voided_at__isnull=True)
@@ -129,8 +132,10 @@ def board_context(request: HttpRequest, now: dt.datetime | None = None) -> dict[
             "badge": STATUS_BADGES.get(s.status, ""),
             "booked": s.status == Session.BOOKED,
             "beyond": beyond.get(s.pk),
+            "clinical": s.clinic_id in clinical_ids,
+            "can_schedule": s.clinic_id in schedule_ids,
         }
-        if clinical:
+        if row["clinical"]:
             row["modality"] = s.get_modality_display()
             row["elapsed"] = elapsed
             interval = intervals.get(s.clinic_id, DEFAULT_VITALS_INTERVAL_MINUTES)
@@ -149,14 +154,13 @@ def board_context(request: HttpRequest, now: dt.datetime | None = None) -> dict[
         "rooms": rooms,
         "count": len(rows),
         "clinical": clinical,
-        "can_schedule": user.can("courses.schedule"),  # type: ignore[union-attr]
         "poll_seconds": POLL_SECONDS,
     }
     if clinical:
         from remit.alerts.models import Alert
 
         rems = RemsMonitoringForm.objects.filter(
-            session__clinic_id__in=clinic_ids, submitted_at__isnull=True
+            session__clinic_id__in=clinical_ids, submitted_at__isnull=True
         ).aggregate(due=Count("id"), overdue=Count("id", filter=Q(due_by__lt=today)))
         context.update(
             {

@@ -34,7 +34,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         try:
             for label, name, capability in NAVIGATION:
                 url = reverse(name)
-                if capability is not None and not user.can(capability):
+                if capability is not None and not user.can_in_any_clinic(capability):
                     continue
                 items.append(
                     {"label": label, "url": url, "active": request.path.startswith(url) and url != "/"}

@@ -9,7 +9,7 @@ from remit.accounts.decorators import staff_required
 
 @staff_required()
 def today(request: HttpRequest) -> HttpResponse:
-    if request.user.can("today.view"):  # type: ignore[union-attr]
+    if request.user.can_in_any_clinic("today.view"):  # type: ignore[union-attr]
         from remit.treatment.views_today import today as board  # the Today board
 
         return board(request)

@@ -101,8 +101,9 @@ class AuditFilterForm(forms.Form):
 
 
 def events_for(user: Any) -> QuerySet[AuditEvent]:
-    """Events about the administrator's clinics, and security events of their clinics' staff."""
-    clinic_ids = user.clinic_ids()
+    """Events of the clinics whose audit trail ``user`` may read, and security events (sign-ins, ...)
+    that belong to no clinic, of those clinics' staff."""
+    clinic_ids = user.clinic_ids("audit.view")
     staff_ids = User.objects.filter(clinics__in=clinic_ids).values("id")
     return AuditEvent.objects.filter(
         Q(clinic_id__in=clinic_ids) | Q(clinic_id__isnull=True, actor_id__in=staff_ids)
@@ -126,7 +127,11 @@ def _filtered(request: HttpRequest) -> tuple[AuditFilterForm, QuerySet[AuditEven
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
         if data["patient"]:
-            ids = Patient.objects.visible_to(request.user).filter(mrn=data["patient"].strip()).values("id")
+            ids = (
+                Patient.objects.visible_to(request.user, "audit.view")
+                .filter(mrn=data["patient"].strip())
+                .values("id")
+            )
             events = events.filter(patient_id__in=ids)
         if data["user"]:
             events = events.filter(actor_label=data["user"].strip())
@@ -337,7 +342,7 @@ def disclosures(request: HttpRequest, pk: int) -> HttpResponse:
     FHIR API reads and searches by an integration's token, FHIR bundle and bulk exports, progress
     report PDFs, research exports and REMS form PDFs: one row each, with the recipient and purpose.
     """
-    patient = Patient.objects.visible_to(request.user).filter(pk=pk).first()
+    patient = Patient.objects.visible_to(request.user, "audit.view").filter(pk=pk).first()
     if patient is None:
         raise Http404("No such patient in your clinics.")
     events = (

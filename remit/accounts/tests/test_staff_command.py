@@ -25,7 +25,7 @@ def test_it_creates_an_audited_staff_member(world, monkeypatch):
         stdout=out,
     )
     user = User.objects.get(username="boss")
-    assert user.roles == ["clinic_admin"] and user.clinic_ids() == [world.clinic.pk]
+    assert user.roles_by_clinic() == {world.clinic.pk: frozenset({"clinic_admin"})}
     assert events(audit.USER_CREATE)[-1].actor_label == ""
 
 

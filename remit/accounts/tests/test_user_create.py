@@ -12,14 +12,14 @@ GOOD = {
     "first_name": "Nina",
     "last_name": "Example",
     "email": "nina@example.invalid",
-    "roles": ["nurse"],
     "password1": "violet harbour lantern 93",
     "password2": "violet harbour lantern 93",
 }
 
 
-def _data(world, **changes):
-    data = {**GOOD, "clinics": [world.clinic.pk]}
+def _data(world, roles=("nurse",), clinic=None, **changes):
+    """The form as posted: the roles ticked under "Roles in <clinic>" (clinic A by default)."""
+    data = {**GOOD, f"roles_{(clinic or world.clinic).pk}": list(roles)}
     data.update(changes)
     return data
 
@@ -50,24 +50,26 @@ def test_it_creates_a_user_with_roles_and_clinic_and_audits_it(world):
     response = world.client("clinic_admin").post(reverse("accounts:user_create"), _data(world))
     assert response.status_code == 302
     user = User.objects.get(username="nina.nurse")
-    assert user.roles == ["nurse"]
-    assert user.clinic_ids() == [world.clinic.pk]
+    assert user.roles_by_clinic() == {world.clinic.pk: frozenset({"nurse"})}
     assert user.check_password(GOOD["password1"])
     assert user.password.startswith(("argon2$", "md5$"))
     rows = events(audit.USER_CREATE)
     assert len(rows) == 1 and rows[0].actor_id == admin.pk
-    assert rows[0].detail["roles"] == ["nurse"]
+    assert rows[0].detail["memberships"] == {"Clinic A": ["nurse"]}
+    assert rows[0].clinic_id == world.clinic.pk
     assert GOOD["password1"] not in str(rows[0].detail)
 
 
-def test_it_refuses_a_clinic_the_admin_does_not_belong_to(world):
+def test_it_offers_only_the_clinics_the_admin_administers_and_ignores_another(world):
+    page = world.client("clinic_admin").get(reverse("accounts:user_create")).content.decode()
+    assert "Roles in Clinic A" in page and "Clinic B" not in page
     before = User.objects.count()
     response = world.client("clinic_admin").post(
-        reverse("accounts:user_create"), _data(world, clinics=[world.other_clinic.pk])
+        reverse("accounts:user_create"), _data(world, clinic=world.other_clinic)
     )
     assert response.status_code == 200
     content = response.content.decode()
-    assert "Clinics</a>: You can only grant clinics you belong to." in content
+    assert "Give them at least one role in one of your clinics." in content
     assert User.objects.count() == before
     assert events(audit.USER_CREATE) == []
 
@@ -94,7 +96,10 @@ def test_it_refuses_a_duplicate_username_whatever_its_case(world):
 def test_it_needs_at_least_one_role(world):
     before = User.objects.count()
     response = world.client("clinic_admin").post(reverse("accounts:user_create"), _data(world, roles=[]))
-    assert "Roles</a>:" in response.content.decode()
+    assert (
+        "Roles in Clinic A</a>: Give them at least one role in one of your clinics."
+        in response.content.decode()
+    )
     assert User.objects.count() == before
 
 

@@ -12,7 +12,7 @@ from remit.generator import people_plan, streams
 from remit.patients.models import Patient
 
 pytestmark = pytest.mark.django_db
-KEYS = {"username", "password", "roles", "clinic", "clinics", "totp_secret"}
+KEYS = {"username", "password", "roles", "roles_by_clinic", "clinic", "clinics", "totp_secret"}
 
 
 @pytest.fixture
@@ -53,6 +53,7 @@ def test_it_loads_the_demo_clinic_and_writes_the_accounts_file(var):
     for account in listed:
         assert set(account) == KEYS
         assert isinstance(account["roles"], list) and account["roles"]
+        assert list(account["roles_by_clinic"]) == account["clinics"]  # the roles held in each clinic
         assert account["clinic"] == account["clinics"][0]
         assert account["username"] in out and account["password"] in out and account["totp_secret"] in out
     multisite = next(a for a in listed if a["username"] == "multisite")

@@ -160,7 +160,7 @@ def test_every_generated_course_has_a_screening_signed_by_a_prescriber_through_t
         screening = course.screening
         assert screening is not None, course.pk
         assert screening.status == Screening.SIGNED and screening.patient_id == course.patient_id
-        assert screening.signed_by.has_role("prescriber")
+        assert screening.signed_by.has_role(screening.patient.clinic_id, "prescriber")
         assert timezone.localdate(screening.signed_at) <= course.start_date
         assert {(str(screening.pk), "created"), (str(screening.pk), "signed")} <= audited
     reviews = Screening.objects.exclude(pk__in=[c.screening_id for c in courses])

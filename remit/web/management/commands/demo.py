@@ -97,7 +97,7 @@ class Command(BaseCommand):
                 a.username,
                 a.password + ("" if a.password_current else " *"),
                 a.totp_secret or "(none: enrol at sign-in)",
-                ", ".join(ROLES.get(role, role) for role in a.roles),
+                _roles_text(a),
                 "; ".join(a.clinics),
             )
             for a in accounts
@@ -157,3 +157,15 @@ class Command(BaseCommand):
         sys.stderr.flush()
         # Replace this process, so Ctrl-C goes straight to gunicorn.
         os.execv(sys.executable, argv)  # noqa: S606
+
+
+def _roles_text(account: DemoAccount) -> str:
+    """The roles to print: one list when they are the same in every clinic, else per clinic."""
+
+    def labels(roles: list[str]) -> str:
+        return ", ".join(ROLES.get(role, role) for role in roles)
+
+    per_clinic = account.roles_by_clinic
+    if len({tuple(r) for r in per_clinic.values()}) <= 1:
+        return labels(account.roles)
+    return "; ".join(f"{clinic}: {labels(roles)}" for clinic, roles in per_clinic.items())

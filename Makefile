@@ -8,7 +8,7 @@ PORT ?= 8000
 PYTEST_ARGS ?=
 PYTEST_WORKERS ?= auto
 # The docs tests: README, ARCHITECTURE.md and the code's own words kept true (run by `make check` too).
-DOCS_TESTS := tests/test_readme_is_true.py tests/test_architecture_is_true.py tests/test_code_names_no_issue_numbers.py tests/test_every_view_has_a_permission_matrix.py
+DOCS_TESTS := tests/test_readme_is_true.py tests/test_architecture_is_true.py tests/test_threat_model_is_true.py tests/test_code_names_no_issue_numbers.py tests/test_every_view_has_a_permission_matrix.py
 BENCH_ARGS ?=
 
 .PHONY: install demo test check bench clean

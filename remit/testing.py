@@ -229,3 +229,76 @@ class PermissionMatrix:
         patient = make_patient(world.clinic)
         response = self.request(world.client("other_clinic"), self.url(world, patient))
         assert response.status_code == 404
+
+
+# What a person does to a page, counted for the flow tests: each click or tap, each field filled,
+# each box ticked, each option chosen and each key pressed is one action.  The count patches
+# Playwright's own Locator, Page and Keyboard methods for the length of a ``with`` block, so a
+# test cannot drive the page without it being counted.
+_COUNTED_LOCATOR = (
+    "click",
+    "dblclick",
+    "tap",
+    "fill",
+    "type",
+    "press_sequentially",
+    "press",
+    "check",
+    "uncheck",
+    "set_checked",
+    "select_option",
+    "set_input_files",
+)
+_COUNTED_PAGE = tuple(name for name in _COUNTED_LOCATOR if name != "press_sequentially")
+_COUNTED_KEYBOARD = ("press", "type", "insert_text")
+
+
+@dataclass
+class UserActions:
+    """The actions counted so far, by kind, with a line per action for the closing note."""
+
+    log: list[str]
+
+    @property
+    def total(self) -> int:
+        return len(self.log)
+
+    def count(self, kind: str) -> int:
+        return sum(1 for line in self.log if line.split(" ", 1)[0] == kind)
+
+    def summary(self) -> str:
+        kinds: dict[str, int] = {}
+        for line in self.log:
+            kind = line.split(" ", 1)[0]
+            kinds[kind] = kinds.get(kind, 0) + 1
+        parts = ", ".join(f"{n} {kind}" for kind, n in sorted(kinds.items()))
+        return f"{self.total} actions ({parts})"
+
+
+class count_user_actions:
+    """``with count_user_actions() as actions:`` counts every click, fill, check, choice and key press."""
+
+    def __enter__(self) -> UserActions:
+        from playwright.sync_api import Keyboard, Locator, Page
+
+        self.actions = UserActions(log=[])
+        self._saved: list[tuple[type, str, Any]] = []
+        for cls, names in ((Locator, _COUNTED_LOCATOR), (Page, _COUNTED_PAGE), (Keyboard, _COUNTED_KEYBOARD)):
+            for name in names:
+                original = getattr(cls, name)
+                self._saved.append((cls, name, original))
+                setattr(cls, name, self._counting(name, original))
+        return self.actions
+
+    def _counting(self, name: str, original: Any) -> Any:
+        log = self.actions.log
+
+        def counted(obj: Any, *args: Any, **kwargs: Any) -> Any:
+            log.append(f"{name} {obj!r} {args!r}"[:200])
+            return original(obj, *args, **kwargs)
+
+        return counted
+
+    def __exit__(self, *exc: object) -> None:
+        for cls, name, original in self._saved:
+            setattr(cls, name, original)

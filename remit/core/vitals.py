@@ -263,6 +263,27 @@ def next_vitals_due(
     return last_reading_at + dt.timedelta(minutes=interval_minutes)
 
 
+# Minutes a reading may run late before it counts as overdue: Remit's example, a clinic setting
+# (no source fixes it [UNVERIFIED]; clinical-reference §3 fixes only a configurable interval).
+EXAMPLE_VITALS_GRACE_MINUTES = 5
+
+
+def vitals_overdue_since(
+    last_reading_at: dt.datetime, interval_minutes: int, grace_minutes: int
+) -> dt.datetime:
+    """From when the last reading is too old: the interval plus the clinic's grace period."""
+    if isinstance(grace_minutes, bool) or not isinstance(grace_minutes, int) or grace_minutes < 0:
+        raise VitalsError("grace_minutes", f"must be a whole number of minutes from 0, got {grace_minutes!r}")
+    return next_vitals_due(last_reading_at, interval_minutes) + dt.timedelta(minutes=grace_minutes)
+
+
+def vitals_overdue(
+    last_reading_at: dt.datetime, at: dt.datetime, interval_minutes: int, grace_minutes: int
+) -> bool:
+    """Whether at ``at`` the last reading is older than the interval plus the grace period."""
+    return at > vitals_overdue_since(last_reading_at, interval_minutes, grace_minutes)
+
+
 ESKETAMINE_MINIMUM_MONITORING_MINUTES = 120
 ESKETAMINE_MONITORING_SOURCE = (
     "Spravato label boxed warning and REMS: observe for at least 2 hours [V] (clinical-reference §4)"

@@ -398,6 +398,7 @@ def _courses(
     screenings: dict[tuple[int, int], int] | None = None,
 ) -> dict[SessionKey, Any]:
     """Courses, sessions and vitals; returns the session rows by plan key (for the ratings to link to)."""
+    from remit.treatment.actions_checkin import completed_checklist
     from remit.treatment.actions_courses import ensure_protocols
     from remit.treatment.models import Course, MotorThreshold, Protocol, RemsEnrolment, Session, VitalSign
 
@@ -478,6 +479,7 @@ def _courses(
         people = staff[p.clinic]
         charting = people.get("tms_technician" if c.modality == "tms" else "nurse") or people["prescriber"]
         mt = mt_by_patient.get(row.patient_id) if c.modality == "tms" else None
+        person = Patient(date_of_birth=p.date_of_birth, sex_at_birth=p.sex_at_birth)
         for s in c.sessions:
             if s.today_offset is not None:
                 scheduled = _within_day(anchor + timedelta(minutes=s.today_offset), plan.as_of)
@@ -518,9 +520,10 @@ def _courses(
                 dose_started_at=dose_start,
                 dose_ended_at=at(s.end_at),
                 discharged_at=at(s.discharge_at),
+                # Every item answered, as the charting actions require before a dose.
                 checklist=(
-                    {"fasting": True, "escort": True, "no_new_medications": True, "questionnaire": True}
-                    if s.checked_in_at is not None and not tms
+                    completed_checklist(c.modality, person, timezone.localdate(scheduled))
+                    if s.checked_in_at is not None
                     else {}
                 ),
                 weight_kg=s.weight_kg,

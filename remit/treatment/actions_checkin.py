@@ -182,6 +182,38 @@ def review_seizure(session: Session, note: str, *, actor: Any, request: HttpRequ
     return current
 
 
+def completed_checklist(modality: str, patient: Patient, day: dt.date) -> dict[str, Any]:
+    """A pre-session checklist with every item answered as a routine session has it.
+
+    For bulk loads (the synthetic generator) that write dosed sessions without the
+    charting actions: what they store must pass ``checklist_missing`` like a charted one.
+    """
+    if modality == "tms":
+        return {
+            "sleep_hours": "7",
+            "alcohol_24h": "no",
+            "medication_changes": "no",
+            "seizure_since_last": "no",
+        }
+    checklist: dict[str, Any] = {
+        name: True
+        for name, _label in (
+            KETAMINE_CHECKLIST + ESKETAMINE_CHECKLIST if modality == "esketamine" else KETAMINE_CHECKLIST
+        )
+    }
+    if pregnancy_applicable(patient, day):
+        checklist["pregnancy"] = "negative"
+        checklist["pregnancy_na_reason"] = ""
+    return checklist
+
+
+def require_checklist(session: Session, what: str) -> None:
+    """Refuse ``what`` (dosing's first step) while the pre-session checklist is incomplete."""
+    missing = checklist_missing(session, timezone.localdate(clock.now()))
+    if missing:
+        raise fail(None, f"Cannot {what}: the checklist is incomplete — " + "; ".join(missing) + ".")
+
+
 def checklist_missing(session: Session, day: dt.date | None = None) -> list[str]:
     """What still stops dosing: unticked items, the pregnancy answer, the TMS daily check or its review."""
     checklist = session.checklist or {}

@@ -6,11 +6,10 @@ from typing import Any
 
 from django.db import transaction
 from django.http import HttpRequest
-from django.utils import timezone
 
 from remit.audit import actions as audit
 from remit.treatment import clock
-from remit.treatment.actions_checkin import checklist_missing
+from remit.treatment.actions_checkin import require_checklist
 from remit.treatment.models import Session
 from remit.treatment.session_chart import KETAMINE, audit_step, fail, hm, locked, mark_charted, save_fields
 
@@ -24,9 +23,7 @@ def start_dose(session: Session, *, actor: Any, request: HttpRequest | None = No
             raise fail(None, f"Already started at {hm(current.dose_started_at)}.")
         if current.checked_in_at is None:
             raise fail(None, "Check the patient in first.")
-        missing = checklist_missing(current, timezone.localdate(clock.now()))
-        if missing:
-            raise fail(None, "Cannot start: the checklist is incomplete — " + "; ".join(missing) + ".")
+        require_checklist(current, "start")
         if current.modality in KETAMINE and current.dose_mg is None:
             raise fail(None, "Cannot start: compute and confirm the dose first.")
         if current.modality == "tms" and current.machine_output_pct is None:

@@ -24,7 +24,7 @@ from remit.core import dosing
 from remit.core.protocols import EsketamineDosing, ProtocolError, protocol_from_dict
 from remit.patients.models import Patient
 from remit.treatment import clock
-from remit.treatment.actions_checkin import checklist_missing
+from remit.treatment.actions_checkin import require_checklist
 from remit.treatment.models import RemsEnrolment, RemsMonitoringForm, Session
 from remit.treatment.monitoring import bp_slots, first_device_at
 from remit.treatment.session_chart import (
@@ -238,9 +238,7 @@ def give_device(
             )
         if current.checked_in_at is None:
             raise fail(None, "Check the patient in first.")
-        missing = checklist_missing(current, timezone.localdate(clock.now()))
-        if missing:
-            raise fail(None, "Cannot start: the checklist is incomplete — " + "; ".join(missing) + ".")
+        require_checklist(current, "start")
         devices = list(current.devices or [])
         if current.dose_ended_at is not None:
             raise fail(None, "Dosing has ended.")

@@ -12,6 +12,7 @@ from remit.audit import actions as audit
 from remit.core import dosing
 from remit.patients.actions import add_weight
 from remit.treatment import clock
+from remit.treatment.actions_checkin import require_checklist
 from remit.treatment.models import ClinicTreatmentSettings, Session
 from remit.treatment.session_chart import (
     KETAMINE,
@@ -89,6 +90,8 @@ def record_ketamine_dose(
         current = locked(session, actor)
         if current.dose_started_at is not None:
             raise fail(None, "Dosing has started; the dose can no longer change. Write a note instead.")
+        # A confirmed dose is the first step of dosing: the checklist comes first, whoever calls.
+        require_checklist(current, "confirm the dose")
         current.weight_kg = dose.weight_kg
         current.mg_per_kg = dose.mg_per_kg
         current.dose_mg = dose.mg

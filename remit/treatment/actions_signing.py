@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from remit import events
 from remit.audit import actions as audit
+from remit.core import vitals as core_vitals
 from remit.core.modality import DRUG_MODALITIES
 from remit.treatment import clock
 from remit.treatment.models import Amendment, RemsMonitoringForm, Session
@@ -85,6 +86,7 @@ def discharge(
                 f"remaining (can be completed at {hm(until) if until else '—'}).",
             )
         if current.modality in DRUG_MODALITIES:
+            _require_recent_vitals(vitals, at, settings)
             for name, label in DISCHARGE_CRITERIA:
                 if not data.get(name):
                     raise fail(name, f"Confirm before discharge: {label.lower()}.")
@@ -110,6 +112,23 @@ def discharge(
             audit.UPDATE, actor, request, current, current, step="discharge", monitoring_minutes=minutes
         )
     return current
+
+
+def _require_recent_vitals(vitals: list[Any], at: dt.datetime, settings: Any) -> None:
+    """Refuse discharge on vitals older than the clinic's interval plus its grace period."""
+    readings = [v for v in vitals if not v.is_voided]
+    interval, grace = settings.vitals_interval_minutes, settings.vitals_grace_minutes
+    needed = f"vital signs are needed every {interval} minutes ({grace} minutes' grace)"
+    if not readings:
+        raise fail(None, f"No vital signs are recorded: {needed}. Take a reading before discharge.")
+    last = max(v.taken_at for v in readings)
+    if core_vitals.vitals_overdue(last, at, interval, grace):
+        ago = int((at - last).total_seconds() // 60)
+        raise fail(
+            None,
+            f"The last vital signs were taken at {hm(last)}, {ago} minutes ago; {needed}. "
+            "Take a new reading before discharge.",
+        )
 
 
 def sign(session: Session, *, actor: Any, request: HttpRequest | None = None) -> Session:

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from remit.accounts.models import Clinic
 from remit.core.modality import CHOICES as MODALITY_CHOICES
+from remit.core import vitals as core_vitals
 from remit.core.vitals import EXAMPLE_KETAMINE_THRESHOLDS as _EXAMPLE
 from remit.patients.models import Patient, Voidable
 
@@ -343,6 +344,13 @@ class ClinicTreatmentSettings(models.Model):
     clinic = models.OneToOneField(Clinic, on_delete=models.PROTECT, related_name="treatment_settings")
     max_mg_per_kg = models.DecimalField(max_digits=4, decimal_places=2, default=Decimal("1.00"))
     vitals_interval_minutes = models.PositiveSmallIntegerField(default=15)
+    vitals_grace_minutes = models.PositiveSmallIntegerField(
+        default=core_vitals.EXAMPLE_VITALS_GRACE_MINUTES,
+        help_text=(
+            "Minutes a vital-signs reading may run past the interval before it is overdue "
+            "(overdue readings raise an alert and hold discharge). Example value: 5 minutes."
+        ),
+    )
     systolic_high = models.PositiveSmallIntegerField(default=_EXAMPLE.systolic_high)
     systolic_low = models.PositiveSmallIntegerField(default=_EXAMPLE.systolic_low)
     diastolic_high = models.PositiveSmallIntegerField(default=_EXAMPLE.diastolic_high)

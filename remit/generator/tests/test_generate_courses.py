@@ -43,3 +43,22 @@ def test_todays_sessions_are_placed_around_now_when_generated_for_today():
     now = timezone.now()
     for s in sessions.filter(status__in=["dosing", "monitoring"]):
         assert s.dose_started_at <= now
+
+
+def test_no_generated_session_is_dosed_or_signed_with_its_checklist_incomplete():
+    """Dosing needs the pre-session checklist complete (clinical-reference §3 pre-dose checks, §4 Spravato
+    label: no nasal decongestant within 1 hour, transport home arranged; §5 TMS daily screening); the
+    generator writes past the actions, so what it stores must pass the same check."""
+    from remit.treatment.actions_checkin import checklist_missing
+
+    call_command("generate", stdout=StringIO(), patients=60, seed=3)
+    dosed = Session.objects.filter(dose_started_at__isnull=False).select_related("patient")
+    assert {"ketamine_iv", "esketamine", "tms"} <= set(dosed.values_list("modality", flat=True))
+    incomplete = [
+        (s.modality, s.number, checklist_missing(s, timezone.localdate(s.scheduled_for)))
+        for s in dosed
+        if checklist_missing(s, timezone.localdate(s.scheduled_for))
+    ]
+    assert incomplete == []
+    signed = Session.objects.filter(signed_at__isnull=False, dose_started_at__isnull=True)
+    assert not signed.exists()

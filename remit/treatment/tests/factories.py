@@ -162,6 +162,10 @@ def completed_ketamine(world: Any, clock: Clock) -> Session:
     clock.advance(minutes=40)
     actions_dosing.end_dose(session, actor=nurse)
     clock.advance(minutes=81)
+    # The reading before discharge: discharge needs vitals within the clinic's interval.
+    actions_vitals.add_vitals(
+        session, {"systolic": 124, "diastolic": 78, "heart_rate": 70, "spo2": 98}, actor=nurse
+    )
     actions_signing.discharge(
         session, {"alert_oriented": True, "vitals_in_range": True, "escort_present": True}, actor=nurse
     )

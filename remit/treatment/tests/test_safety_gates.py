@@ -1,0 +1,107 @@
+"""The safety gates every caller meets: the checklist before a dose, recent vitals before discharge."""
+
+# ruff: noqa: F811  (the ``clock`` fixture is imported from factories)
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from remit.treatment import actions_checkin, actions_dosing, actions_ketamine, actions_signing, actions_vitals
+from remit.treatment.models import Session
+from remit.treatment.treatment_settings import treatment_settings
+
+from .factories import (  # noqa: F401
+    KETAMINE_CHECKLIST,
+    clock,
+    make_patient,
+    make_session,
+    ready_esketamine,
+    ready_ketamine,
+)
+
+DISCHARGE = {"alert_oriented": True, "vitals_in_range": True, "escort_present": True}
+VITALS = {"systolic": 124, "diastolic": 78, "heart_rate": 70, "spo2": 98}
+
+
+def _dose(session, nurse):
+    return actions_ketamine.record_ketamine_dose(
+        session,
+        weight_kg=Decimal("80"),
+        mg_per_kg=Decimal("0.5"),
+        concentration_mg_per_ml=Decimal("10"),
+        infusion_minutes=40,
+        actor=nurse,
+    )
+
+
+def test_a_ketamine_dose_cannot_be_confirmed_before_the_checklist_is_complete(world, clock):
+    """Pre-dose checks come before the dose (clinical-reference §3: fasting, escort, medications)."""
+    nurse = world.users["nurse"]
+    session = make_session(world, patient=make_patient(world.clinic, sex_at_birth="male"))
+    actions_checkin.check_in(session, actor=nurse)
+    actions_checkin.save_checklist(session, {**KETAMINE_CHECKLIST, "escort": False}, actor=nurse)
+    with pytest.raises(ValidationError, match="checklist is incomplete — Escort home confirmed"):
+        _dose(session, nurse)
+    assert Session.objects.get(pk=session.pk).dose_mg is None
+    actions_checkin.save_checklist(session, KETAMINE_CHECKLIST, actor=nurse)
+    assert _dose(session, nurse).dose_mg == Decimal("40.0")
+
+
+def test_the_first_esketamine_device_is_refused_with_the_checklist_incomplete(world, clock):
+    """Spravato label (clinical-reference §4): no nasal decongestant within 1 hour; transport arranged."""
+    from remit.treatment import actions_esketamine
+
+    nurse = world.users["nurse"]
+    session = ready_esketamine(world, clock)
+    Session.objects.filter(pk=session.pk).update(checklist={**KETAMINE_CHECKLIST, "nasal": True})
+    with pytest.raises(ValidationError, match="Transport home arranged"):
+        actions_esketamine.give_device(session, lot_number="LOT1", actor=nurse)
+    assert Session.objects.get(pk=session.pk).devices == []
+
+
+def _monitored_ketamine(world, clock):
+    nurse = world.users["nurse"]
+    session = ready_ketamine(world, clock)
+    actions_dosing.start_dose(session, actor=nurse)
+    actions_vitals.add_vitals(session, VITALS, actor=nurse)
+    clock.advance(minutes=40)
+    actions_dosing.end_dose(session, actor=nurse)
+    actions_vitals.add_vitals(session, VITALS, actor=nurse)
+    return session
+
+
+def test_discharge_is_refused_while_the_last_vitals_are_older_than_the_interval_plus_grace(world, clock):
+    """Vitals at the clinic's configurable interval (clinical-reference §3, "q5-15 min"); the grace period
+    is a clinic setting with an example value ([UNVERIFIED] in no source)."""
+    nurse = world.users["nurse"]
+    session = _monitored_ketamine(world, clock)
+    settings = treatment_settings(session.clinic_id)
+    assert (settings.vitals_interval_minutes, settings.vitals_grace_minutes) == (15, 5)
+    clock.advance(minutes=81)
+    with pytest.raises(ValidationError) as refused:
+        actions_signing.discharge(session, DISCHARGE, actor=nurse)
+    message = " ".join(refused.value.messages)
+    assert "81 minutes ago" in message and "every 15 minutes (5 minutes' grace)" in message
+    assert Session.objects.get(pk=session.pk).discharged_at is None
+    clock.advance(minutes=1)
+    actions_vitals.add_vitals(session, VITALS, actor=nurse)
+    clock.advance(minutes=20)
+    assert actions_signing.discharge(session, DISCHARGE, actor=nurse).discharged_at is not None
+
+
+def test_a_reading_just_within_the_grace_period_allows_discharge_and_one_minute_later_does_not(world, clock):
+    """The limit is the interval plus the grace: 15 + 5 minutes with the example settings."""
+    nurse = world.users["nurse"]
+    session = _monitored_ketamine(world, clock)
+    clock.advance(minutes=60)
+    actions_vitals.add_vitals(session, VITALS, actor=nurse)
+    clock.advance(minutes=21)
+    with pytest.raises(ValidationError, match="21 minutes ago"):
+        actions_signing.discharge(session, DISCHARGE, actor=nurse)
+    settings = treatment_settings(session.clinic_id)
+    settings.vitals_grace_minutes = 6
+    settings.save()
+    assert actions_signing.discharge(session, DISCHARGE, actor=nurse).discharged_at is not None

@@ -41,6 +41,7 @@ KINDS: dict[str, str] = {
     "suicidal_ideation": "Suicidal ideation reported",
     "cssrs_risk": "C-SSRS screen risk",
     "vitals_threshold": "Vital sign outside threshold",
+    "vitals_overdue": "Vital signs overdue",
     "seizure": "Seizure",
     "adverse_event": "Serious adverse event",
     "nonresponse": "Non-response checkpoint",

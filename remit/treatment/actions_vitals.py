@@ -22,6 +22,7 @@ from remit.treatment.models import Session, SessionAction, VitalSign
 from remit.treatment.monitoring import bp_slots, first_device_at
 from remit.treatment.session_chart import audit_step, fail, hm, locked, mark_charted, save_fields
 from remit.treatment.treatment_settings import thresholds_for, treatment_settings
+from remit.treatment.vitals_overdue import resolve_overdue
 
 
 def _reading(vital: VitalSign) -> core_vitals.VitalsReading:
@@ -79,6 +80,7 @@ def add_vitals(
             step="vitals",
             breaches=[b["field"] for b in breaches],
         )
+        resolve_overdue(current, actor=actor, at=taken_at)
         if breaches:
             severity = "high" if any(b["severity"] == "high" for b in breaches) else "medium"
             raise_alert(

@@ -16,8 +16,8 @@ from django.db import models
 from django.utils import timezone
 
 from remit.accounts.models import Clinic
-from remit.core.modality import CHOICES as MODALITY_CHOICES
 from remit.core import vitals as core_vitals
+from remit.core.modality import CHOICES as MODALITY_CHOICES
 from remit.core.vitals import EXAMPLE_KETAMINE_THRESHOLDS as _EXAMPLE
 from remit.patients.models import Patient, Voidable
 

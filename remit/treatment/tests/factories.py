@@ -205,7 +205,7 @@ REMS_ANSWERS = {
 
 
 def monitored_esketamine(world: Any, clock: Clock) -> Session:
-    """Two devices, BP at 40 and 100 minutes, REMS answers saved; clock at first device + 100 min."""
+    """Two devices, BP at 40 and 103 minutes, REMS answers saved; clock at first device + 103 min."""
     nurse = world.users["nurse"]
     session = ready_esketamine(world, clock)
     clock.advance(minutes=2)
@@ -214,7 +214,7 @@ def monitored_esketamine(world: Any, clock: Clock) -> Session:
     actions_esketamine.give_device(session, actor=nurse)
     clock.advance(minutes=35)
     actions_vitals.add_vitals(session, {"systolic": 138, "diastolic": 84, "spo2": 97}, actor=nurse)
-    clock.advance(minutes=58)
+    clock.advance(minutes=63)
     actions_vitals.add_vitals(session, {"systolic": 126, "diastolic": 80, "spo2": 98}, actor=nurse)
     actions_esketamine.save_rems_answers(session, REMS_ANSWERS, actor=nurse)
     return Session.objects.get(pk=session.pk)

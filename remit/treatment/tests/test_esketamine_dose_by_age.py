@@ -149,7 +149,7 @@ def test_a_prescribers_override_with_a_reason_is_recorded_audited_and_on_the_rem
     first = monitoring.first_device_at(Session.objects.get(pk=session.pk))
     clock.set(first, minutes=40)
     actions_vitals.add_vitals(session, {"systolic": 132, "diastolic": 82, "spo2": 97}, actor=nurse)
-    clock.set(first, minutes=100)
+    clock.set(first, minutes=105)
     actions_vitals.add_vitals(session, {"systolic": 126, "diastolic": 80, "spo2": 98}, actor=nurse)
     actions_esketamine.save_rems_answers(session, REMS_ANSWERS, actor=nurse)
     clock.set(first, minutes=121)
@@ -168,7 +168,7 @@ def test_without_an_override_the_form_says_no_and_shows_28_mg_as_other(world, cl
     first = monitoring.first_device_at(Session.objects.get(pk=session.pk))
     clock.set(first, minutes=40)
     actions_vitals.add_vitals(session, {"systolic": 132, "diastolic": 82, "spo2": 97}, actor=nurse)
-    clock.set(first, minutes=100)
+    clock.set(first, minutes=105)
     actions_vitals.add_vitals(session, {"systolic": 126, "diastolic": 80, "spo2": 98}, actor=nurse)
     actions_esketamine.save_rems_answers(session, REMS_ANSWERS, actor=nurse)
     clock.set(first, minutes=120)
@@ -236,10 +236,11 @@ def test_todays_dose_cannot_change_after_the_first_device(world, clock):
 def test_a_ketamine_override_uses_the_same_mechanism_and_records_when(world, clock):
     from decimal import Decimal
 
-    from .factories import make_session
+    from .factories import KETAMINE_CHECKLIST, make_session
 
     session = make_session(world, "ketamine_iv", patient=make_patient(world.clinic, sex_at_birth="male"))
     actions_checkin.check_in(session, actor=world.users["nurse"])
+    actions_checkin.save_checklist(session, KETAMINE_CHECKLIST, actor=world.users["nurse"])
     with pytest.raises(ValidationError) as caught:
         actions_ketamine.record_ketamine_dose(
             session,

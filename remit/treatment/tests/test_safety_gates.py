@@ -105,3 +105,44 @@ def test_a_reading_just_within_the_grace_period_allows_discharge_and_one_minute_
     settings.vitals_grace_minutes = 6
     settings.save()
     assert actions_signing.discharge(session, DISCHARGE, actor=nurse).discharged_at is not None
+
+
+def test_overdue_vitals_raise_one_alert_naming_the_charting_nurse_resolved_by_the_next_reading(world, clock):
+    """Vitals at the clinic's interval (clinical-reference §3); overdue past the interval plus the grace
+    period (a clinic setting, example 5 minutes). Raised once, not on every run of the job."""
+    from remit import jobs
+    from remit.alerts.actions import acknowledge_alert
+    from remit.alerts.models import Alert
+
+    nurse = world.users["nurse"]
+    session = _monitored_ketamine(world, clock)
+    run = jobs.get("treatment.vitals_overdue")
+    assert run(clock.advance(minutes=20)) == 0  # 20 minutes: still within 15 + 5
+    assert run(clock.advance(minutes=1)) == 1
+    assert run(clock.advance(minutes=10)) == 0
+    alert = Alert.objects.get(kind="vitals_overdue")
+    assert (alert.severity, alert.status, alert.detail["charting_user_id"]) == ("medium", "open", nurse.pk)
+    assert nurse.get_full_name() in alert.reason and "every 15 minutes" in alert.reason
+    assert "vitals_overdue" not in alert.reason and alert.kind_label == "Vital signs overdue"
+    actions_vitals.add_vitals(session, VITALS, actor=nurse)
+    alert.refresh_from_db()
+    assert alert.status == "acknowledged" and alert.acknowledged_by == nurse
+    assert run(clock.advance(minutes=5)) == 0
+    assert run(clock.advance(minutes=20)) == 1  # the next missed reading is a new alert
+    second = Alert.objects.get(kind="vitals_overdue", status="open")
+    acknowledge_alert(second, actor=world.users["prescriber"], note="Called the chair.")
+    assert run(clock.advance(minutes=5)) == 0  # acknowledged: not raised again for the same reading
+    assert Alert.objects.filter(kind="vitals_overdue").count() == 2
+
+
+def test_no_overdue_alert_once_the_patient_is_discharged(world, clock):
+    """Monitoring ends at discharge: nothing is due after it."""
+    from remit import jobs
+
+    nurse = world.users["nurse"]
+    session = _monitored_ketamine(world, clock)
+    for _ in range(6):
+        clock.advance(minutes=15)
+        actions_vitals.add_vitals(session, VITALS, actor=nurse)
+    actions_signing.discharge(session, DISCHARGE, actor=nurse)
+    assert jobs.get("treatment.vitals_overdue")(clock.advance(minutes=60)) == 0

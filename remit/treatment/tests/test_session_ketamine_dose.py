@@ -50,6 +50,8 @@ def test_it_stores_the_confirmed_dose_and_todays_weight(world, session):
 
 def test_an_im_dose_has_no_pump_rate(world, clock):
     session = make_session(world, "ketamine_im", patient=make_patient(world.clinic, sex_at_birth="male"))
+    actions_checkin.check_in(session, actor=world.users["nurse"])
+    actions_checkin.save_checklist(session, KETAMINE_CHECKLIST, actor=world.users["nurse"])
     data = {k: v for k, v in DOSE.items() if k != "infusion_minutes"}
     response = world.client("nurse").post(step_url(session, "dose"), data)
     assert response.status_code == 302

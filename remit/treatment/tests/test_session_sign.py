@@ -28,7 +28,7 @@ def test_a_prescriber_signs_and_the_session_refuses_edits(world, clock):
         assert response.status_code == 200
         assert "This session is signed; add an amendment instead." in response.content.decode()
     assert Session.objects.get(pk=session.pk).note == "Tolerated well."
-    assert VitalSign.objects.filter(session=session).count() == 1
+    assert VitalSign.objects.filter(session=session).count() == 2
     signed.note = "tampered"
     with pytest.raises(SignedRecordError):
         signed.save()

@@ -487,3 +487,68 @@ def tms_machine_output(motor_threshold_pct_mso: Number, intensity_pct_mt: Number
             "a stimulator cannot exceed 100%",
         )
     return output
+
+
+# --- TMS: how long the delivered pulses take at least ------------------------------------------------
+
+THETA_BURST_PULSES = 3  # theta burst: triplets at 50 Hz (clinical-reference §5 [V2])
+
+
+@dataclass(frozen=True)
+class TmsTrains:
+    """A TMS pattern's trains: pulses at ``frequency_hz`` in trains of ``pulses_per_train``, a pause of
+    ``inter_train_interval_s`` between trains; theta burst groups pulses in triplets repeated at
+    ``burst_frequency_hz``."""
+
+    frequency_hz: Decimal
+    pulses_per_train: int
+    inter_train_interval_s: Decimal
+    burst_frequency_hz: Decimal | None = None
+
+
+# Train parameters when a protocol gives none (clinical-reference §5):
+# - 10 Hz: 4 s trains (40 pulses) [V2]; 26 s between trains in the 37.5-minute protocol, 11 s in the
+#   "19-minute" variant [V2]. The minimum uses 11 s, the shortest published, so that only what no
+#   published protocol can deliver is refused (3000 pulses: at least 18 min 34 s).
+# - iTBS: 2 s on (10 triplets = 30 pulses) / 8 s off: [UNVERIFIED], an example value a protocol sets
+#   (600 pulses: at least 3 min 12 s; THREE-D, Blumberger 2018: sessions of about 3 minutes [V]).
+EXAMPLE_TMS_TRAINS: dict[str, TmsTrains] = {
+    "10hz": TmsTrains(Decimal(10), 40, Decimal(11)),
+    "itbs": TmsTrains(Decimal(50), 30, Decimal(8), burst_frequency_hz=Decimal(5)),
+}
+
+
+def _train_seconds(pulses: int, trains: TmsTrains) -> Decimal:
+    if trains.burst_frequency_hz is None:
+        # n pulses at f Hz take n / f seconds (one period per pulse).
+        return Decimal(pulses) / trains.frequency_hz
+    bursts = -(-pulses // THETA_BURST_PULSES)
+    return Decimal(bursts) / trains.burst_frequency_hz
+
+
+def tms_minimum_seconds(pulses: int, trains: TmsTrains) -> Decimal:
+    """The least time ``pulses`` take in this pattern: every train, and the pauses between them.
+
+    Example: 600 iTBS pulses in 20 trains of 2 s with 19 pauses of 8 s take 192 s (3 min 12 s).
+    """
+    if isinstance(pulses, bool) or not isinstance(pulses, int) or pulses < 0:
+        raise DoseError("pulses_delivered", f"must be a whole number of pulses from 0, got {pulses!r}")
+    if trains.pulses_per_train < 1 or trains.frequency_hz <= 0 or trains.inter_train_interval_s < 0:
+        raise DoseError("pulses_per_train", "the pattern's trains must have pulses and a positive frequency")
+    if pulses == 0:
+        return Decimal(0)
+    full, rest = divmod(pulses, trains.pulses_per_train)
+    count = full + (1 if rest else 0)
+    on = full * _train_seconds(trains.pulses_per_train, trains) + (
+        _train_seconds(rest, trains) if rest else 0
+    )
+    return on + (count - 1) * trains.inter_train_interval_s
+
+
+def minutes_seconds(seconds: Decimal) -> str:
+    """``192`` → "3 min 12 s" (whole seconds, rounded up: a minimum is never understated)."""
+    total = math.ceil(seconds)
+    minutes, secs = divmod(total, 60)
+    if not minutes:
+        return f"{secs} s"
+    return f"{minutes} min {secs} s" if secs else f"{minutes} min"

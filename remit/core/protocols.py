@@ -177,6 +177,10 @@ class TmsDosing:
     intensity_pct_mt: Decimal
     target: str
     burst_frequency_hz: Decimal | None = None
+    # Trains: pulses per train and the pause between trains (None: the pattern's example,
+    # ``remit.core.dosing.EXAMPLE_TMS_TRAINS``); they give the least time a session takes.
+    pulses_per_train: int | None = None
+    inter_train_interval_s: Decimal | None = None
 
     def validate(self, path: str) -> None:
         if self.pattern not in TMS_PATTERNS:
@@ -186,6 +190,10 @@ class TmsDosing:
         _require_positive_decimal(f"{path}.intensity_pct_mt", self.intensity_pct_mt)
         if self.burst_frequency_hz is not None:
             _require_positive_decimal(f"{path}.burst_frequency_hz", self.burst_frequency_hz)
+        if self.pulses_per_train is not None:
+            _require_int(f"{path}.pulses_per_train", self.pulses_per_train, 1)
+        if self.inter_train_interval_s is not None:
+            _require_positive_decimal(f"{path}.inter_train_interval_s", self.inter_train_interval_s)
         if not isinstance(self.target, str) or not self.target.strip():
             raise ProtocolError(f"{path}.target", "must name the stimulation target")
 
@@ -293,6 +301,12 @@ def _dosing_to_dict(dosing: Dosing) -> dict[str, Any]:
         "pulses_per_session": dosing.pulses_per_session,
         "intensity_pct_mt": _dec(dosing.intensity_pct_mt),
         "target": dosing.target,
+        **({"pulses_per_train": dosing.pulses_per_train} if dosing.pulses_per_train is not None else {}),
+        **(
+            {"inter_train_interval_s": _dec(dosing.inter_train_interval_s)}
+            if dosing.inter_train_interval_s is not None
+            else {}
+        ),
     }
 
 
@@ -443,6 +457,8 @@ def _dosing_from(modality: Modality, data: object) -> Dosing:
         pulses_per_session=reader.required_int("pulses_per_session"),
         intensity_pct_mt=reader.required_decimal("intensity_pct_mt"),
         target=reader.text("target"),
+        pulses_per_train=reader.integer("pulses_per_train", required=False),
+        inter_train_interval_s=reader.decimal("inter_train_interval_s", required=False),
     )
 
 
@@ -691,14 +707,22 @@ TMS_ITBS = Protocol(
         pulses_per_session=600,
         intensity_pct_mt=Decimal(120),
         target="left DLPFC",
+        pulses_per_train=30,
+        inter_train_interval_s=Decimal(8),
     ),
     nonresponse_checkpoint_session=20,
     source=(
         "iTBS non-inferior to 10 Hz, 3 min sessions: Blumberger 2018 (THREE-D, Lancet 391:1683) [V]; "
-        "600 pulses, triplets at 50 Hz repeated at 5 Hz [V2]; 120% RMT [UNVERIFIED] example. Course length "
+        "600 pulses, triplets at 50 Hz repeated at 5 Hz [V2]; 2 s on / 8 s off and 120% RMT [UNVERIFIED] examples. Course length "
         f"mirrors the 10 Hz course [UNVERIFIED]. {_CHECKPOINT_NOTE}"
     ),
-    examples=("dosing.intensity_pct_mt", "planned_sessions", "stages", "nonresponse_checkpoint_session"),
+    examples=(
+        "dosing.intensity_pct_mt",
+        "dosing.inter_train_interval_s",
+        "planned_sessions",
+        "stages",
+        "nonresponse_checkpoint_session",
+    ),
 )
 
 TMS_ACCELERATED_ITBS = Protocol(
@@ -715,13 +739,15 @@ TMS_ACCELERATED_ITBS = Protocol(
         pulses_per_session=1800,
         intensity_pct_mt=Decimal(90),
         target="left DLPFC, fcMRI-guided (anticorrelated with sgACC)",
+        pulses_per_train=30,
+        inter_train_interval_s=Decimal(8),
     ),
     source=(
         "Cole 2020 (SAINT, AJP) [V]: 10 iTBS sessions a day x 5 days, 1800 pulses, 50-min inter-session "
         "interval, 90% RMT (depth-adjusted), fcMRI-guided target. Session length of 10 min (1800 iTBS "
         "pulses) used to space start times is an example [UNVERIFIED]."
     ),
-    examples=("stages[0].session_minutes",),
+    examples=("stages[0].session_minutes", "dosing.inter_train_interval_s"),
 )
 
 _MAINTENANCE_NOTE = (

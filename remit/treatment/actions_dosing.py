@@ -10,6 +10,7 @@ from django.http import HttpRequest
 from remit.audit import actions as audit
 from remit.treatment import clock
 from remit.treatment.actions_checkin import require_checklist
+from remit.treatment.actions_tms import require_pulses_fit
 from remit.treatment.models import Session
 from remit.treatment.session_chart import KETAMINE, audit_step, fail, hm, locked, mark_charted, save_fields
 
@@ -49,6 +50,7 @@ def end_dose(session: Session, *, actor: Any, request: HttpRequest | None = None
         if current.dose_ended_at is not None:
             raise fail(None, f"Dosing already ended at {hm(current.dose_ended_at)}.")
         current.dose_ended_at = clock.now()
+        require_pulses_fit(current)
         current.status = Session.MONITORING
         save_fields(current, ["dose_ended_at", "status"])
         audit_step(audit.UPDATE, actor, request, current, current, step="dose_end")

@@ -21,6 +21,7 @@ from remit.audit import actions as audit
 from remit.core import vitals as core_vitals
 from remit.core.modality import DRUG_MODALITIES
 from remit.treatment import clock
+from remit.treatment.actions_tms import require_pulses_fit
 from remit.treatment.models import Amendment, RemsMonitoringForm, Session
 from remit.treatment.monitoring import (
     minimum_minutes,
@@ -98,6 +99,7 @@ def discharge(
                 current.dose_ended_at = dt.datetime.fromisoformat(current.devices[-1]["at"])
         if current.modality == "tms" and current.pulses_delivered is None:
             raise fail(None, "Record the pulses delivered first.")
+        require_pulses_fit(current)
         start = monitoring_start(current)
         minutes = int((at - start).total_seconds() // 60) if start else 0
         current.discharged_at = at

@@ -146,3 +146,59 @@ def test_no_overdue_alert_once_the_patient_is_discharged(world, clock):
         actions_vitals.add_vitals(session, VITALS, actor=nurse)
     actions_signing.discharge(session, DISCHARGE, actor=nurse)
     assert jobs.get("treatment.vitals_overdue")(clock.advance(minutes=60)) == 0
+
+
+TMS_PARAMS = {
+    "tms_pattern": "10hz",
+    "intensity_pct_mt": 120,
+    "pulses_planned": 3000,
+    "coil_site_method": "beam_f3",
+}
+
+
+def _stimulating_tms(world, clock):
+    from .factories import TMS_CHECK, motor_threshold
+
+    tech = world.users["tms_technician"]
+    session = make_session(world, "tms")
+    motor_threshold(session.patient, tech)
+    actions_checkin.check_in(session, actor=tech)
+    actions_checkin.save_checklist(session, TMS_CHECK, actor=tech)
+    from remit.treatment import actions_tms
+
+    actions_tms.record_tms(session, TMS_PARAMS, actor=tech)
+    actions_dosing.start_dose(session, actor=tech)
+    return session
+
+
+def test_3000_pulses_charted_in_2_seconds_are_refused_naming_the_minimum(world, clock):
+    """10 Hz: 4 s trains of 40 pulses; 11 s between trains in the shortest published variant
+    (clinical-reference §5, O'Reardon 2007 / NeuroStar, "19-minute" protocol): 3000 pulses need 18 min 34 s."""
+    from remit.treatment import actions_tms
+
+    tech = world.users["tms_technician"]
+    session = _stimulating_tms(world, clock)
+    actions_tms.record_tms(session, {**TMS_PARAMS, "pulses_delivered": 3000}, actor=tech)
+    clock.advance(seconds=2)
+    with pytest.raises(ValidationError) as refused:
+        actions_dosing.end_dose(session, actor=tech)
+    message = refused.value.message_dict["pulses_delivered"][0]
+    assert "3,000 pulses of 10 Hz take at least 18 min 34 s" in message and "(2 s)" in message
+    assert Session.objects.get(pk=session.pk).dose_ended_at is None
+    clock.advance(minutes=18, seconds=32)
+    assert actions_dosing.end_dose(session, actor=tech).dose_ended_at is not None
+
+
+def test_pulses_entered_after_the_end_are_checked_against_the_charted_times(world, clock):
+    """The same minimum whichever order the technician charts in (clinical-reference §5)."""
+    from remit.treatment import actions_tms
+
+    tech = world.users["tms_technician"]
+    session = _stimulating_tms(world, clock)
+    clock.advance(minutes=5)
+    actions_dosing.end_dose(session, actor=tech)
+    with pytest.raises(ValidationError, match="take at least 18 min 34 s"):
+        actions_tms.record_tms(session, {**TMS_PARAMS, "pulses_delivered": 3000}, actor=tech)
+    assert Session.objects.get(pk=session.pk).pulses_delivered is None
+    actions_tms.record_tms(session, {**TMS_PARAMS, "pulses_delivered": 800}, actor=tech)
+    assert Session.objects.get(pk=session.pk).pulses_delivered == 800

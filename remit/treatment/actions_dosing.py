@@ -10,9 +10,9 @@ from django.http import HttpRequest
 from remit.audit import actions as audit
 from remit.treatment import clock
 from remit.treatment.actions_checkin import require_checklist
-from remit.treatment.actions_tms import require_pulses_fit
 from remit.treatment.models import Session
 from remit.treatment.session_chart import KETAMINE, audit_step, fail, hm, locked, mark_charted, save_fields
+from remit.treatment.tms_pulses import require_pulses_fit
 
 
 def start_dose(session: Session, *, actor: Any, request: HttpRequest | None = None) -> Session:

@@ -21,7 +21,6 @@ from remit.audit import actions as audit
 from remit.core import vitals as core_vitals
 from remit.core.modality import DRUG_MODALITIES
 from remit.treatment import clock
-from remit.treatment.actions_tms import require_pulses_fit
 from remit.treatment.models import Amendment, RemsMonitoringForm, Session
 from remit.treatment.monitoring import (
     minimum_minutes,
@@ -33,6 +32,7 @@ from remit.treatment.monitoring import (
 from remit.treatment.permissions import may_sign, require_chart
 from remit.treatment.rems_form import DUE_DAYS, build_form_data
 from remit.treatment.session_chart import audit_step, fail, hm, locked, mark_charted, save_fields
+from remit.treatment.tms_pulses import require_pulses_fit
 from remit.treatment.treatment_settings import treatment_settings
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -14,11 +13,11 @@ from django.utils import timezone
 
 from remit.audit import actions as audit
 from remit.core import dosing
-from remit.core.protocols import ProtocolError, TmsDosing, protocol_from_dict
 from remit.patients.models import Patient
 from remit.treatment import clock
 from remit.treatment.models import MotorThreshold, Session
-from remit.treatment.session_chart import audit_step, fail, hm, locked, mark_charted, save_fields
+from remit.treatment.session_chart import audit_step, fail, locked, mark_charted, save_fields
+from remit.treatment.tms_pulses import TMS_PATTERNS, require_pulses_fit
 
 MT_MAX_AGE_DAYS = 7
 
@@ -80,62 +79,11 @@ def motor_threshold_reminder(
     return ""
 
 
-TMS_PATTERNS = (("10hz", "10 Hz"), ("itbs", "iTBS (theta burst)"), ("other", "Other"))
-
 COIL_METHODS = (
     ("beam_f3", "Beam F3"),
     ("5_5cm", "5.5 cm rule"),
     ("neuronavigation", "Neuronavigation"),
 )
-
-
-def _trains(session: Session) -> dosing.TmsTrains | None:
-    """The course protocol's trains for the pattern charted, or the pattern's example (None: "other")."""
-    pattern = session.tms_pattern
-    example = dosing.EXAMPLE_TMS_TRAINS.get(pattern)
-    if example is None:
-        return None
-    try:
-        protocol = protocol_from_dict(getattr(session.course.protocol, "definition", None) or {})
-    except ProtocolError:
-        return example
-    given = protocol.dosing
-    if not isinstance(given, TmsDosing) or given.pattern != pattern:
-        return example
-    return dosing.TmsTrains(
-        frequency_hz=given.frequency_hz,
-        pulses_per_train=given.pulses_per_train or example.pulses_per_train,
-        inter_train_interval_s=(
-            given.inter_train_interval_s
-            if given.inter_train_interval_s is not None
-            else example.inter_train_interval_s
-        ),
-        burst_frequency_hz=given.burst_frequency_hz if pattern == "itbs" else None,
-    )
-
-
-def require_pulses_fit(session: Session) -> None:
-    """Refuse pulses delivered that the charted start and end of stimulation cannot hold.
-
-    The least time comes from the protocol's pattern (``remit.core.dosing.tms_minimum_seconds``):
-    3000 pulses "in 2 seconds" is a charting error, never a session.
-    """
-    delivered, start, end = session.pulses_delivered, session.dose_started_at, session.dose_ended_at
-    if session.modality != "tms" or not delivered or start is None or end is None:
-        return
-    trains = _trains(session)
-    if trains is None:
-        return
-    least = dosing.tms_minimum_seconds(delivered, trains)
-    elapsed = Decimal(str((end - start).total_seconds()))
-    if elapsed < least:
-        label = dict(TMS_PATTERNS)[session.tms_pattern]
-        raise fail(
-            "pulses_delivered",
-            f"{delivered:,} pulses of {label} take at least {dosing.minutes_seconds(least)}, but stimulation "
-            f"was charted from {hm(start)} to {hm(end)} ({dosing.minutes_seconds(elapsed)}): "
-            "check the pulses delivered.",
-        )
 
 
 def record_tms(
@@ -198,3 +146,64 @@ def record_tms(
         )
         audit_step(audit.UPDATE, actor, request, current, current, step="tms", machine_output_pct=int(output))
     return current
+
+
+def previous_coil_site(session: Session) -> tuple[str, str]:
+    """The coil site method and coordinates of the patient's last charted TMS session (the coil goes
+    where it went last time), or ("", "")."""
+    previous = (
+        Session.objects.filter(patient_id=session.patient_id, modality="tms", voided_at__isnull=True)
+        .exclude(pk=session.pk)
+        .exclude(coil_site_method="")
+        .order_by("-scheduled_for", "-id")
+        .first()
+    )
+    return (previous.coil_site_method, previous.coil_coordinates) if previous else ("", "")
+
+
+def record_tms_and_start(
+    session: Session, data: Mapping[str, Any], *, actor: Any, request: HttpRequest | None = None
+) -> Session:
+    """Save the stimulation parameters and start stimulation, as one step: both or neither."""
+    from remit.treatment.actions_dosing import start_dose
+
+    with transaction.atomic():
+        record_tms(session, data, actor=actor, request=request)
+        return start_dose(session, actor=actor, request=request)
+
+
+def end_stimulation(
+    session: Session, pulses_delivered: Any, *, actor: Any, request: HttpRequest | None = None
+) -> Session:
+    """Record the pulses delivered and end stimulation, as one step; the pulses must fit the time."""
+    from remit.treatment.actions_dosing import end_dose
+
+    if (
+        pulses_delivered is None
+        or isinstance(pulses_delivered, bool)
+        or not isinstance(pulses_delivered, int)
+    ):
+        raise fail("pulses_delivered", "Enter the pulses delivered, as the stimulator shows them.")
+    with transaction.atomic():
+        current = locked(session, actor)
+        if current.modality != "tms":
+            raise fail(None, "Pulses are charted on TMS sessions.")
+        if pulses_delivered < 0:
+            raise fail("pulses_delivered", "The pulses delivered cannot be negative.")
+        if current.pulses_planned and pulses_delivered > current.pulses_planned * 2:
+            raise fail("pulses_delivered", "More than twice the planned pulses: check the number.")
+        current.pulses_delivered = pulses_delivered
+        save_fields(current, ["pulses_delivered"])
+        audit_step(audit.UPDATE, actor, request, current, current, step="tms_pulses", pulses=pulses_delivered)
+        return end_dose(current, actor=actor, request=request)
+
+
+def complete_and_sign(session: Session, *, actor: Any, request: HttpRequest | None = None) -> Session:
+    """Complete a TMS session and sign it, as one step (no monitoring time, no discharge criteria)."""
+    from remit.treatment.actions_signing import discharge, sign
+
+    if session.modality != "tms":
+        raise fail(None, "Completing and signing in one step is for TMS sessions.")
+    with transaction.atomic():
+        discharge(session, {}, actor=actor, request=request)
+        return sign(session, actor=actor, request=request)

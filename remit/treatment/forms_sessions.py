@@ -192,6 +192,14 @@ class TmsForm(forms.Form):
     coil_coordinates = forms.CharField(label="Coil coordinates", required=False, max_length=120)
 
 
+class TmsEndForm(forms.Form):
+    pulses_delivered = forms.IntegerField(label="Pulses delivered", min_value=0)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "end_%s")  # the parameters form also has "pulses_delivered"
+        super().__init__(*args, **kwargs)
+
+
 class AdverseEventForm(forms.Form):
     kind = forms.ChoiceField(
         label="Event", choices=[("", "— choose —"), *actions_adverse_events.ADVERSE_EVENT_KINDS]

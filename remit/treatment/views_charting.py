@@ -299,11 +299,14 @@ def _context(
             {
                 "threshold": threshold,
                 "mt_reminder": actions_tms.motor_threshold_reminder(session, threshold, med_changed),
+                "pattern_label": dict(actions_tms.TMS_PATTERNS).get(session.tms_pattern, ""),
+                "coil_label": dict(actions_tms.COIL_METHODS).get(session.coil_site_method, ""),
             }
         )
         forms_["motor_threshold"] = bound.get("motor_threshold") or F.MotorThresholdForm(
             initial={"determined_on": today}
         )
+        previous_site = actions_tms.previous_coil_site(session)
         forms_["tms"] = bound.get("tms") or F.TmsForm(
             initial={
                 "tms_pattern": session.tms_pattern or dosing.get("pattern", ""),
@@ -313,9 +316,12 @@ def _context(
                 ),
                 "pulses_planned": session.pulses_planned or dosing.get("pulses_per_session"),
                 "pulses_delivered": session.pulses_delivered,
-                "coil_site_method": session.coil_site_method,
-                "coil_coordinates": session.coil_coordinates,
+                "coil_site_method": session.coil_site_method or previous_site[0],
+                "coil_coordinates": session.coil_coordinates or previous_site[1],
             }
+        )
+        forms_["tms_end"] = bound.get("tms_end") or F.TmsEndForm(
+            initial={"pulses_delivered": session.pulses_delivered or session.pulses_planned}
         )
     ctx["forms"] = forms_
     ctx["error_form"] = next((form for form in bound.values() if form.errors), None)
@@ -370,9 +376,15 @@ def _refused(
 
 
 def _simple(
-    request: HttpRequest, session: Session, key: str, call: Any, text: str, anchor: str
+    request: HttpRequest,
+    session: Session,
+    key: str,
+    call: Any,
+    text: str,
+    anchor: str,
+    form: forms.BaseForm | None = None,
 ) -> HttpResponse:
-    form = forms.Form(request.POST)
+    form = form or forms.Form(request.POST)
     try:
         call()
     except ValidationError as error:
@@ -467,6 +479,20 @@ def _step_dose_start(request: HttpRequest, session: Session) -> HttpResponse:
 
 
 def _step_dose_end(request: HttpRequest, session: Session) -> HttpResponse:
+    if session.modality == "tms" and "pulses_delivered" in request.POST:
+        form = F.TmsEndForm(request.POST)
+        if not form.is_valid():
+            return _refused(request, session, "tms_end", form)
+        pulses = form.cleaned_data["pulses_delivered"]
+        return _simple(
+            request,
+            session,
+            "tms_end",
+            lambda: actions_tms.end_stimulation(session, pulses, actor=request.user, request=request),
+            "Stimulation ended.",
+            "tms",
+            form,
+        )
     return _simple(
         request,
         session,
@@ -637,10 +663,16 @@ def _step_tms(request: HttpRequest, session: Session) -> HttpResponse:
     form = F.TmsForm(request.POST)
     if not form.is_valid():
         return _refused(request, session, "tms", form)
+    start = "start" in request.POST  # "Save and start stimulation"
+    record = actions_tms.record_tms_and_start if start else actions_tms.record_tms
     try:
-        current = actions_tms.record_tms(session, form.cleaned_data, actor=request.user, request=request)
+        current = record(session, form.cleaned_data, actor=request.user, request=request)
     except ValidationError as error:
         return _refused(request, session, "tms", form, error)
+    if start:
+        return _done(
+            request, session, f"Stimulation started at {current.machine_output_pct}% machine output.", "tms"
+        )
     return _done(
         request,
         session,
@@ -716,6 +748,19 @@ def _step_sign(request: HttpRequest, session: Session) -> HttpResponse:
     return _done(request, session, text, "discharge")
 
 
+def _step_tms_finish(request: HttpRequest, session: Session) -> HttpResponse:
+    if not permissions.may_sign(request.user, session):
+        raise PermissionDenied("Your role may not sign this session.")
+    return _simple(
+        request,
+        session,
+        "tms_finish",
+        lambda: actions_tms.complete_and_sign(session, actor=request.user, request=request),
+        "Session completed, signed and locked.",
+        "discharge",
+    )
+
+
 def _step_amend(request: HttpRequest, session: Session) -> HttpResponse:
     form = F.AmendmentForm(request.POST)
     if not form.is_valid():
@@ -747,6 +792,7 @@ STEPS = {
     "note": _step_note,
     "discharge": _step_discharge,
     "sign": _step_sign,
+    "tms_finish": _step_tms_finish,
     "amend": _step_amend,
 }
 

@@ -82,6 +82,22 @@ def _dosing_defaults(session: Session) -> dict[str, Any]:
     return definition.get("dosing") or {}
 
 
+def _stock_concentration(session: Session) -> Decimal | None:
+    """The concentration this clinic charted last (its ketamine stock), offered for the nurse to check."""
+    return (
+        Session.objects.filter(
+            clinic_id=session.clinic_id,
+            modality=session.modality,
+            concentration_mg_per_ml__isnull=False,
+            voided_at__isnull=True,
+        )
+        .exclude(pk=session.pk)
+        .order_by("-dose_started_at", "-id")
+        .values_list("concentration_mg_per_ml", flat=True)
+        .first()
+    )
+
+
 def _rate_forms(bound: dict[str, forms.BaseForm]) -> list[tuple[str, Any, forms.BaseForm]]:
     out = []
     for code in actions_rating.RATED_AT_SESSION:
@@ -222,7 +238,7 @@ def _context(
             initial={
                 "weight_kg": session.weight_kg or latest_weight,
                 "mg_per_kg": session.mg_per_kg or session.course.mg_per_kg or dosing.get("mg_per_kg"),
-                "concentration_mg_per_ml": session.concentration_mg_per_ml,
+                "concentration_mg_per_ml": session.concentration_mg_per_ml or _stock_concentration(session),
                 "infusion_minutes": session.infusion_minutes or dosing.get("infusion_minutes"),
             },
         )
@@ -357,6 +373,13 @@ def _header(
         due, step = "Dose", "dose"
     elif ctx["is_esketamine"] and not ctx.get("devices"):
         due, step = ("Vitals before dosing", "vitals") if not ctx["slots"]["pre_dose"] else ("Dose", "esketamine")
+    elif (
+        session.modality == "ketamine_iv"
+        and not session.dose_ended_at
+        and session.infusion_minutes
+        and ctx["now"] >= session.dose_started_at + dt.timedelta(minutes=session.infusion_minutes)
+    ):
+        due, step = "End infusion", "dose"
     elif ctx["vitals_due"] and ctx["vitals_overdue"]:
         due, step = f"Vitals overdue since {timezone.localtime(ctx['vitals_due']):%H:%M}", "vitals"
     elif (
@@ -622,6 +645,7 @@ def _step_rate(request: HttpRequest, session: Session, code: str) -> HttpRespons
 
 
 ONE_FORM_RATINGS = ("cadss6", "moaas")
+SHORT_NAMES = {"cadss6": "CADSS-6", "moaas": "MOAA/S"}
 
 
 def _step_ratings(request: HttpRequest, session: Session) -> HttpResponse:
@@ -657,7 +681,7 @@ def _step_ratings(request: HttpRequest, session: Session) -> HttpResponse:
                 actions_rating.rate(session, code, answers, actor=request.user, request=request)
     except ValidationError as error:
         return _refused(request, session, "rate_cadss6", bound["rate_cadss6"], error)
-    names = " and ".join(get_instrument(code).name for code in rated)
+    names = " and ".join(SHORT_NAMES[code] for code in rated)
     return _done(request, session, f"{names} saved.", "ratings")
 
 

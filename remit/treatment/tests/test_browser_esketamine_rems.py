@@ -41,8 +41,7 @@ def test_esketamine_completes_at_120_minutes_and_makes_the_rems_form(world, live
 
     for minutes, bp in ((40, ("140", "86")), (110, ("128", "80"))):
         clock.set(first, minutes=minutes)
-        page.get_by_label("Systolic BP (mmHg)").fill(bp[0])
-        page.get_by_label("Diastolic BP (mmHg)").fill(bp[1])
+        page.get_by_label("Blood pressure (mmHg)").fill(f"{bp[0]}/{bp[1]}")
         page.get_by_label("SpO2 (%)").fill("97")
         page.get_by_role("button", name="Save vitals").click()
         page.get_by_text("Vital signs saved.").wait_for()

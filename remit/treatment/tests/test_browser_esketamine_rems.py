@@ -31,7 +31,7 @@ def test_esketamine_completes_at_120_minutes_and_makes_the_rems_form(world, live
     first = monitoring.first_device_at(Session.objects.get(pk=session.pk))
     clock.set(first, minutes=3)
     page.get_by_role("button", name="Give device 2 (28 mg)").click()
-    page.get_by_text("Rest 5 minutes between devices").first.wait_for()
+    page.locator(".error-summary").get_by_text("Rest 5 minutes between devices").wait_for()
     assert len(Session.objects.get(pk=session.pk).devices) == 1
     clock.set(first, minutes=5)
     page.get_by_role("button", name="Give device 2 (28 mg)").click()

@@ -49,5 +49,9 @@
   }
   if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", start); } else { start(); }
   document.addEventListener("htmx:afterSettle", focusNext);
+  // While a section saves, the last save's message and error summary go: what shows next is this save's.
+  document.addEventListener("htmx:beforeRequest", function () {
+    document.querySelectorAll(".messages, .error-summary").forEach(function (el) { el.remove(); });
+  });
   setInterval(tick, 1000);
 })();

@@ -51,7 +51,7 @@ def repeat_last_vitals(session: Session, *, actor: Any, request: HttpRequest | N
             None,
             f"The last reading ({hm(last.taken_at)}) was outside the thresholds: enter this reading in full.",
         )
-    values = {name: getattr(last, name) for name in VITAL_FIELDS}
+    values: dict[str, Any] = {name: getattr(last, name) for name in VITAL_FIELDS}
     return actions_vitals.add_vitals(session, values, actor=actor, request=request)
 
 

@@ -118,7 +118,7 @@ class VitalsForm(forms.Form):
     diastolic = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         text = (data.get("blood_pressure") or "").replace(" ", "")
         if text:
             top, sep, bottom = text.partition("/")

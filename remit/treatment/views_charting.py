@@ -40,11 +40,11 @@ from remit.patients.models import Medication, WeightEntry
 from remit.treatment import (
     actions_adverse_events,
     actions_checkin,
-    actions_shortcuts,
     actions_dosing,
     actions_esketamine,
     actions_ketamine,
     actions_rating,
+    actions_shortcuts,
     actions_signing,
     actions_tms,
     actions_vitals,
@@ -353,7 +353,8 @@ def _header(
     if ctx["is_ketamine"] and course.mg_per_kg:
         ordered = f"{course.mg_per_kg} mg/kg"
     elif ctx["is_esketamine"]:
-        mg = session.planned_dose_mg or (ctx.get("esk_doses").suggested_mg if ctx.get("esk_doses") else None)
+        doses = ctx.get("esk_doses")
+        mg = session.planned_dose_mg or (doses.suggested_mg if doses is not None else None)
         ordered = f"{mg} mg" if mg else ""
     due, step = "", ""
     live = ctx["live"]
@@ -372,11 +373,14 @@ def _header(
     elif ctx["is_ketamine"] and not session.dose_started_at:
         due, step = "Dose", "dose"
     elif ctx["is_esketamine"] and not ctx.get("devices"):
-        due, step = ("Vitals before dosing", "vitals") if not ctx["slots"]["pre_dose"] else ("Dose", "esketamine")
+        due, step = (
+            ("Vitals before dosing", "vitals") if not ctx["slots"]["pre_dose"] else ("Dose", "esketamine")
+        )
     elif (
         session.modality == "ketamine_iv"
         and not session.dose_ended_at
         and session.infusion_minutes
+        and session.dose_started_at
         and ctx["now"] >= session.dose_started_at + dt.timedelta(minutes=session.infusion_minutes)
     ):
         due, step = "End infusion", "dose"
@@ -390,7 +394,11 @@ def _header(
     ):
         due, step = "CADSS-6 and MOAA/S", "ratings"
     elif ctx["monitoring_met"] and not (ctx["is_ketamine"] and not session.dose_ended_at):
-        due, step = ("REMS observations", "rems-answers") if ctx.get("rems_missing") else ("Discharge criteria", "discharge")
+        due, step = (
+            ("REMS observations", "rems-answers")
+            if ctx.get("rems_missing")
+            else ("Discharge criteria", "discharge")
+        )
     elif ctx["vitals_due"]:
         due, step = f"Vitals due {timezone.localtime(ctx['vitals_due']):%H:%M}", "vitals"
     elif ctx["is_ketamine"] and not session.dose_ended_at:
@@ -672,8 +680,7 @@ def _step_ratings(request: HttpRequest, session: Session) -> HttpResponse:
     if any(form.errors for form in bound.values()):
         return _refused_many(request, session, bound)
     if not rated:
-        form = bound["rate_cadss6"]
-        form.add_error(None, "Nothing rated: rate the CADSS-6 items or the MOAA/S score.")
+        bound["rate_cadss6"].add_error(None, "Nothing rated: rate the CADSS-6 items or the MOAA/S score.")
         return _refused_many(request, session, bound)
     try:
         with transaction.atomic():

@@ -29,7 +29,9 @@ def test_an_esketamine_session_from_today_to_a_submitted_rems_form_takes_at_most
 ):
     """Check-in, checklist, BP before dosing, dose, two devices, BP at 40 minutes and before completion,
     REMS observations, completion at 120 minutes, signature, the REMS form marked submitted."""
-    ClinicTreatmentSettings.objects.update_or_create(clinic=world.clinic, defaults={"vitals_interval_minutes": 30})
+    ClinicTreatmentSettings.objects.update_or_create(
+        clinic=world.clinic, defaults={"vitals_interval_minutes": 30}
+    )
     start = timezone.localtime(timezone.now()).replace(second=0, microsecond=0)
     if start.hour >= 21:  # the session and its two hours of charting stay on today's board
         start = start.replace(hour=9, minute=0)
@@ -79,7 +81,9 @@ def test_an_esketamine_session_from_today_to_a_submitted_rems_form_takes_at_most
         form.get_by_role("group", name="Respiratory depression observed?").get_by_label("No").check()
         form.get_by_label("Without the 2-hour minimum").fill("75")
         form.get_by_role("group", name="Vital signs acceptable before dosing?").get_by_label("Yes").check()
-        form.get_by_role("group", name="Vital signs acceptable before completion?").get_by_label("Yes").check()
+        form.get_by_role("group", name="Vital signs acceptable before completion?").get_by_label(
+            "Yes"
+        ).check()
         form.get_by_label("Healthcare setting address").fill("12 Elm Street, Springfield")
         form.get_by_role("button", name="Save REMS observations").click()
         page.get_by_text("REMS observations saved.").wait_for()

@@ -97,7 +97,9 @@ def test_a_routine_iv_ketamine_session_from_today_to_signed_takes_at_most_25_act
     assert signed.is_signed and signed.signed_by == world.users["nurse"]
     assert signed.dose_mg == Decimal("36.3") and signed.dose_started_at == start
     assert VitalSign.objects.filter(session=session, breaches=[]).count() == 4
-    assert sorted(Assessment.objects.filter(session_id=str(session.pk)).values_list("instrument", flat=True)) == [
+    assert sorted(
+        Assessment.objects.filter(session_id=str(session.pk)).values_list("instrument", flat=True)
+    ) == [
         "cadss6",
         "moaas",
     ]

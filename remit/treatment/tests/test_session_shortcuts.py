@@ -66,7 +66,9 @@ def test_same_as_last_records_a_new_reading_now_equal_to_the_last(world, running
     clock.advance(minutes=15)
     assert client.post(step_url(running, "vitals_same")).status_code == 302
     first, second = VitalSign.objects.order_by("taken_at")
-    assert [getattr(second, f) for f in ("systolic", "diastolic", "heart_rate", "spo2", "respiratory_rate")] == [
+    assert [
+        getattr(second, f) for f in ("systolic", "diastolic", "heart_rate", "spo2", "respiratory_rate")
+    ] == [
         128,
         80,
         74,

@@ -50,7 +50,14 @@
   if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", start); } else { start(); }
   document.addEventListener("htmx:afterSettle", focusNext);
   // While a section saves, the last save's message and error summary go: what shows next is this save's.
-  document.addEventListener("htmx:beforeRequest", function () {
+  // Only the charting forms save in place: a link leaves for its own page (with its own scripts).
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var elt = event.detail && event.detail.elt;
+    if (elt && elt.tagName === "A") {
+      event.preventDefault();
+      window.location.href = elt.href;
+      return;
+    }
     document.querySelectorAll(".messages, .error-summary").forEach(function (el) { el.remove(); });
   });
   setInterval(tick, 1000);

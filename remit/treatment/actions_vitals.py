@@ -8,6 +8,7 @@ diastolic from the pre-dose value raises a *medium* one.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
@@ -36,9 +37,17 @@ def _reading(vital: VitalSign) -> core_vitals.VitalsReading:
 
 
 def add_vitals(
-    session: Session, values: Mapping[str, Any], *, actor: Any, request: HttpRequest | None = None
+    session: Session,
+    values: Mapping[str, Any],
+    *,
+    actor: Any,
+    request: HttpRequest | None = None,
+    taken_at: dt.datetime | None = None,
 ) -> VitalSign:
-    """Validate a reading (``VitalsError`` → the field), check it and raise an alert on any breach."""
+    """Validate a reading (``VitalsError`` → the field), check it and raise an alert on any breach.
+
+    ``taken_at`` is a reading taken earlier (``actions_shortcuts.reading_time`` checks it); none means now.
+    """
     given: dict[str, Any] = {name: values.get(name) for name in core_vitals.VITAL_FIELDS}
     if all(value is None for value in given.values()):
         raise fail(None, "Enter at least one vital sign.")
@@ -48,7 +57,7 @@ def add_vitals(
         raise fail(error.field, error.message) from None
     with transaction.atomic():
         current = locked(session, actor)
-        taken_at = clock.now()
+        taken_at = taken_at or clock.now()
         breaches: list[dict[str, Any]] = []
         settings = treatment_settings(current.clinic_id)
         for breach in core_vitals.check_vitals(reading, thresholds_for(settings)):

@@ -95,11 +95,56 @@ class DoseForm(forms.Form):
 
 
 class VitalsForm(forms.Form):
-    systolic = forms.IntegerField(label="Systolic BP (mmHg)", required=False)
-    diastolic = forms.IntegerField(label="Diastolic BP (mmHg)", required=False)
+    """One reading. Blood pressure is typed as the nurse says it ("128/80"); the time is now unless
+    the reading was taken earlier. ``systolic``/``diastolic`` are still accepted as posted fields."""
+
+    blood_pressure = forms.CharField(
+        label="Blood pressure (mmHg)",
+        required=False,
+        max_length=9,
+        widget=forms.TextInput(attrs={"placeholder": "128/80", "inputmode": "numeric", "size": 8}),
+    )
     heart_rate = forms.IntegerField(label="Heart rate (/min)", required=False)
     spo2 = forms.IntegerField(label="SpO2 (%)", required=False)
     respiratory_rate = forms.IntegerField(label="Respiratory rate (/min)", required=False)
+    taken_at = forms.TimeField(
+        label="Time taken",
+        required=False,
+        help_text="Leave empty for now; enter an earlier time for a reading taken before.",
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        error_messages={"invalid": "Time taken: enter a time such as 09:15."},
+    )
+    systolic = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    diastolic = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        text = (data.get("blood_pressure") or "").replace(" ", "")
+        if text:
+            top, sep, bottom = text.partition("/")
+            if not (sep and top.isdigit() and bottom.isdigit()):
+                self.add_error(
+                    "blood_pressure", "Blood pressure: enter it as systolic/diastolic, for example 128/80."
+                )
+            else:
+                data["systolic"], data["diastolic"] = int(top), int(bottom)
+        return data
+
+
+def bp_error(error: Any) -> Any:
+    """The clinical core names systolic or diastolic; on this form both are typed in the blood pressure field."""
+    if not hasattr(error, "error_dict"):
+        return error
+    from django.core.exceptions import ValidationError
+
+    moved: dict[str, list[Any]] = {}
+    for field, errors in error.error_dict.items():
+        if field in ("systolic", "diastolic"):
+            for message in ValidationError(errors).messages:
+                moved.setdefault("blood_pressure", []).append(ValidationError(f"{field} {message}"))
+        else:
+            moved.setdefault(field, []).extend(errors)
+    return ValidationError(moved)
 
 
 class VitalActionForm(forms.Form):

@@ -20,12 +20,13 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import Max
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from remit.accounts.decorators import staff, staff_required, view_clinic_ids
 from remit.audit import actions as audit
@@ -43,6 +44,7 @@ from remit.treatment import (
     actions_esketamine,
     actions_ketamine,
     actions_rating,
+    actions_shortcuts,
     actions_signing,
     actions_tms,
     actions_vitals,
@@ -78,6 +80,22 @@ def _session_for(request: HttpRequest, pk: int) -> Session:
 def _dosing_defaults(session: Session) -> dict[str, Any]:
     definition = getattr(getattr(session.course, "protocol", None), "definition", None) or {}
     return definition.get("dosing") or {}
+
+
+def _stock_concentration(session: Session) -> Decimal | None:
+    """The concentration this clinic charted last (its ketamine stock), offered for the nurse to check."""
+    return (
+        Session.objects.filter(
+            clinic_id=session.clinic_id,
+            modality=session.modality,
+            concentration_mg_per_ml__isnull=False,
+            voided_at__isnull=True,
+        )
+        .exclude(pk=session.pk)
+        .order_by("-dose_started_at", "-id")
+        .values_list("concentration_mg_per_ml", flat=True)
+        .first()
+    )
 
 
 def _rate_forms(bound: dict[str, forms.BaseForm]) -> list[tuple[str, Any, forms.BaseForm]]:
@@ -220,7 +238,7 @@ def _context(
             initial={
                 "weight_kg": session.weight_kg or latest_weight,
                 "mg_per_kg": session.mg_per_kg or session.course.mg_per_kg or dosing.get("mg_per_kg"),
-                "concentration_mg_per_ml": session.concentration_mg_per_ml,
+                "concentration_mg_per_ml": session.concentration_mg_per_ml or _stock_concentration(session),
                 "infusion_minutes": session.infusion_minutes or dosing.get("infusion_minutes"),
             },
         )
@@ -324,8 +342,75 @@ def _context(
             initial={"pulses_delivered": session.pulses_delivered or session.pulses_planned}
         )
     ctx["forms"] = forms_
+    ctx.update(_header(session, ctx, vitals, assessments))
     ctx["error_form"] = next((form for form in bound.values() if form.errors), None)
     return ctx
+
+
+def _header(
+    session: Session, ctx: dict[str, Any], vitals: list[Any], assessments: list[Any]
+) -> dict[str, Any]:
+    """The sticky header: the dose ordered and the next thing due, with the section it is charted in.
+
+    The section named by ``next_step`` is where the page puts the keyboard focus after each save.
+    """
+    course = session.course
+    ordered = ""
+    if ctx["is_ketamine"] and course.mg_per_kg:
+        ordered = f"{course.mg_per_kg} mg/kg"
+    elif ctx["is_esketamine"]:
+        doses = ctx.get("esk_doses")
+        mg = session.planned_dose_mg or (doses.suggested_mg if doses is not None else None)
+        ordered = f"{mg} mg" if mg else ""
+    due, step = "", ""
+    live = ctx["live"]
+    rated = {a.instrument for a in assessments if not a.is_voided}
+    started = monitoring.monitoring_start(session)
+    if session.is_signed:
+        due = ""
+    elif session.discharged_at:
+        due, step = ("Sign", "discharge") if ctx["can_sign"] else ("Signature", "discharge")
+    elif not live:
+        due = ""
+    elif not session.checked_in_at:
+        due, step = "Check in", "checkin"
+    elif ctx["checklist_missing"]:
+        due, step = "Checklist", "checklist"
+    elif ctx["is_ketamine"] and not session.dose_started_at:
+        due, step = "Dose", "dose"
+    elif ctx["is_esketamine"] and not ctx.get("devices"):
+        due, step = (
+            ("Vitals before dosing", "vitals") if not ctx["slots"]["pre_dose"] else ("Dose", "esketamine")
+        )
+    elif (
+        session.modality == "ketamine_iv"
+        and not session.dose_ended_at
+        and session.infusion_minutes
+        and session.dose_started_at
+        and ctx["now"] >= session.dose_started_at + dt.timedelta(minutes=session.infusion_minutes)
+    ):
+        due, step = "End infusion", "dose"
+    elif ctx["vitals_due"] and ctx["vitals_overdue"]:
+        due, step = f"Vitals overdue since {timezone.localtime(ctx['vitals_due']):%H:%M}", "vitals"
+    elif (
+        ctx["is_drug"]
+        and started
+        and not rated & {"cadss6", "cadss"}
+        and ctx["now"] >= started + dt.timedelta(minutes=35)
+    ):
+        due, step = "CADSS-6 and MOAA/S", "ratings"
+    elif ctx["monitoring_met"] and not (ctx["is_ketamine"] and not session.dose_ended_at):
+        due, step = (
+            ("REMS observations", "rems-answers")
+            if ctx.get("rems_missing")
+            else ("Discharge criteria", "discharge")
+        )
+    elif ctx["vitals_due"]:
+        due, step = f"Vitals due {timezone.localtime(ctx['vitals_due']):%H:%M}", "vitals"
+    elif ctx["is_ketamine"] and not session.dose_ended_at:
+        due, step = "End infusion" if session.modality == "ketamine_iv" else "End of dosing", "dose"
+    initials = "".join(part[:1] for part in (session.patient.given_name, session.patient.family_name)).upper()
+    return {"dose_ordered": ordered, "next_due": due, "next_step": step, "initials": initials}
 
 
 def _move_first(request: HttpRequest, session: Session) -> HttpResponse | None:
@@ -338,7 +423,10 @@ def _move_first(request: HttpRequest, session: Session) -> HttpResponse | None:
 @staff_required("sessions.chart")
 @require_GET
 def session_page(request: HttpRequest, pk: int) -> HttpResponse:
-    session = _session_for(request, pk)
+    return _page(request, _session_for(request, pk))
+
+
+def _page(request: HttpRequest, session: Session) -> HttpResponse:
     moved = _move_first(request, session)
     if moved is not None:
         return moved
@@ -412,8 +500,13 @@ def _step_checklist(request: HttpRequest, session: Session) -> HttpResponse:
     if session.modality == "tms":
         form: forms.Form = F.TmsCheckForm(request.POST)
     else:
+        data = request.POST.copy()
+        if "all_confirmed" in data:
+            # "All confirmed" ticks every item shown; the pregnancy test is still answered in the form.
+            for name, _label in actions_checkin.checklist_items(session):
+                data[name] = "on"
         form = F.ChecklistForm(
-            request.POST,
+            data,
             session=session,
             pregnancy=actions_checkin.pregnancy_applicable(session.patient, timezone.localdate(clock.now())),
         )
@@ -458,9 +551,15 @@ def _step_dose(request: HttpRequest, session: Session) -> HttpResponse:
         if "preview" in request.POST:
             dose = actions_ketamine.compute_ketamine_dose(session, actor=request.user, **values)
             return _refused(request, session, "dose", form, preview=dose)
-        actions_ketamine.record_ketamine_dose(session, actor=request.user, request=request, **values)
+        if "start" in request.POST:
+            actions_shortcuts.confirm_dose_and_start(session, values, actor=request.user, request=request)
+        else:
+            actions_ketamine.record_ketamine_dose(session, actor=request.user, request=request, **values)
     except ValidationError as error:
         return _refused(request, session, "dose", form, error)
+    if "start" in request.POST:
+        started = "injection given" if session.modality == "ketamine_im" else "infusion started"
+        return _done(request, session, f"Dose confirmed and charted; {started}.", "dose")
     return _done(request, session, "Dose confirmed and charted.", "dose")
 
 
@@ -508,9 +607,12 @@ def _step_vitals(request: HttpRequest, session: Session) -> HttpResponse:
     if not form.is_valid():
         return _refused(request, session, "vitals", form)
     try:
-        vital = actions_vitals.add_vitals(session, form.cleaned_data, actor=request.user, request=request)
+        taken_at = actions_shortcuts.reading_time(session, form.cleaned_data.get("taken_at"))
+        vital = actions_vitals.add_vitals(
+            session, form.cleaned_data, actor=request.user, request=request, taken_at=taken_at
+        )
     except ValidationError as error:
-        return _refused(request, session, "vitals", form, error)
+        return _refused(request, session, "vitals", form, F.bp_error(error))
     if vital.breaches:
         messages.error(
             request,
@@ -519,6 +621,17 @@ def _step_vitals(request: HttpRequest, session: Session) -> HttpResponse:
             + ". An alert was raised; record the action taken.",
         )
     return _done(request, session, "Vital signs saved.", "vitals")
+
+
+def _step_vitals_same(request: HttpRequest, session: Session) -> HttpResponse:
+    return _simple(
+        request,
+        session,
+        "vitals",
+        lambda: actions_shortcuts.repeat_last_vitals(session, actor=request.user, request=request),
+        "Vital signs saved: within range, same as the last reading.",
+        "vitals",
+    )
 
 
 def _step_vital_action(request: HttpRequest, session: Session) -> HttpResponse:
@@ -563,6 +676,51 @@ def _step_rate(request: HttpRequest, session: Session, code: str) -> HttpRespons
     except ValidationError as error:
         return _refused(request, session, key, form, error)
     return _done(request, session, f"{instrument.name} saved.", "ratings")
+
+
+ONE_FORM_RATINGS = ("cadss6", "moaas")
+SHORT_NAMES = {"cadss6": "CADSS-6", "moaas": "MOAA/S"}
+
+
+def _step_ratings(request: HttpRequest, session: Session) -> HttpResponse:
+    """CADSS-6 and MOAA/S from one form: each rated scale is saved, both or neither."""
+    bound: dict[str, forms.BaseForm] = {}
+    rated: dict[str, dict[str, object]] = {}
+    for code in ONE_FORM_RATINGS:
+        instrument = get_instrument(code)
+        form = RateForm(request.POST, instrument=instrument, prefix=code)
+        form.fields.pop("session_id", None)
+        bound[f"rate_{code}"] = form
+        if not form.is_valid():
+            continue
+        raw = {item.id: (form.cleaned_data.get(item.id) or "").strip() for item in instrument.items}
+        if not any(raw.values()):
+            continue  # this scale was not rated now
+        answers: dict[str, object] = {}
+        for item_id, value in raw.items():
+            if value == "":
+                form.add_error(item_id, "Not rated: rate this item.")
+            else:
+                answers[item_id] = int(value) if value.lstrip("-").isdigit() else value
+        rated[code] = answers
+    if any(form.errors for form in bound.values()):
+        return _refused_many(request, session, bound)
+    if not rated:
+        bound["rate_cadss6"].add_error(None, "Nothing rated: rate the CADSS-6 items or the MOAA/S score.")
+        return _refused_many(request, session, bound)
+    try:
+        with transaction.atomic():
+            for code, answers in rated.items():
+                actions_rating.rate(session, code, answers, actor=request.user, request=request)
+    except ValidationError as error:
+        return _refused(request, session, "rate_cadss6", bound["rate_cadss6"], error)
+    names = " and ".join(SHORT_NAMES[code] for code in rated)
+    return _done(request, session, f"{names} saved.", "ratings")
+
+
+def _refused_many(request: HttpRequest, session: Session, bound: dict[str, forms.BaseForm]) -> HttpResponse:
+    session.refresh_from_db()
+    return render(request, "treatment/session_detail.html", _context(request, session, bound))
 
 
 def _step_rems_enrol(request: HttpRequest, session: Session) -> HttpResponse:
@@ -723,7 +881,12 @@ def _step_note(request: HttpRequest, session: Session) -> HttpResponse:
 
 
 def _step_discharge(request: HttpRequest, session: Session) -> HttpResponse:
-    form = F.DischargeForm(request.POST)
+    data = request.POST.copy()
+    if "all_met" in data:
+        # "All criteria met" ticks each criterion shown; the discharge rules still check the session.
+        for name, _label in actions_signing.DISCHARGE_CRITERIA:
+            data[name] = "on"
+    form = F.DischargeForm(data)
     if not form.is_valid():
         return _refused(request, session, "discharge", form)
     try:
@@ -780,6 +943,8 @@ STEPS = {
     "dose_start": _step_dose_start,
     "dose_end": _step_dose_end,
     "vitals": _step_vitals,
+    "vitals_same": _step_vitals_same,
+    "ratings": _step_ratings,
     "vital_action": _step_vital_action,
     "rems_enrol": _step_rems_enrol,
     "esketamine_dose": _step_esketamine_dose,
@@ -798,13 +963,16 @@ STEPS = {
 
 
 @staff_required("sessions.chart")
-@require_POST
+@require_http_methods(["GET", "POST"])
 def session_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     session = _session_for(request, pk)
     rated = step.startswith("rate_") and step[5:] in actions_rating.RATED_AT_SESSION
     handler = STEPS.get(step)
     if handler is None and not rated:
         raise Http404("No such charting step.")
+    if request.method == "GET":
+        # A refused step leaves its URL in the address bar: reloading it shows the session.
+        return _page(request, session)
     moved = _move_first(request, session)
     if moved is not None:
         messages.warning(request, "Nothing was charted: " + day_actions.not_today_error(session).messages[0])

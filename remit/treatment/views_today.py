@@ -30,6 +30,7 @@ from remit.accounts.decorators import staff, staff_required, view_clinic_ids
 from remit.audit import actions as audit
 from remit.core.modality import DRUG_MODALITIES
 from remit.core.vitals import DEFAULT_VITALS_INTERVAL_MINUTES
+from remit.treatment import permissions
 from remit.treatment.actions_courses import beyond_for_courses
 from remit.treatment.models import ClinicTreatmentSettings, RemsMonitoringForm, Session, VitalSign
 
@@ -142,6 +143,10 @@ def board_context(request: HttpRequest, now: dt.datetime | None = None) -> dict[
             row["vitals_due"] = _vitals_due(s, s.last_vital_at, interval, now)
             row["course_url"] = reverse("treatment:course", args=[s.course_id])
             row["session_url"] = maybe_url("treatment:session", s.pk)
+            # Checking in from Today opens the session (the check-in step redirects to it).
+            row["can_check_in"] = (
+                s.status == Session.BOOKED and s.checked_in_at is None and permissions.may_chart(user, s)
+            )
         rows.append(row)
     groups: dict[str, list[dict[str, Any]]] = {}
     for row in rows:

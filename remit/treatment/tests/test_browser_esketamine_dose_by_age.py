@@ -97,8 +97,7 @@ def test_a_68_year_olds_first_session_offers_28_mg_and_56_mg_needs_a_prescribers
     page.get_by_text("Dosing ended; monitoring continues.").wait_for()
     for minutes, bp in ((40, ("138", "84")), (110, ("126", "80"))):
         clock.set(first, minutes=minutes)
-        page.get_by_label("Systolic BP (mmHg)").fill(bp[0])
-        page.get_by_label("Diastolic BP (mmHg)").fill(bp[1])
+        page.get_by_label("Blood pressure (mmHg)").fill(f"{bp[0]}/{bp[1]}")
         page.get_by_label("SpO2 (%)").fill("97")
         page.get_by_role("button", name="Save vitals").click()
         page.get_by_text("Vital signs saved.").wait_for()

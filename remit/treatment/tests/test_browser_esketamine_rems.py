@@ -31,7 +31,7 @@ def test_esketamine_completes_at_120_minutes_and_makes_the_rems_form(world, live
     first = monitoring.first_device_at(Session.objects.get(pk=session.pk))
     clock.set(first, minutes=3)
     page.get_by_role("button", name="Give device 2 (28 mg)").click()
-    page.get_by_text("Rest 5 minutes between devices").first.wait_for()
+    page.locator(".error-summary").get_by_text("Rest 5 minutes between devices").wait_for()
     assert len(Session.objects.get(pk=session.pk).devices) == 1
     clock.set(first, minutes=5)
     page.get_by_role("button", name="Give device 2 (28 mg)").click()
@@ -41,8 +41,7 @@ def test_esketamine_completes_at_120_minutes_and_makes_the_rems_form(world, live
 
     for minutes, bp in ((40, ("140", "86")), (110, ("128", "80"))):
         clock.set(first, minutes=minutes)
-        page.get_by_label("Systolic BP (mmHg)").fill(bp[0])
-        page.get_by_label("Diastolic BP (mmHg)").fill(bp[1])
+        page.get_by_label("Blood pressure (mmHg)").fill(f"{bp[0]}/{bp[1]}")
         page.get_by_label("SpO2 (%)").fill("97")
         page.get_by_role("button", name="Save vitals").click()
         page.get_by_text("Vital signs saved.").wait_for()

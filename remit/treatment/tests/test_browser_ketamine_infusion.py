@@ -15,8 +15,7 @@ from .factories import clock, make_session  # noqa: F401
 
 
 def vitals(page, systolic, diastolic, hr, spo2, rr):
-    page.get_by_label("Systolic BP (mmHg)").fill(str(systolic))
-    page.get_by_label("Diastolic BP (mmHg)").fill(str(diastolic))
+    page.get_by_label("Blood pressure (mmHg)").fill(f"{systolic}/{diastolic}")
     page.get_by_label("Heart rate (/min)").fill(str(hr))
     page.get_by_label("SpO2 (%)").fill(str(spo2))
     page.get_by_label("Respiratory rate (/min)").fill(str(rr))
@@ -82,10 +81,8 @@ def test_a_nurse_charts_a_full_infusion_and_a_prescriber_signs(world, live_serve
     clock.advance(minutes=10)  # 40 minutes after the start: CADSS-6 and MOAA/S
     for item in ("q1", "q2", "q6", "q7", "q15", "q22"):
         page.locator(f"#id_cadss6-{item}").select_option("1")
-    page.get_by_role("button", name="Save CADSS-6").click()
-    page.get_by_text("CADSS-6 short form").first.wait_for()
     page.locator("#id_moaas-score").select_option("4")
-    page.get_by_role("button", name="Save MOAA/S").click()
+    page.get_by_role("button", name="Save ratings").click()
     page.get_by_text("saved.").first.wait_for()
     assert sorted(
         Assessment.objects.filter(session_id=str(session.pk)).values_list("instrument", "total")

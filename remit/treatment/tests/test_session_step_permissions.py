@@ -1,5 +1,7 @@
 """Every charting action: allowed roles, front desk 403, TMS technician 403 on drug sessions, other clinic 404, CSRF."""
 
+# ruff: noqa: F811  (the ``clock`` fixture is imported from factories)
+
 from __future__ import annotations
 
 from typing import Any
@@ -9,7 +11,7 @@ from django.utils import timezone
 from remit.testing import PermissionMatrix
 from remit.treatment.models import Session, VitalSign
 
-from .factories import START, make_session, motor_threshold, step_url
+from .factories import START, clock, make_session, motor_threshold, step_url  # noqa: F401
 
 DRUG_ROLES = frozenset({"prescriber", "nurse"})
 TMS_ROLES = frozenset({"prescriber", "nurse", "tms_technician"})
@@ -32,6 +34,17 @@ def _breach(world: Any, session: Session) -> None:
         systolic=190,
         diastolic=100,
         breaches=[{"field": "systolic", "message": "systolic 190 mmHg is above 180", "severity": "high"}],
+        entered_by=world.users["nurse"],
+    )
+
+
+def _within(world: Any, session: Session) -> None:
+    VitalSign.objects.create(
+        session=session,
+        taken_at=timezone.now(),
+        systolic=120,
+        diastolic=80,
+        breaches=[],
         entered_by=world.users["nurse"],
     )
 
@@ -64,6 +77,8 @@ CASES: list[tuple[str, str, frozenset[str], Any, dict[str, Any]]] = [
         {"weight_kg": "70", "mg_per_kg": "0.5", "concentration_mg_per_ml": "10", "infusion_minutes": "40"},
     ),
     ("vitals", "ketamine_iv", DRUG_ROLES, None, {"systolic": "120", "diastolic": "80"}),
+    ("vitals_same", "ketamine_iv", DRUG_ROLES, _within, {}),
+    ("ratings", "ketamine_iv", DRUG_ROLES, None, {"moaas-score": "5"}),
     ("vital_action", "ketamine_iv", DRUG_ROLES, _breach, {"vital": "0", "kind": "observed"}),
     ("rate_moaas", "ketamine_iv", DRUG_ROLES, None, {"moaas-score": "5"}),
     ("adverse_event", "ketamine_iv", DRUG_ROLES, None, {"kind": "nausea", "severity": "mild"}),
@@ -141,6 +156,10 @@ def test_an_unknown_step_is_not_found(world):
     assert world.client("nurse").post(step_url(session, "teleport")).status_code == 404
 
 
-def test_get_is_not_allowed_on_a_step(world):
+def test_a_get_on_a_step_url_shows_the_session_page_and_charts_nothing(world, clock):
+    """Reloading the address a refused step left in the browser shows the session, never a blank 405."""
     session = make_session(world, "ketamine_iv")
-    assert world.client("nurse").get(step_url(session, "check_in")).status_code == 405
+    response = world.client("nurse").get(step_url(session, "check_in"))
+    assert response.status_code == 200
+    assert "Check in" in response.content.decode()
+    assert Session.objects.get(pk=session.pk).checked_in_at is None

@@ -25,7 +25,7 @@ def running(world, clock):
 def test_bp_300_over_20_is_refused_naming_the_field_and_nothing_is_saved(world, running):
     response = world.client("nurse").post(step_url(running, "vitals"), {"systolic": "300", "diastolic": "20"})
     assert response.status_code == 200
-    assert "Systolic BP (mmHg): 300 mmHg is not a possible reading" in response.content.decode()
+    assert "Blood pressure (mmHg): systolic 300 mmHg is not a possible reading" in response.content.decode()
     assert VitalSign.objects.count() == 0
     assert Alert.objects.count() == 0
 

@@ -43,3 +43,45 @@ class EscalationContactForm(forms.Form):
         if len(clinics) == 1:
             self.fields["clinic"].initial = clinics[0].pk
             self.fields["clinic"].widget = forms.HiddenInput()
+
+
+ANY = ""
+
+
+class InboxFilterForm(forms.Form):
+    """The inbox's filters. Posted and kept in the session (``remit.pages.searches``): never in the address."""
+
+    kind = forms.ChoiceField(label="Kind", required=False)
+    severity = forms.ChoiceField(label="Severity", required=False)
+    clinic = forms.ModelChoiceField(
+        queryset=Clinic.objects.none(), label="Clinic", required=False, empty_label="Any clinic"
+    )
+    patient = forms.CharField(
+        label="Patient",
+        required=False,
+        max_length=100,
+        help_text="Name or record number",
+        widget=forms.TextInput(attrs={"size": 20, "autocomplete": "off"}),
+    )
+
+    def __init__(self, *args: Any, clinics: list[Clinic], **kwargs: Any) -> None:
+        from remit.alerts.models import KINDS, SEVERITIES
+
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [(ANY, "Any kind"), *sorted(KINDS.items(), key=lambda kv: kv[1])]  # type: ignore[attr-defined]
+        self.fields["severity"].choices = [(ANY, "Any severity"), *SEVERITIES]  # type: ignore[attr-defined]
+        self.fields["clinic"].queryset = Clinic.objects.filter(pk__in=[c.pk for c in clinics]).order_by("name")  # type: ignore[attr-defined]
+        if len(clinics) < 2:
+            del self.fields["clinic"]
+
+    def terms(self) -> dict[str, Any]:
+        """What was asked for, JSON-serialisable (the clinic by its id), without the empty filters."""
+        data = self.cleaned_data
+        kept: dict[str, Any] = {
+            "kind": data.get("kind") or "",
+            "severity": data.get("severity") or "",
+            "patient": (data.get("patient") or "").strip(),
+        }
+        if data.get("clinic") is not None:
+            kept["clinic"] = data["clinic"].pk
+        return {name: value for name, value in kept.items() if value}

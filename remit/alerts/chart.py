@@ -17,7 +17,9 @@ def banner_context(patient: Any, user: Any) -> dict[str, Any]:
     """The patient's open high alerts for someone clinical in the patient's clinic; else nothing."""
     if not user.can("clinical.view", patient.clinic_id):
         return {"visible": False}
-    alerts = list(Alert.objects.filter(patient=patient, severity=HIGH).open().order_by("created_at", "id")[: SHOWN + 1])
+    alerts = list(
+        Alert.objects.filter(patient=patient, severity=HIGH).open().order_by("created_at", "id")[: SHOWN + 1]
+    )
     if not alerts:
         return {"visible": False}
     return {"high_alerts": alerts[:SHOWN], "more_high_alerts": len(alerts) > SHOWN}

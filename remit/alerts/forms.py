@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 
 from remit.accounts.models import Clinic, User
+from remit.alerts.models import KINDS, SEVERITIES
 
 
 class AcknowledgeForm(forms.Form):
@@ -65,12 +66,11 @@ class InboxFilterForm(forms.Form):
     )
 
     def __init__(self, *args: Any, clinics: list[Clinic], **kwargs: Any) -> None:
-        from remit.alerts.models import KINDS, SEVERITIES
-
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = [(ANY, "Any kind"), *sorted(KINDS.items(), key=lambda kv: kv[1])]  # type: ignore[attr-defined]
         self.fields["severity"].choices = [(ANY, "Any severity"), *SEVERITIES]  # type: ignore[attr-defined]
-        self.fields["clinic"].queryset = Clinic.objects.filter(pk__in=[c.pk for c in clinics]).order_by("name")  # type: ignore[attr-defined]
+        ids = [c.pk for c in clinics]
+        self.fields["clinic"].queryset = Clinic.objects.filter(pk__in=ids).order_by("name")  # type: ignore[attr-defined]
         if len(clinics) < 2:
             del self.fields["clinic"]
 

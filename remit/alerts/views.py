@@ -154,7 +154,12 @@ def inbox(request: HttpRequest) -> HttpResponse:
         },
     )
     query = "&".join(
-        part for part in (f"search={handle}" if kept is not None else "", "show=acknowledged" if show == "acknowledged" else "") if part
+        part
+        for part in (
+            f"search={handle}" if kept is not None else "",
+            "show=acknowledged" if show == "acknowledged" else "",
+        )
+        if part
     )
     return render(
         request,

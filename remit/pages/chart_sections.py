@@ -41,7 +41,9 @@ def render_sections(request: HttpRequest, patient: Any) -> list[SafeString]:
     return _render(SECTIONS, request, patient)
 
 
-def _render(registered: list[tuple[SectionContext, str]], request: HttpRequest, patient: Any) -> list[SafeString]:
+def _render(
+    registered: list[tuple[SectionContext, str]], request: HttpRequest, patient: Any
+) -> list[SafeString]:
     rendered = []
     for section_context, template in registered:
         context = section_context(patient, request.user)

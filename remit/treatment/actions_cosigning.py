@@ -21,21 +21,14 @@ from remit.treatment.models import Session, SessionCosignature
 
 def signed_by_prescriber(session: Session) -> bool:
     """Whether the person who signed held the prescriber role in the session's clinic."""
+    if session.signed_by_id is None:
+        return False
     roles = (
         Membership.objects.filter(user_id=session.signed_by_id, clinic_id=session.clinic_id)
         .values_list("roles", flat=True)
         .first()
     )
     return R.PRESCRIBER in (roles or [])
-
-
-def needs_cosignature(session: Session, signer_roles: list[str] | None) -> bool:
-    """Signed, not voided, not yet co-signed, and signed by someone who is not a prescriber there."""
-    return (
-        session.signed_at is not None
-        and session.voided_at is None
-        and R.PRESCRIBER not in (signer_roles or [])
-    )
 
 
 def cosign(session: Session, *, actor: Any, request: HttpRequest | None = None) -> SessionCosignature:

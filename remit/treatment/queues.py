@@ -93,7 +93,9 @@ def screenings_to_sign(clinic_ids: list[int]) -> Queue:
     return _fill(
         Queue("screenings-to-sign", "Screenings to sign", "No screenings waiting for your signature."),
         rows,
-        lambda s: Item(name(s.patient), url("screening:detail", s.pk), f"entered {when(s.created_at)}", s.patient_id),
+        lambda s: Item(
+            name(s.patient), url("screening:detail", s.pk), f"entered {when(s.created_at)}", s.patient_id
+        ),
     )
 
 
@@ -110,7 +112,9 @@ def notes_to_cosign(clinic_ids: list[int]) -> Queue:
         by_clinic |= Q(clinic_id=clinic_id) & ~Q(signed_by_id__in=ids)
     rows = (
         list(
-            Session.objects.filter(by_clinic, signed_at__isnull=False, voided_at__isnull=True, cosignature__isnull=True)
+            Session.objects.filter(
+                by_clinic, signed_at__isnull=False, voided_at__isnull=True, cosignature__isnull=True
+            )
             .select_related("patient", "signed_by")
             .order_by("signed_at", "id")[: SHOWN + 1]
         )
@@ -162,7 +166,10 @@ def nonresponse_checkpoints(clinic_ids: list[int]) -> Queue:
         Queue("nonresponse", "At a non-response checkpoint", "No patients at a non-response checkpoint."),
         rows,
         lambda a: Item(
-            name(a.patient), url("reports:patient", a.patient_id) or url("alerts:detail", a.pk), a.reason, a.patient_id
+            name(a.patient),
+            url("reports:patient", a.patient_id) or url("alerts:detail", a.pk),
+            a.reason,
+            a.patient_id,
         ),
     )
 
@@ -196,7 +203,9 @@ def my_patients(user: Any, clinic_ids: list[int]) -> Queue:
 
 def vitals_due(rows: list[dict[str, Any]]) -> Queue:
     """From the board's rows: sessions being monitored, soonest due first."""
-    due = sorted((r for r in rows if r.get("vitals_due") and r.get("session_url")), key=lambda r: r["vitals_due"]["at"])
+    due = sorted(
+        (r for r in rows if r.get("vitals_due") and r.get("session_url")), key=lambda r: r["vitals_due"]["at"]
+    )
     return _fill(
         Queue("vitals-due", "Vitals due", "No vitals due."),
         due,
@@ -215,7 +224,10 @@ def discharges_pending(rows: list[dict[str, Any]]) -> Queue:
         Queue("discharges-pending", "Discharges pending", "No one waiting for discharge."),
         ready,
         lambda r: Item(
-            f"{name(r['patient'])}, {r['session'].room or 'no chair'}", r["session_url"], "ready for discharge", r["patient"].pk
+            f"{name(r['patient'])}, {r['session'].room or 'no chair'}",
+            r["session_url"],
+            "ready for discharge",
+            r["patient"].pk,
         ),
     )
 
@@ -286,7 +298,10 @@ def questionnaires_missed(clinic_ids: list[int], now: dt.datetime) -> Queue:
         Queue("questionnaires-missed", "Questionnaires missed (last 14 days)", "No questionnaires missed."),
         rows,
         lambda q: Item(
-            name(q.patient), url("patients:detail", q.patient_id), f"closed {when(q.closes_at)} unanswered", q.patient_id
+            name(q.patient),
+            url("patients:detail", q.patient_id),
+            f"closed {when(q.closes_at)} unanswered",
+            q.patient_id,
         ),
     )
 
@@ -334,14 +349,22 @@ def queues_for(user: Any, board_rows: list[dict[str, Any]], now: dt.datetime | N
         queues += [vitals_due(rows), discharges_pending(rows)]
     if nurse:
         queues.append(
-            notes_to_sign(nurse, modalities=tuple(DRUG_MODALITIES), key="notes-to-sign", title="Notes to sign")
+            notes_to_sign(
+                nurse, modalities=tuple(DRUG_MODALITIES), key="notes-to-sign", title="Notes to sign"
+            )
         )
     if technician:
         rows = [r for r in board_rows if r["session"].clinic_id in technician]
         queues.append(discharges_pending(rows))
-        queues.append(notes_to_sign(technician, modalities=("tms",), key="notes-to-sign", title="TMS notes to sign"))
+        queues.append(
+            notes_to_sign(technician, modalities=("tms",), key="notes-to-sign", title="TMS notes to sign")
+        )
     if front_desk:
-        queues += [bookings(front_desk, now), questionnaires_missed(front_desk, now), unsent_rems_forms(user, front_desk)]
+        queues += [
+            bookings(front_desk, now),
+            questionnaires_missed(front_desk, now),
+            unsent_rems_forms(user, front_desk),
+        ]
     if prescriber:
         queues.append(my_patients(user, prescriber))
     return queues

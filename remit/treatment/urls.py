@@ -1,6 +1,13 @@
 from django.urls import path
 
-from remit.treatment import views_charting, views_cosign, views_courses, views_protocols, views_rems, views_today
+from remit.treatment import (
+    views_charting,
+    views_cosign,
+    views_courses,
+    views_protocols,
+    views_rems,
+    views_today,
+)
 
 app_name = "treatment"
 urlpatterns: list = [

@@ -33,9 +33,7 @@ def session_cosign(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as problem:
             error = " ".join(problem.messages)
         else:
-            messages.success(
-                request, f"Co-signed: {session.patient.family_name}'s session {session.number}."
-            )
+            messages.success(request, f"Co-signed: {session.patient.family_name}'s session {session.number}.")
             return redirect("web:today")
     else:
         audit.record(

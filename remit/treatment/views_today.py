@@ -188,7 +188,9 @@ def board_context(request: HttpRequest, now: dt.datetime | None = None) -> dict[
 
 def _audit(request: HttpRequest, context: dict[str, Any], *, poll: bool) -> None:
     seen = {row["patient"].pk for _, rows in context["rooms"] for row in rows}
-    seen |= {item.patient_id for queue in context.get("queues", []) for item in queue.items if item.patient_id}
+    seen |= {
+        item.patient_id for queue in context.get("queues", []) for item in queue.items if item.patient_id
+    }
     patients = sorted(seen)
     audit.record(
         audit.VIEW,

@@ -36,13 +36,23 @@ def keys(response) -> list[str]:
 
 def screening(world, patient) -> Screening:
     return Screening.objects.create(
-        patient=patient, clinic=patient.clinic, created_by=world.users["nurse"], intake={}, result={}, settings_snapshot={}
+        patient=patient,
+        clinic=patient.clinic,
+        created_by=world.users["nurse"],
+        intake={},
+        result={},
+        settings_snapshot={},
     )
 
 
 def alert(patient, kind: str = "suicidal_ideation", severity: str = "high") -> Alert:
     return Alert.objects.create(
-        clinic_id=patient.clinic_id, patient=patient, kind=kind, severity=severity, reason="Why.", created_at=timezone.now()
+        clinic_id=patient.clinic_id,
+        patient=patient,
+        kind=kind,
+        severity=severity,
+        reason="Why.",
+        created_at=timezone.now(),
     )
 
 
@@ -77,7 +87,9 @@ def test_a_prescriber_sees_open_alerts_and_patients_at_a_non_response_checkpoint
     worried = alert(make_patient(world.clinic, family_name="Worried"))
     alert(make_patient(world.clinic, family_name="Stalled"), kind="nonresponse", severity="medium")
     response = world.client("prescriber").get(URL)
-    assert [i.url for i in queue(response, "open-alerts").items] == [reverse("alerts:detail", args=[worried.pk])]
+    assert [i.url for i in queue(response, "open-alerts").items] == [
+        reverse("alerts:detail", args=[worried.pk])
+    ]
     assert [i.text for i in queue(response, "nonresponse").items] == ["Stalled, Testa"]
 
 
@@ -85,7 +97,12 @@ def test_my_patients_are_those_on_courses_the_prescriber_prescribes(world):
     mine = make_patient(world.clinic, family_name="Mine")
     direct_course(world, mine, prescriber=world.users["prescriber"])
     direct_course(world, make_patient(world.clinic, family_name="Unassigned"))
-    direct_course(world, make_patient(world.clinic, family_name="Finished"), prescriber=world.users["prescriber"], status=Course.COMPLETED)
+    direct_course(
+        world,
+        make_patient(world.clinic, family_name="Finished"),
+        prescriber=world.users["prescriber"],
+        status=Course.COMPLETED,
+    )
     q = queue(world.client("prescriber").get(URL), "my-patients")
     assert [i.text for i in q.items] == ["Mine, Testa"]
     assert q.items[0].url == reverse("patients:detail", args=[mine.pk])
@@ -103,15 +120,32 @@ def test_a_nurse_sees_vitals_due_discharges_pending_and_notes_to_sign(world):
         status=Session.MONITORING,
         dose_started_at=now - dt.timedelta(minutes=30),
     )
-    VitalSign.objects.create(session=monitoring, taken_at=now - dt.timedelta(minutes=20), systolic=120, diastolic=80, entered_by=world.users["nurse"])
-    ready = session_today(direct_course(world, make_patient(world.clinic, family_name="Leaving")), 1, room="Chair 2", status=Session.READY)
-    unsigned = session_today(direct_course(world, make_patient(world.clinic, family_name="Unsigned")), 1, status=Session.COMPLETED)
+    VitalSign.objects.create(
+        session=monitoring,
+        taken_at=now - dt.timedelta(minutes=20),
+        systolic=120,
+        diastolic=80,
+        entered_by=world.users["nurse"],
+    )
+    ready = session_today(
+        direct_course(world, make_patient(world.clinic, family_name="Leaving")),
+        1,
+        room="Chair 2",
+        status=Session.READY,
+    )
+    unsigned = session_today(
+        direct_course(world, make_patient(world.clinic, family_name="Unsigned")), 1, status=Session.COMPLETED
+    )
     response = world.client("nurse").get(URL)
     vitals = queue(response, "vitals-due")
     assert [i.url for i in vitals.items] == [reverse("treatment:session", args=[monitoring.pk])]
     assert "overdue" in vitals.items[0].detail
-    assert [i.url for i in queue(response, "discharges-pending").items] == [reverse("treatment:session", args=[ready.pk])]
-    assert [i.url for i in queue(response, "notes-to-sign").items] == [reverse("treatment:session", args=[unsigned.pk])]
+    assert [i.url for i in queue(response, "discharges-pending").items] == [
+        reverse("treatment:session", args=[ready.pk])
+    ]
+    assert [i.url for i in queue(response, "notes-to-sign").items] == [
+        reverse("treatment:session", args=[unsigned.pk])
+    ]
     assert "screenings-to-sign" not in keys(response) and "bookings" not in keys(response)
 
 
@@ -120,7 +154,9 @@ def test_a_nurse_sees_vitals_due_discharges_pending_and_notes_to_sign(world):
 
 def test_a_tms_technician_sees_tms_sessions_only_and_no_link_they_cannot_open(world):
     ketamine = session_today(direct_course(world, make_patient(world.clinic, family_name="Infused")), 1)
-    tms = session_today(direct_course(world, make_patient(world.clinic, family_name="Magnetic"), code="tms_10hz"), 1)
+    tms = session_today(
+        direct_course(world, make_patient(world.clinic, family_name="Magnetic"), code="tms_10hz"), 1
+    )
     response = world.client("tms_technician").get(URL)
     body = response.content.decode()
     assert "Magnetic, Testa" in body and reverse("treatment:session", args=[tms.pk]) in body
@@ -130,9 +166,13 @@ def test_a_tms_technician_sees_tms_sessions_only_and_no_link_they_cannot_open(wo
 
 
 def test_a_tms_technicians_notes_to_sign_are_tms_sessions(world):
-    session_today(direct_course(world, make_patient(world.clinic, family_name="Infused")), 1, status=Session.COMPLETED)
+    session_today(
+        direct_course(world, make_patient(world.clinic, family_name="Infused")), 1, status=Session.COMPLETED
+    )
     tms = session_today(
-        direct_course(world, make_patient(world.clinic, family_name="Magnetic"), code="tms_10hz"), 1, status=Session.COMPLETED
+        direct_course(world, make_patient(world.clinic, family_name="Magnetic"), code="tms_10hz"),
+        1,
+        status=Session.COMPLETED,
     )
     q = queue(world.client("tms_technician").get(URL), "notes-to-sign")
     assert [i.url for i in q.items] == [reverse("treatment:session", args=[tms.pk])]
@@ -144,11 +184,19 @@ def test_a_tms_technicians_notes_to_sign_are_tms_sessions(world):
 def test_front_desk_sees_bookings_today_and_upcoming_with_a_link_to_move_them(world):
     course = direct_course(world, make_patient(world.clinic, family_name="Tomorrow"))
     later = Session.objects.create(
-        course=course, patient=course.patient, clinic=course.clinic, modality=course.modality, number=2,
+        course=course,
+        patient=course.patient,
+        clinic=course.clinic,
+        modality=course.modality,
+        number=2,
         scheduled_for=timezone.now() + dt.timedelta(days=1),
     )
     Session.objects.create(
-        course=course, patient=course.patient, clinic=course.clinic, modality=course.modality, number=3,
+        course=course,
+        patient=course.patient,
+        clinic=course.clinic,
+        modality=course.modality,
+        number=3,
         scheduled_for=timezone.now() + dt.timedelta(days=30),
     )
     response = world.client("front_desk").get(URL)
@@ -160,10 +208,16 @@ def test_front_desk_sees_bookings_today_and_upcoming_with_a_link_to_move_them(wo
 def test_front_desk_sees_questionnaires_missed_and_unsent_rems_forms(world):
     missed = make_patient(world.clinic, family_name="Silent")
     QuestionnaireRequest.objects.create(
-        patient=missed, instruments=["phq9"], due_date=timezone.localdate(), closes_at=timezone.now() - dt.timedelta(days=1), status="missed"
+        patient=missed,
+        instruments=["phq9"],
+        due_date=timezone.localdate(),
+        closes_at=timezone.now() - dt.timedelta(days=1),
+        status="missed",
     )
     esketamine = signed_session(world, make_patient(world.clinic, family_name="Sprayed"), "nurse")
-    RemsMonitoringForm.objects.create(session=esketamine, data={}, due_by=timezone.localdate() + dt.timedelta(days=7))
+    RemsMonitoringForm.objects.create(
+        session=esketamine, data={}, due_by=timezone.localdate() + dt.timedelta(days=7)
+    )
     response = world.client("front_desk").get(URL)
     q = queue(response, "questionnaires-missed")
     assert [i.url for i in q.items] == [reverse("patients:detail", args=[missed.pk])]

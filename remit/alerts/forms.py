@@ -52,8 +52,12 @@ ANY = ""
 class InboxFilterForm(forms.Form):
     """The inbox's filters. Posted and kept in the session (``remit.pages.searches``): never in the address."""
 
-    kind = forms.ChoiceField(label="Kind", required=False)
-    severity = forms.ChoiceField(label="Severity", required=False)
+    kind = forms.ChoiceField(
+        label="Kind", required=False, error_messages={"invalid_choice": "Choose a kind of alert from the list."}
+    )
+    severity = forms.ChoiceField(
+        label="Severity", required=False, error_messages={"invalid_choice": "Choose high, medium or low."}
+    )
     clinic = forms.ModelChoiceField(
         queryset=Clinic.objects.none(), label="Clinic", required=False, empty_label="Any clinic"
     )
@@ -66,7 +70,7 @@ class InboxFilterForm(forms.Form):
     )
 
     def __init__(self, *args: Any, clinics: list[Clinic], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, label_suffix="", **kwargs)
         self.fields["kind"].choices = [(ANY, "Any kind"), *sorted(KINDS.items(), key=lambda kv: kv[1])]  # type: ignore[attr-defined]
         self.fields["severity"].choices = [(ANY, "Any severity"), *SEVERITIES]  # type: ignore[attr-defined]
         ids = [c.pk for c in clinics]

@@ -128,14 +128,28 @@ def test_front_desk_sees_bookings_and_questionnaires_missed(world, live_server, 
 
 
 @pytest.mark.browser
-def test_the_chart_opens_with_the_high_alert_banner_on_top(world, live_server, page):
-    day = a_day(world)
+def test_the_chart_opens_with_the_high_alert_banner_on_top_and_the_latest_trajectory(world, live_server, page):
+    from remit.decision.tests.helpers_outcomes import day, make_course, scores
+    from remit.treatment.models import Course
+
+    patient = make_patient(world.clinic, family_name="Charted", given_name="Cam", phone="555 010 4455")
+    scores(world, patient, [(-30, 21), (-24, 17), (-18, 12), (-10, 9)])
+    make_course(world, patient, [day(-28 + 3 * i) for i in range(6)], status=Course.COMPLETED)
+    Alert.objects.create(
+        clinic=world.clinic,
+        patient=patient,
+        kind="suicidal_ideation",
+        severity="high",
+        reason="PHQ-9 item 9 answered 2 (more than half the days).",
+        created_at=timezone.now() - dt.timedelta(minutes=40),
+    )
     browser_sign_in(page, live_server, world.users["nurse"])
     for width in (1280, 375):
         page.set_viewport_size({"width": width, "height": 900})
-        page.goto(f"{live_server.url}{reverse('patients:detail', args=[day['dripping'].patient_id])}")
+        page.goto(f"{live_server.url}{reverse('patients:detail', args=[patient.pk])}")
         banner = page.get_by_test_id("high-alert-banner")
         assert banner.is_visible() and "Suicidal ideation reported" in banner.inner_text()
-        assert banner.bounding_box()["y"] < page.get_by_role("heading", name="Dripping, Dana").bounding_box()["y"]
+        assert banner.bounding_box()["y"] < page.get_by_role("heading", name="Charted, Cam").bounding_box()["y"]
+        assert page.get_by_test_id("chart-trajectory").locator("img").is_visible()
         assert page.evaluate("document.documentElement.scrollWidth") <= width, width
         page.screenshot(path=f"{SHOTS}/chart-high-alert-{width}.png", full_page=True)

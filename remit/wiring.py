@@ -13,6 +13,7 @@ from remit.pages import chart_sections, portal_links, record_notes
 
 
 def connect() -> None:
+    from remit.alerts import chart as alerts_chart
     from remit.alerts.actions import alert_emergency_access, report_listener_failure
     from remit.amendments import chart as amendments_chart
     from remit.decision import rules
@@ -33,7 +34,8 @@ def connect() -> None:
     events.subscribe(events.QUESTIONNAIRE_MISSED, rules.raise_missed_alert)
     events.subscribe(events.EMERGENCY_ACCESS_GRANTED, alert_emergency_access)
 
-    # The patient chart's sections, in the order they appear under the registry's own.
+    # The banner above the chart (open high alerts), then the chart's sections, in the order they appear under the registry's own.
+    chart_sections.register_banner(alerts_chart.banner_context, "alerts/_chart_banner.html")
     chart_sections.register(screening_chart.section_context, "screening/_chart_section.html")
     chart_sections.register(treatment_chart.section_context, "treatment/_chart_section.html")
     chart_sections.register(measures_chart.section_context, "measures/_chart_section.html")

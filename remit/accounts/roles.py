@@ -55,6 +55,8 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     # (remit.treatment.permissions.may_sign).
     "sessions.chart": CLINICAL_ROLES,
     "sessions.sign": CLINICAL_ROLES,
+    # Co-signing: a prescriber adds their co-signature to a session a nurse or TMS technician signed.
+    "sessions.cosign": frozenset({PRESCRIBER}),
     # Amendments (45 CFR 164.526): ask on a patient's behalf (front desk: demographics only) or add their
     # statement of disagreement; decide a request (accept or deny) and add the clinic's rebuttal.
     "amendments.request": frozenset({PRESCRIBER, NURSE, TMS_TECHNICIAN, FRONT_DESK}),

@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 
 from remit.accounts.models import Clinic, User
+from remit.alerts.models import KINDS, SEVERITIES
 
 
 class AcknowledgeForm(forms.Form):
@@ -43,3 +44,48 @@ class EscalationContactForm(forms.Form):
         if len(clinics) == 1:
             self.fields["clinic"].initial = clinics[0].pk
             self.fields["clinic"].widget = forms.HiddenInput()
+
+
+ANY = ""
+
+
+class InboxFilterForm(forms.Form):
+    """The inbox's filters. Posted and kept in the session (``remit.pages.searches``): never in the address."""
+
+    kind = forms.ChoiceField(
+        label="Kind", required=False, error_messages={"invalid_choice": "Choose a kind of alert from the list."}
+    )
+    severity = forms.ChoiceField(
+        label="Severity", required=False, error_messages={"invalid_choice": "Choose high, medium or low."}
+    )
+    clinic = forms.ModelChoiceField(
+        queryset=Clinic.objects.none(), label="Clinic", required=False, empty_label="Any clinic"
+    )
+    patient = forms.CharField(
+        label="Patient",
+        required=False,
+        max_length=100,
+        help_text="Name or record number",
+        widget=forms.TextInput(attrs={"size": 20, "autocomplete": "off"}),
+    )
+
+    def __init__(self, *args: Any, clinics: list[Clinic], **kwargs: Any) -> None:
+        super().__init__(*args, label_suffix="", **kwargs)
+        self.fields["kind"].choices = [(ANY, "Any kind"), *sorted(KINDS.items(), key=lambda kv: kv[1])]  # type: ignore[attr-defined]
+        self.fields["severity"].choices = [(ANY, "Any severity"), *SEVERITIES]  # type: ignore[attr-defined]
+        ids = [c.pk for c in clinics]
+        self.fields["clinic"].queryset = Clinic.objects.filter(pk__in=ids).order_by("name")  # type: ignore[attr-defined]
+        if len(clinics) < 2:
+            del self.fields["clinic"]
+
+    def terms(self) -> dict[str, Any]:
+        """What was asked for, JSON-serialisable (the clinic by its id), without the empty filters."""
+        data = self.cleaned_data
+        kept: dict[str, Any] = {
+            "kind": data.get("kind") or "",
+            "severity": data.get("severity") or "",
+            "patient": (data.get("patient") or "").strip(),
+        }
+        if data.get("clinic") is not None:
+            kept["clinic"] = data["clinic"].pk
+        return {name: value for name, value in kept.items() if value}

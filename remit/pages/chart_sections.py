@@ -19,6 +19,8 @@ from django.utils.safestring import SafeString, mark_safe
 SectionContext = Callable[[Any, Any], dict[str, Any]]
 
 SECTIONS: list[tuple[SectionContext, str]] = []
+# Banners go above everything else on the chart (an open high alert must not be scrolled past).
+BANNERS: list[tuple[SectionContext, str]] = []
 
 
 def register(section_context: SectionContext, template: str) -> None:
@@ -26,9 +28,24 @@ def register(section_context: SectionContext, template: str) -> None:
         SECTIONS.append((section_context, template))
 
 
+def register_banner(banner_context: SectionContext, template: str) -> None:
+    if not any(existing is banner_context for existing, _ in BANNERS):
+        BANNERS.append((banner_context, template))
+
+
+def render_banners(request: HttpRequest, patient: Any) -> list[SafeString]:
+    return _render(BANNERS, request, patient)
+
+
 def render_sections(request: HttpRequest, patient: Any) -> list[SafeString]:
+    return _render(SECTIONS, request, patient)
+
+
+def _render(
+    registered: list[tuple[SectionContext, str]], request: HttpRequest, patient: Any
+) -> list[SafeString]:
     rendered = []
-    for section_context, template in SECTIONS:
+    for section_context, template in registered:
         context = section_context(patient, request.user)
         if not context or context.get("visible") is False:
             continue

@@ -26,7 +26,7 @@ from remit.accounts.decorators import staff, staff_required, view_clinic_ids
 from remit.accounts.models import Clinic
 from remit.audit import actions as audit
 from remit.pages import record_notes, searches
-from remit.pages.chart_sections import render_sections
+from remit.pages.chart_sections import render_banners, render_sections
 from remit.pages.forms import apply_validation_error
 from remit.patients import actions
 from remit.patients.access import emergency_readable
@@ -241,6 +241,7 @@ def patient_detail(request: HttpRequest, pk: int) -> HttpResponse:
             allergies=allergies,
             active_allergies=sum(1 for a in allergies if not a.is_voided),
         )
+    context["banners"] = render_banners(request, patient)
     context["sections"] = render_sections(request, patient)
     audit.record(
         audit.VIEW,

@@ -122,9 +122,19 @@ def section_context(patient: Patient, user: Any) -> dict[str, Any]:
     if not user.can("clinical.view", patient.clinic_id):
         return {"outcomes_visible": False}
     context = build_courses(patient, charts=False)
+    # The latest course's trajectory, drawn inline with the outcome pages' own chart (the newest course is first).
+    latest = next((r for r in context["course_rows"] if r["view"].outcome), None)
+    trajectory = (
+        svg_data_uri(trajectory_figure(latest["view"], context["outcome_settings"].to_outcome_settings()))
+        if latest
+        else ""
+    )
     return {
         "outcomes_visible": True,
         "outcomes_url": reverse("reports:patient", args=[patient.pk]),
+        "outcomes_trajectory": trajectory,
+        "outcomes_trajectory_course": latest["modality"] if latest else "",
+        "outcomes_trajectory_instrument": latest["view"].instrument_name if latest else "",
         "outcomes_rows": [
             {
                 "modality": r["modality"],

@@ -284,6 +284,20 @@ class Amendment(models.Model):
         return f"amendment to session {self.session_id} at {self.at:%Y-%m-%d %H:%M}"
 
 
+class SessionCosignature(models.Model):
+    """A prescriber's co-signature of a session a nurse or TMS technician signed.
+
+    A separate record so that co-signing never writes to the signed session (nor its note).
+    """
+
+    session = models.OneToOneField(Session, on_delete=models.PROTECT, related_name="cosignature")
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"co-signature of session {self.session_id} at {self.at:%Y-%m-%d %H:%M}"
+
+
 class MotorThreshold(Voidable):
     METHODS = [
         ("visual", "Visual (thumb twitch)"),

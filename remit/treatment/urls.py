@@ -1,6 +1,13 @@
 from django.urls import path
 
-from remit.treatment import views_charting, views_courses, views_protocols, views_rems, views_today
+from remit.treatment import (
+    views_charting,
+    views_cosign,
+    views_courses,
+    views_protocols,
+    views_rems,
+    views_today,
+)
 
 app_name = "treatment"
 urlpatterns: list = [
@@ -22,6 +29,7 @@ urlpatterns: list = [
         "sessions/<int:pk>/move-to-today/", views_charting.session_move_to_today, name="session_move_to_today"
     ),
     path("sessions/<int:pk>/<slug:step>/", views_charting.session_step, name="session_step"),
+    path("co-sign/<int:pk>/", views_cosign.session_cosign, name="session_cosign"),
     path("rems/", views_rems.rems_list, name="rems"),
     path("rems/<int:pk>/", views_rems.rems_form_page, name="rems_form"),
     path("rems/<int:pk>/pdf/", views_rems.rems_pdf, name="rems_pdf"),

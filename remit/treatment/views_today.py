@@ -26,6 +26,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from remit.accounts import roles as R
 from remit.accounts.decorators import staff, staff_required, view_clinic_ids
 from remit.audit import actions as audit
 from remit.core.modality import DRUG_MODALITIES
@@ -33,6 +34,7 @@ from remit.core.vitals import DEFAULT_VITALS_INTERVAL_MINUTES
 from remit.treatment import permissions
 from remit.treatment.actions_courses import beyond_for_courses
 from remit.treatment.models import ClinicTreatmentSettings, RemsMonitoringForm, Session, VitalSign
+from remit.treatment.queues import queues_for
 
 POLL_SECONDS = 30
 VITALS_STATUSES = (Session.DOSING, Session.MONITORING)
@@ -100,6 +102,11 @@ def board_context(request: HttpRequest, now: dt.datetime | None = None) -> dict[
     clinical_ids = set(staff(request).clinic_ids("clinical.view")) & set(clinic_ids)
     schedule_ids = set(staff(request).clinic_ids("courses.schedule"))
     clinical = bool(clinical_ids)
+    # A TMS technician (neither prescriber, nurse nor front desk there) sees that clinic's TMS sessions only.
+    user_roles = staff(request).roles_by_clinic()
+    tms_only = {
+        c for c in clinical_ids if not user_roles.get(c, frozenset()) & {R.PRESCRIBER, R.NURSE, R.FRONT_DESK}
+    }
 
     last_vital = (
         VitalSign.objects.filter(session=OuterRef("pk"), voided_at__isnull=True)
@@ -123,6 +130,8 @@ def board_context(request: HttpRequest, now: dt.datetime | None = None) -> dict[
     beyond = beyond_for_courses({s.course_id: s.course for s in sessions}.values())
     rows = []
     for s in sessions:
+        if s.clinic_id in tms_only and s.modality != "tms":
+            continue
         started = s.dose_started_at or _first_device_at(s)
         elapsed = _minutes(now - started) if started and s.status in CLOCK_STATUSES else None
         row: dict[str, Any] = {
@@ -142,11 +151,11 @@ def board_context(request: HttpRequest, now: dt.datetime | None = None) -> dict[
             interval = intervals.get(s.clinic_id, DEFAULT_VITALS_INTERVAL_MINUTES)
             row["vitals_due"] = _vitals_due(s, s.last_vital_at, interval, now)
             row["course_url"] = reverse("treatment:course", args=[s.course_id])
-            row["session_url"] = maybe_url("treatment:session", s.pk)
+            # Only a link the person may open (a TMS technician charts TMS sessions only).
+            may_open = permissions.may_chart(user, s)
+            row["session_url"] = maybe_url("treatment:session", s.pk) if may_open else ""
             # Checking in from Today opens the session (the check-in step redirects to it).
-            row["can_check_in"] = (
-                s.status == Session.BOOKED and s.checked_in_at is None and permissions.may_chart(user, s)
-            )
+            row["can_check_in"] = s.status == Session.BOOKED and s.checked_in_at is None and may_open
         rows.append(row)
     groups: dict[str, list[dict[str, Any]]] = {}
     for row in rows:
@@ -157,6 +166,7 @@ def board_context(request: HttpRequest, now: dt.datetime | None = None) -> dict[
         "today": today,
         "now": timezone.localtime(now),
         "rooms": rooms,
+        "rows": rows,
         "count": len(rows),
         "clinical": clinical,
         "poll_seconds": POLL_SECONDS,
@@ -180,7 +190,11 @@ def board_context(request: HttpRequest, now: dt.datetime | None = None) -> dict[
 
 
 def _audit(request: HttpRequest, context: dict[str, Any], *, poll: bool) -> None:
-    patients = sorted({row["patient"].pk for _, rows in context["rooms"] for row in rows})
+    seen = {row["patient"].pk for _, rows in context["rooms"] for row in rows}
+    seen |= {
+        item.patient_id for queue in context.get("queues", []) for item in queue.items if item.patient_id
+    }
+    patients = sorted(seen)
     audit.record(
         audit.VIEW,
         request=request,
@@ -193,6 +207,7 @@ def _audit(request: HttpRequest, context: dict[str, Any], *, poll: bool) -> None
 @require_GET
 def today(request: HttpRequest) -> HttpResponse:
     context = board_context(request)
+    context["queues"] = queues_for(staff(request), context["rows"])
     _audit(request, context, poll=False)
     return render(request, "treatment/today.html", context)
 

@@ -127,3 +127,38 @@ def test_it_refuses_a_post_without_the_csrf_token(world, csrf_client):
     response = csrf_client.post(ack_url(alert), {"note": "Looked.", "csrfmiddlewaretoken": str(token)})
     assert response.status_code == 302
     assert Alert.objects.get(pk=alert.pk).status == "acknowledged"
+
+
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+def test_in_the_inbox_it_acknowledges_in_place_and_answers_with_the_alert_alone(world):
+    alert = make_alert(make_patient(world.clinic), "high", next_escalation_at=None)
+    response = world.client("nurse").post(
+        ack_url(alert), {"note": "Called; safety plan in place.", "in_place": "1"}, **HTMX
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert f'id="alert-{alert.pk}"' in html and "acknowledged by you" in html
+    assert "<html" not in html
+    alert.refresh_from_db()
+    assert alert.status == "acknowledged"
+
+
+def test_in_the_inbox_an_empty_note_keeps_the_alert_open_with_the_error_beside_the_box(world):
+    alert = make_alert(make_patient(world.clinic), "high")
+    response = world.client("nurse").post(ack_url(alert), {"note": "   ", "in_place": "1"}, **HTMX)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert f'id="alert-{alert.pk}"' in html
+    assert "Write a note: what you did or decided about this alert." in html
+    alert.refresh_from_db()
+    assert alert.status == "open"
+
+
+def test_without_javascript_the_inbox_form_acknowledges_and_returns_to_the_inbox(world):
+    alert = make_alert(make_patient(world.clinic))
+    response = world.client("nurse").post(ack_url(alert), {"note": "Reviewed.", "in_place": "1"})
+    assert response.status_code == 302 and response["Location"] == reverse("alerts:inbox")
+    alert.refresh_from_db()
+    assert alert.status == "acknowledged"

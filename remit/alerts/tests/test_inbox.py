@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from remit.alerts.models import Alert
 from remit.audit.models import AuditEvent
-from remit.testing import PermissionMatrix, make_patient
+from remit.testing import PermissionMatrix, login, make_patient, make_user
 
 from .conftest import make_alert
 
@@ -86,15 +87,24 @@ def test_it_writes_one_view_audit_row(world):
     assert rows[0].detail["results"] == 1
 
 
-def test_it_paginates_25_per_page(world):
-    patient = make_patient(world.clinic)
+def test_it_paginates_25_patients_per_page(world):
     for n in range(30):
-        make_alert(patient, minutes_ago=100 - n)
+        make_alert(make_patient(world.clinic), minutes_ago=100 - n)
     client = world.client("nurse")
     first = client.get(INBOX)
     assert len(listed(first)) == 25
     second = client.get(INBOX, {"page": 2})
     assert len(listed(second)) == 5
+
+
+def test_one_patients_repeated_alerts_are_one_group_on_one_page(world):
+    patient = make_patient(world.clinic)
+    for n in range(30):
+        make_alert(patient, minutes_ago=100 - n)
+    response = world.client("nurse").get(INBOX)
+    assert len(response.context["groups"]) == 1
+    assert len(listed(response)) == 30
+    assert "29 more alerts for this patient" in response.content.decode()
 
 
 def test_its_query_count_does_not_grow_with_the_alerts(world, django_assert_max_num_queries):
@@ -115,3 +125,67 @@ def test_its_query_count_does_not_grow_with_the_alerts(world, django_assert_max_
     assert few == many
     with django_assert_max_num_queries(few):
         client.get(INBOX)
+
+
+def test_a_filter_is_posted_and_kept_out_of_the_address(world):
+    wanted = make_patient(world.clinic, family_name="Quinlan", given_name="Ada")
+    make_alert(wanted, "high")
+    make_alert(make_patient(world.clinic, family_name="Other"), "high")
+    client = world.client("nurse")
+    response = client.post(INBOX, {"patient": "Quinlan"})
+    assert response.status_code == 302
+    assert "Quinlan" not in response["Location"] and "search=" in response["Location"]
+    page = client.get(response["Location"])
+    assert [a.patient for a in listed(page)] == [wanted]
+    assert page.context["form"]["patient"].value() == "Quinlan"
+
+
+def test_it_filters_by_kind_and_severity(world):
+    patient = make_patient(world.clinic)
+    wanted = make_alert(patient, "high", kind="seizure")
+    make_alert(patient, "medium", kind="seizure")
+    make_alert(patient, "high", kind="suicidal_ideation")
+    client = world.client("nurse")
+    found = client.get(client.post(INBOX, {"kind": "seizure", "severity": "high"})["Location"])
+    assert listed(found) == [wanted]
+
+
+def test_it_filters_by_clinic_for_someone_in_two_clinics(world):
+    both = make_user("nurse_in_both", ["nurse"], [world.clinic, world.other_clinic])
+    ours = make_alert(make_patient(world.clinic))
+    theirs = make_alert(make_patient(world.other_clinic))
+    client = login(Client(), both)
+    assert set(listed(client.get(INBOX))) == {ours, theirs}
+    found = client.get(client.post(INBOX, {"clinic": world.other_clinic.pk})["Location"])
+    assert listed(found) == [theirs]
+
+
+def test_a_filter_naming_an_unknown_kind_shows_the_error_and_no_alerts(world):
+    make_alert(make_patient(world.clinic))
+    response = world.client("nurse").post(INBOX, {"kind": "not_a_kind"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Kind: Choose a kind of alert from the list." in html
+    assert "not_a_kind" not in html
+    assert listed(response) == []
+
+
+def test_it_shows_the_patients_phone_as_a_call_link(world):
+    make_alert(make_patient(world.clinic, phone="(555) 010-2233"))
+    html = world.client("nurse").get(INBOX).content.decode()
+    assert 'href="tel:5550102233"' in html
+    assert "Call (555) 010-2233" in html
+
+
+def test_a_suicidal_ideation_alert_offers_the_cssrs_screen_as_the_next_step(world):
+    """C-SSRS screen after a positive PHQ-9 item 9 (clinical-reference 1.7, the C-SSRS Screener)."""
+    patient = make_patient(world.clinic)
+    make_alert(patient, kind="suicidal_ideation")
+    html = world.client("nurse").get(INBOX).content.decode()
+    assert reverse("measures:rate", args=[patient.pk, "cssrs_screen"]) in html
+    assert "Next step: C-SSRS screen" in html
+
+
+def test_other_kinds_offer_no_cssrs_screen(world):
+    make_alert(make_patient(world.clinic), kind="seizure")
+    assert "Next step: C-SSRS screen" not in world.client("nurse").get(INBOX).content.decode()

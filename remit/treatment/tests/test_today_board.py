@@ -98,8 +98,11 @@ def test_front_desk_sees_scheduling_only(world):
     body = world.client("front_desk").get(URL).content.decode()
     for name in ("Booked", "Arrived", "Dripping", "Leaving", "Chair 1", "Ready for discharge"):
         assert name in body
-    for clinical in ("Vitals", "REMS", "Open alerts", "Ketamine", "Esketamine", "41 min"):
+    for clinical in ("Vitals", "REMS forms due", "Open alerts", "Ketamine", "Esketamine", "41 min"):
         assert clinical not in body
+    # Their queue lists the REMS forms to submit, without a link to a form they may not open.
+    assert "REMS forms not yet submitted" in body
+    assert "/treatment/rems/" not in body
 
 
 def test_other_days_and_other_clinics_are_not_shown(world):
@@ -169,7 +172,7 @@ def test_its_queries_do_not_grow_with_the_sessions(world, django_assert_max_num_
             session=s, taken_at=timezone.now(), systolic=120, diastolic=80, entered_by=nurse
         )
     client = world.client("nurse")
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(17):  # the board's 16 and the nurse's "notes to sign" queue
         assert client.get(URL).status_code == 200
     with django_assert_max_num_queries(16):
         assert client.get(reverse("treatment:today_board")).status_code == 200

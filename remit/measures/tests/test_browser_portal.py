@@ -27,9 +27,7 @@ def test_a_patient_reports_suicidal_ideation_and_a_clinician_acknowledges_the_al
 
     page.set_viewport_size({"width": 375, "height": 740})
     page.goto(url)
-    page.get_by_label("Month").fill(str(DOB.month))
-    page.get_by_label("Day").fill(str(DOB.day))
-    page.get_by_label("Year").fill(str(DOB.year))
+    page.get_by_label("Date of birth").fill(DOB.strftime("%m/%d/%Y"))
     page.get_by_role("button", name="Continue").click()
 
     page.get_by_text("Questionnaire 1 of 1").wait_for()
@@ -83,9 +81,7 @@ def test_item_9_on_page_1_of_2_shows_the_crisis_card_on_page_2_at_375px(world, l
     link, token = make_link(patient, ["phq9", "gad7"])
     page.set_viewport_size({"width": 375, "height": 740})
     page.goto(f"{live_server.url}/p/{token}/")
-    page.get_by_label("Month").fill(str(DOB.month))
-    page.get_by_label("Day").fill(str(DOB.day))
-    page.get_by_label("Year").fill(str(DOB.year))
+    page.get_by_label("Date of birth").fill(DOB.strftime("%m/%d/%Y"))
     page.get_by_role("button", name="Continue").click()
 
     page.get_by_text("Questionnaire 1 of 2").wait_for()

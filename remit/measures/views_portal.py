@@ -47,7 +47,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from remit.core.instruments import Instrument, gad7, get_instrument, pcl5, phq9
-from remit.core.instruments.pages import shown_items
+from remit.core.instruments.pages import check_page, shown_items
 from remit.measures import actions_portal, actions_questionnaire_requests, portal_session
 from remit.measures.forms import DateOfBirthForm
 from remit.measures.models import Assessment, PortalLink, QuestionnaireRequest
@@ -410,6 +410,11 @@ def step(request: HttpRequest, step: int) -> HttpResponse:
     errors: dict[str, str] = {}
     revealed = False
 
+    if request.method == "POST" and request.POST.get("item") in instrument.item_ids:
+        return _answer_one_item(request, link, step, instrument, all_answers, answers)
+    if request.method == "GET" and _answer_one_at_a_time(instrument):
+        return _render_one_item(request, link, step, instrument, answers, crisis)
+
     if request.method == "POST":
         posted_shown = [i for i in request.POST.get("shown", "").split(",") if i in instrument.item_ids]
         posted = {item_id: request.POST.get(item_id, "") for item_id in posted_shown}
@@ -469,6 +474,127 @@ def step(request: HttpRequest, step: int) -> HttpResponse:
         },
         status=400 if errors else 200,
     )
+
+
+def _answer_one_at_a_time(instrument: Instrument) -> bool:
+    """Every questionnaire is asked one question a page; the C-SSRS screen keeps its own page,
+    whose later questions appear on it when an answer calls for them."""
+    return instrument.code != "cssrs_screen"
+
+
+def _item_url(step: int, number: int) -> str:
+    return f"{reverse('portal:step', kwargs={'step': step})}?item={number}"
+
+
+def _render_one_item(
+    request: HttpRequest,
+    link: PortalLink,
+    step: int,
+    instrument: Instrument,
+    answers: dict[str, int | None],
+    crisis: bool,
+    *,
+    number: int | None = None,
+    errors: dict[str, str] | None = None,
+) -> HttpResponse:
+    """One question of the page: tapping an answer sends it (``portal.js``); without script, Next does."""
+    shown = shown_items(instrument, answers)
+    if number is None:
+        try:
+            number = int(request.GET.get("item", ""))
+        except ValueError:
+            # Where the patient left off: the first question not answered yet.
+            number = next((n for n, i in enumerate(shown, start=1) if answers.get(i) is None), len(shown))
+    number = min(max(number, 1), len(shown))
+    errors = errors or {}
+    item_id = shown[number - 1]
+    codes = link.questionnaire_request.instruments
+    if number > 1:
+        previous: str | None = _item_url(step, number - 1)
+    else:
+        previous = reverse("portal:step", kwargs={"step": step - 1}) if step > 1 else None
+    if request.method == "GET":
+        actions_portal.record_portal_view(
+            link, "questions", request, step=step, instrument=instrument.code, crisis=crisis, item=number
+        )
+    rows = _item_rows(instrument, shown, answers, errors)
+    return render(
+        request,
+        "portal/step.html",
+        {
+            "instrument": instrument,
+            "stem": STEMS.get(instrument.code) if instrument.show_wording else None,
+            "items": [rows[number - 1]],
+            "one_item": True,
+            "item_id": item_id,
+            "item_number": number,
+            "item_count": len(shown),
+            "shown": item_id,
+            "errors": errors,
+            "general_error": errors.get(""),
+            "revealed": False,
+            "crisis": crisis,
+            "step": step,
+            "steps": len(codes),
+            "last": step == len(codes) and number == len(shown),
+            "last_item": number == len(shown),
+            "previous": previous,
+        },
+        status=400 if errors else 200,
+    )
+
+
+def _answer_one_item(
+    request: HttpRequest,
+    link: PortalLink,
+    step: int,
+    instrument: Instrument,
+    all_answers: dict[str, dict[str, int | None]],
+    answers: dict[str, int | None],
+) -> HttpResponse:
+    """One question answered: kept in the portal session at once (a reload or a closed phone loses
+    nothing), then the next question; the page's last question stores the page as before."""
+    item_id = request.POST["item"]
+    posted = {item_id: request.POST.get(item_id, "")}
+    patient = link.questionnaire_request.patient
+    sex = patient.sex_at_birth if patient.sex_at_birth in ("female", "male") else None
+    check = check_page(instrument, answers, posted, sex)
+    stored = actions_questionnaire_requests.live_assessments(link.questionnaire_request_id)
+    crisis = actions_portal.crisis_needed(stored.values())
+    shown = shown_items(instrument, check.answers)
+    number = shown.index(item_id) + 1 if item_id in shown else 1
+    if item_id in check.errors:
+        return _render_one_item(
+            request, link, step, instrument, check.answers, crisis, number=number, errors=check.errors
+        )
+    all_answers[instrument.code] = check.answers
+    _save_state(request, link, {**_state(request, link), "verified": True, "answers": all_answers})
+    if number < len(shown):
+        return redirect(_item_url(step, number + 1))
+    # The last question: the whole page is checked and stored (any alert with it).
+    codes = link.questionnaire_request.instruments
+    try:
+        page = actions_portal.answer_page(
+            link, instrument.code, answers, posted, request, finish=step == len(codes)
+        )
+    except actions_portal.LinkClosed:
+        return redirect("portal:done")
+    all_answers[instrument.code] = page.answers
+    _save_state(request, link, {**_state(request, link), "verified": True, "answers": all_answers})
+    if page.outcome is None:
+        # A question still unanswered (skipped by going forward some other way): back to it.
+        missing = next((i for i in shown if page.answers.get(i) is None and i in page.errors), None)
+        missing = missing or next(
+            (i for i in shown if page.answers.get(i) is None and instrument.item(i).scored), shown[0]
+        )
+        return redirect(_item_url(step, shown.index(missing) + 1))
+    _page_sent(request, link, instrument.code, by_this_browser=page.outcome.created)
+    if page.outcome.completed:
+        _finished(request, link)
+        return redirect("portal:done")
+    if step < len(codes):
+        return redirect("portal:step", step=step + 1)
+    return redirect("portal:step", step=codes.index(page.outcome.unanswered[0]) + 1)
 
 
 @require_http_methods(["GET"])

@@ -482,6 +482,16 @@ def _answer_one_at_a_time(instrument: Instrument) -> bool:
     return instrument.code != "cssrs_screen"
 
 
+def _asked(instrument: Instrument, answers: dict[str, int | None]) -> list[str]:
+    """The questions asked one at a time. PHQ-9's tenth asks "If you checked off any problems, how
+    difficult…": after nine answers of "Not at all" it does not apply and is not asked (it is never
+    scored; the page stored without it)."""
+    shown = shown_items(instrument, answers)
+    if instrument.code == "phq9" and all(answers.get(f"q{n}") == 0 for n in range(1, 10)):
+        return [item_id for item_id in shown if item_id != "q10"]
+    return shown
+
+
 def _item_url(step: int, number: int) -> str:
     return f"{reverse('portal:step', kwargs={'step': step})}?item={number}"
 
@@ -498,7 +508,7 @@ def _render_one_item(
     errors: dict[str, str] | None = None,
 ) -> HttpResponse:
     """One question of the page: tapping an answer sends it (``portal.js``); without script, Next does."""
-    shown = shown_items(instrument, answers)
+    shown = _asked(instrument, answers)
     if number is None:
         try:
             number = int(request.GET.get("item", ""))
@@ -561,7 +571,7 @@ def _answer_one_item(
     check = check_page(instrument, answers, posted, sex)
     stored = actions_questionnaire_requests.live_assessments(link.questionnaire_request_id)
     crisis = actions_portal.crisis_needed(stored.values())
-    shown = shown_items(instrument, check.answers)
+    shown = _asked(instrument, check.answers)
     number = shown.index(item_id) + 1 if item_id in shown else 1
     if item_id in check.errors:
         return _render_one_item(

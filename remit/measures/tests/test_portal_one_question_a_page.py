@@ -52,3 +52,27 @@ def test_a_reload_of_any_question_shows_the_page(clinic_patient):
     for number in (1, 5, 10, 99):
         response = client.get(f"{step_url(token, 1)}?item={number}")
         assert response.status_code == 200 and "<fieldset" in response.content.decode()
+
+
+def test_nine_answers_of_not_at_all_finish_phq9_without_asking_about_difficulty(clinic_patient):
+    """PHQ-9 item 10 asks "If you checked off any problems, how difficult have these problems made it…"
+    and is never scored (clinical-reference.md 1.1: clincalc phq9.rs; the item's wording is the HL7 US
+    Core PHQ-9 Questionnaire's): with no problem checked it does not apply."""
+    link, token = make_link(clinic_patient, ["phq9"])
+    client = verified_client(token)
+    for number in range(1, 9):
+        _answer(client, token, 1, f"q{number}", "0")
+    response = _answer(client, token, 1, "q9", "0")
+    assert response["Location"] == done_url(token)
+    assert Assessment.objects.get().total == 0
+
+
+def test_one_problem_checked_asks_about_difficulty_last(clinic_patient):
+    link, token = make_link(clinic_patient, ["phq9"])
+    client = verified_client(token)
+    for number in range(1, 10):
+        response = _answer(client, token, 1, f"q{number}", "1" if number == 2 else "0")
+    assert response["Location"] == f"{step_url(token, 1)}?item=10"
+    assert not Assessment.objects.exists()
+    html = client.get(response["Location"]).content.decode()
+    assert "how difficult have these problems made it" in html and "Submit answers" in html

@@ -462,6 +462,8 @@ def account_settings(request: HttpRequest) -> HttpResponse:
             PasskeyDevice.objects.filter(user=user, confirmed=True).order_by("created_at", "pk")
         ),
         "mfa_required": settings.REMIT_MFA_REQUIRED,
+        # The clinics whose details (name, phone, logo on the patient portal) they may change.
+        "configured_clinic_ids": user.clinic_ids("clinic.configure"),
     }
     return render(request, "accounts/settings.html", context)
 

@@ -46,6 +46,7 @@ from django.utils.decorators import decorator_from_middleware
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
+from remit.accounts.models import Clinic
 from remit.core.instruments import Instrument, gad7, get_instrument, pcl5, phq9
 from remit.core.instruments.pages import check_page, shown_items
 from remit.measures import actions_portal, actions_questionnaire_requests, portal_session
@@ -105,6 +106,7 @@ def portal_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         request.portal_session = portal_session.load(request)  # type: ignore[attr-defined]
+        request.portal_clinic = _clinic_of(_session(request))  # type: ignore[attr-defined]
         response = checked(request, *args, **kwargs)
         session = _session(request)
         if session is not None:
@@ -113,6 +115,13 @@ def portal_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
         return response
 
     return wrapper
+
+
+def _clinic_of(session: SessionBase | None) -> Clinic | None:
+    """The clinic whose name, logo and phone head the portal's pages: the one that sent the link."""
+    if session is None:
+        return None
+    return Clinic.objects.filter(patients__questionnaire_requests__links__pk=session["link_id"]).first()
 
 
 def _session(request: HttpRequest) -> SessionBase | None:
@@ -145,6 +154,8 @@ def _finished(request: HttpRequest, link: PortalLink) -> None:
 
 
 def _closed(request: HttpRequest, link: PortalLink | None, state: str) -> HttpResponse:
+    if link is not None:
+        request.portal_clinic = link.questionnaire_request.patient.clinic  # type: ignore[attr-defined]
     actions_portal.record_portal_view(link, "closed", request, state=state)
     title, message = CLOSED_MESSAGES[state]
     return render(

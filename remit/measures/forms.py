@@ -55,13 +55,27 @@ class SendQuestionnaireForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         initial=["phq9"],
     )
-    channel = forms.ChoiceField(label="Send by", choices=PortalLink.CHANNELS, widget=forms.RadioSelect)
+    channel = forms.ChoiceField(
+        label="Send by",
+        choices=[(code, label) for code, label in PortalLink.CHANNELS if code != PortalLink.KIOSK],
+        widget=forms.RadioSelect,
+    )
     reason = forms.CharField(label="Reason (for the chart; not sent)", max_length=300, required=False)
 
     def __init__(self, *args: Any, channels: list[str] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if channels:
             self.fields["channel"].initial = channels[0]
+
+
+class KioskVisitForm(forms.Form):
+    instruments = forms.MultipleChoiceField(
+        label="Questionnaires",
+        choices=[(code, INSTRUMENTS[code].name) for code in PATIENT_REPORTED],
+        widget=forms.CheckboxSelectMultiple,
+        initial=["phq9"],
+        error_messages={"required": "Questionnaires: please choose at least one."},
+    )
 
 
 class VoidAssessmentForm(forms.Form):

@@ -107,7 +107,11 @@ def portal_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         request.portal_session = portal_session.load(request)  # type: ignore[attr-defined]
         request.portal_clinic = _clinic_of(_session(request))  # type: ignore[attr-defined]
-        response = checked(request, *args, **kwargs)
+        if _kiosk_finished(_session(request)) and view.__name__ != "done":
+            # A clinic tablet whose visit ended: every page is the locked screen.
+            response: HttpResponse = redirect("portal:done")
+        else:
+            response = checked(request, *args, **kwargs)
         session = _session(request)
         if session is not None:
             portal_session.attach(session, response)
@@ -122,6 +126,10 @@ def _clinic_of(session: SessionBase | None) -> Clinic | None:
     if session is None:
         return None
     return Clinic.objects.filter(patients__questionnaire_requests__links__pk=session["link_id"]).first()
+
+
+def _kiosk_finished(session: SessionBase | None) -> bool:
+    return session is not None and bool(session.get("kiosk")) and bool(session.get("finished"))
 
 
 def _session(request: HttpRequest) -> SessionBase | None:
@@ -618,6 +626,21 @@ def _answer_one_item(
     return redirect("portal:step", step=codes.index(page.outcome.unanswered[0]) + 1)
 
 
+def _locked(request: HttpRequest, link: PortalLink, crisis: bool) -> HttpResponse:
+    """A clinic tablet's visit ended: thanks (and crisis resources when called for) once, then only
+    the locked screen, whatever page is asked for; a staff sign-in starts another visit."""
+    session = _session(request)
+    assert session is not None
+    first = not session.get("locked_shown")
+    session["locked_shown"] = True
+    actions_portal.record_portal_view(link, "locked", request, first=first)
+    response = render(
+        request, "portal/locked.html", {"crisis": crisis and first, "thanks": first, "sign_in": reverse("accounts:login")}
+    )
+    response["Clear-Site-Data"] = '"cache", "storage"'
+    return response
+
+
 @require_http_methods(["GET"])
 @portal_page
 def done(request: HttpRequest) -> HttpResponse:
@@ -639,6 +662,9 @@ def done(request: HttpRequest) -> HttpResponse:
     if not stored:
         return _closed(request, link, state)
     crisis = actions_portal.crisis_needed(stored)
+    session = _session(request)
+    if _kiosk_finished(session):
+        return _locked(request, link, crisis)
     # A questionnaire request left part-answered whose link then closed: what was sent reached the clinic; say so plainly.
     completed = link.questionnaire_request.status == QuestionnaireRequest.COMPLETED
     actions_portal.record_portal_view(link, "done", request, crisis=crisis, completed=completed)

@@ -39,7 +39,6 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp import login as otp_login
 
 from remit.accounts import actions, passkeys, sealing
-from remit.pages.qr import qr_svg
 from remit.accounts.decorators import (
     mark_recent_auth,
     recent_auth_required,
@@ -67,6 +66,7 @@ from remit.accounts.models import (
 )
 from remit.audit import actions as audit
 from remit.pages.forms import apply_validation_error
+from remit.pages.qr import qr_svg
 
 log = logging.getLogger(__name__)
 

@@ -33,7 +33,9 @@ def parse_date_of_birth(text: str, *, today: dt.date | None = None) -> dt.date:
             raise DateOfBirthError("Please write the year with four digits, for example 05/17/1980.")
         year = int(match.group(3))
     else:
-        raise DateOfBirthError("Please write your date of birth as month, day and year, for example 05/17/1980.")
+        raise DateOfBirthError(
+            "Please write your date of birth as month, day and year, for example 05/17/1980."
+        )
     if not 1 <= month <= 12:
         raise DateOfBirthError("The month must be a number from 1 to 12, for example 05/17/1980.")
     try:

@@ -199,7 +199,11 @@ def start_kiosk_visit(
             request=request,
             obj=link,
             patient=locked.patient,
-            detail={"channel": PortalLink.KIOSK, "request_id": locked.pk, "date_of_birth": "vouched by staff"},
+            detail={
+                "channel": PortalLink.KIOSK,
+                "request_id": locked.pk,
+                "date_of_birth": "vouched by staff",
+            },
         )
     return link
 

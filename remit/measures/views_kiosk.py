@@ -18,7 +18,12 @@ from django.views.decorators.http import require_http_methods
 
 from remit.accounts.decorators import staff_required
 from remit.audit import actions as audit
-from remit.measures import actions_assessments, actions_portal_links, actions_questionnaire_requests, portal_session
+from remit.measures import (
+    actions_assessments,
+    actions_portal_links,
+    actions_questionnaire_requests,
+    portal_session,
+)
 from remit.measures.forms import KioskVisitForm
 from remit.pages.forms import apply_validation_error
 from remit.patients.lookups import visible_patient
@@ -46,7 +51,9 @@ def kiosk_visit(request: HttpRequest, pk: int) -> HttpResponse:
             apply_validation_error(form, error)
         else:
             # The tablet is the patient's now: the staff member's sign-in ends here.
-            audit.record(audit.LOGOUT, request=request, detail={"reason": "clinic tablet handed to a patient"})
+            audit.record(
+                audit.LOGOUT, request=request, detail={"reason": "clinic tablet handed to a patient"}
+            )
             auth_logout(request)
             session = portal_session.start(link.pk, link.expires_at)
             session["verified"], session["kiosk"], session["answers"] = True, True, {}
@@ -54,5 +61,7 @@ def kiosk_visit(request: HttpRequest, pk: int) -> HttpResponse:
             portal_session.attach(session, response)
             return response
     elif request.method == "GET":
-        audit.record(audit.VIEW, request=request, obj=patient, patient=patient, detail={"page": "kiosk_visit"})
+        audit.record(
+            audit.VIEW, request=request, obj=patient, patient=patient, detail={"page": "kiosk_visit"}
+        )
     return render(request, "measures/kiosk.html", {"patient": patient, "form": form})

@@ -635,7 +635,9 @@ def _locked(request: HttpRequest, link: PortalLink, crisis: bool) -> HttpRespons
     session["locked_shown"] = True
     actions_portal.record_portal_view(link, "locked", request, first=first)
     response = render(
-        request, "portal/locked.html", {"crisis": crisis and first, "thanks": first, "sign_in": reverse("accounts:login")}
+        request,
+        "portal/locked.html",
+        {"crisis": crisis and first, "thanks": first, "sign_in": reverse("accounts:login")},
     )
     response["Clear-Site-Data"] = '"cache", "storage"'
     return response

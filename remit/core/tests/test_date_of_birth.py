@@ -12,9 +12,19 @@ TODAY = dt.date(2026, 12, 5)
 
 
 @pytest.mark.parametrize(
-    "text", ["05/17/1980", "5/17/1980", "05-17-1980", "5.17.1980", "5 17 1980", "05171980", "1980-05-17", " 5/17/1980 "]
+    "text",
+    [
+        "05/17/1980",
+        "5/17/1980",
+        "05-17-1980",
+        "5.17.1980",
+        "5 17 1980",
+        "05171980",
+        "1980-05-17",
+        " 5/17/1980 ",
+    ],
 )
-def test_the_common_ways_of_writing_a_us_date_of_birth_are_read(text):
+def test_the_common_ways_of_writing_a_us_date_of_birth_are_read(text: str) -> None:
     assert parse_date_of_birth(text, today=TODAY) == dt.date(1980, 5, 17)
 
 
@@ -29,6 +39,6 @@ def test_the_common_ways_of_writing_a_us_date_of_birth_are_read(text):
         ("May seventeenth", "month, day and year"),
     ],
 )
-def test_what_is_not_a_date_of_birth_gets_a_plain_message(text, message):
+def test_what_is_not_a_date_of_birth_gets_a_plain_message(text: str, message: str) -> None:
     with pytest.raises(DateOfBirthError, match=message):
         parse_date_of_birth(text, today=TODAY)

@@ -30,7 +30,9 @@ def _sms_link(world, sms_memory, settings, live_server):
     return sms_memory[0].body.rsplit(" ", 1)[1]
 
 
-def test_a_patient_answers_phq9_from_the_text_message_in_few_taps(world, live_server, page, settings, sms_memory):
+def test_a_patient_answers_phq9_from_the_text_message_in_few_taps(
+    world, live_server, page, settings, sms_memory
+):
     url = _sms_link(world, sms_memory, settings, live_server)
     page.set_viewport_size({"width": 375, "height": 740})
     with count_user_actions() as actions:

@@ -6,9 +6,13 @@ open link's token is exchanged at once for a portal session bound to the link
 (``portal_session``: its own cookie, not the staff session) and the browser is
 sent on to ``/p/``, so the token stays in no address bar, history or Referer;
 every later page (``/p/``, ``/p/q/<step>/``, ``/p/done/``) works from that
-session.  The patient confirms their date of birth (three wrong tries lock the
-link), then answers one questionnaire per page; answers being typed are kept
-in the portal session so a reload loses nothing.  Finishing clears it.
+session.  The patient confirms their date of birth in one box (three wrong tries
+lock the link), then answers one question a page (``?item=<n>``; the C-SSRS
+screen keeps its whole page for its skip logic): tapping an answer sends it
+(``static/remit/portal.js``), and without script each question has its Next.
+Each answer is kept in the portal session as it is sent, so a reload loses
+nothing.  Finishing clears it.  A visit started by staff on a clinic tablet
+(``views_kiosk``) skips the date of birth and ends on a locked screen.
 
 Unknown links are counted per client address and each link's openings per
 token (``remit.throttle``): over a limit the answer is 429 with Retry-After,

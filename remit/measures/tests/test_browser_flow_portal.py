@@ -12,7 +12,7 @@ import pytest
 from remit.measures import actions_portal_links
 from remit.measures.models import Assessment
 from remit.measures.tests.conftest import DOB, make_questionnaire_request, portal_patient
-from remit.testing import count_user_actions
+from remit.testing import browser_sign_in, count_user_actions
 
 pytestmark = pytest.mark.browser
 
@@ -75,6 +75,8 @@ def test_the_portal_works_with_the_keyboard_alone(world, live_server, page, sett
 
 @pytest.mark.parametrize("width", [375, 1280])
 def test_the_portal_pages_fit_the_screen(world, live_server, page, settings, sms_memory, width):
+    world.clinic.name, world.clinic.phone = "Riverside Ketamine & TMS Center", "(555) 010-0199"
+    world.clinic.save()
     url = _sms_link(world, sms_memory, settings, live_server)
     page.set_viewport_size({"width": width, "height": 800})
     page.goto(url)
@@ -91,3 +93,25 @@ def test_the_portal_pages_fit_the_screen(world, live_server, page, settings, sms
     page.get_by_text("Thank you").wait_for()
     page.screenshot(path=f"{SHOTS}/done-{width}.png", full_page=True)
     assert page.evaluate("document.documentElement.scrollWidth") <= width
+
+
+@pytest.mark.parametrize("width", [375, 1280])
+def test_a_kiosk_visit_ends_with_the_tablet_locked(world, live_server, page, width):
+    patient = portal_patient(world.clinic)
+    browser_sign_in(page, live_server, world.users["nurse"])
+    page.set_viewport_size({"width": width, "height": 800})
+    page.goto(f"{live_server.url}/measures/patients/{patient.pk}/clinic-tablet/")
+    page.get_by_role("button", name="Start and hand over the tablet").click()
+    for number in range(1, 10):
+        page.get_by_text(f"Question {number} of").wait_for()
+        page.locator(f"label[for=q{number}-0]").click()
+    page.get_by_role("heading", name="This tablet is locked").wait_for()
+    assert "Thank you" in page.content()
+    page.screenshot(path=f"{SHOTS}/kiosk-locked-{width}.png", full_page=True)
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    page.go_back()
+    page.get_by_role("heading", name="This tablet is locked").wait_for()
+    assert "Little interest" not in page.content() and patient.family_name not in page.content()
+    # The staff sign-in ended when the tablet was handed over.
+    page.goto(f"{live_server.url}/measures/patients/{patient.pk}/clinic-tablet/")
+    assert "/accounts/login/" in page.url

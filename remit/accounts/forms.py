@@ -227,3 +227,33 @@ class UserEditForm(_StaffFieldsForm):
                         "You cannot remove your own clinic administrator role; ask another administrator.",
                     )
         return data
+
+
+class ClinicForm(forms.Form):
+    """The clinic's details as patients see them on the portal."""
+
+    name = forms.CharField(
+        label="Clinic name", max_length=200, error_messages={"required": "Please enter the clinic's name."}
+    )
+    phone = forms.CharField(
+        label="Phone number",
+        max_length=40,
+        required=False,
+        help_text="Patients can tap it to call, for example (555) 010-0199.",
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel", "size": "20"}),
+    )
+    logo = forms.FileField(
+        label="Logo",
+        required=False,
+        help_text="A PNG, JPEG or GIF picture smaller than 200 KB.",
+        widget=forms.FileInput(attrs={"accept": "image/png,image/jpeg,image/gif"}),
+    )
+    remove_logo = forms.BooleanField(label="Remove the current logo", required=False)
+
+    def clean_phone(self) -> str:
+        phone: str = self.cleaned_data["phone"].strip()
+        if phone and (
+            not re.fullmatch(r"[0-9+()\-. ]+", phone) or not 7 <= sum(c.isdigit() for c in phone) <= 15
+        ):
+            raise forms.ValidationError("Phone number: please enter digits only, for example (555) 010-0199.")
+        return phone

@@ -22,12 +22,31 @@ class Clinic(models.Model):
     name = models.CharField(max_length=200)
     slug = models.SlugField(unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Shown to patients on every portal page (a tel: link), so they can call the clinic.
+    phone = models.CharField(max_length=40, blank=True)
+    # A small uploaded logo, kept in the database and shown inline (a data: address, which the
+    # content security policy allows): no media storage to serve or back up separately.
+    logo = models.BinaryField(blank=True, default=b"")
+    logo_type = models.CharField(max_length=20, blank=True)
 
     class Meta:
         ordering = ["name"]
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def logo_data_url(self) -> str:
+        """The logo as a data: address for an <img>, or "" when there is none."""
+        if not self.logo or not self.logo_type:
+            return ""
+        return f"data:{self.logo_type};base64,{base64.b64encode(bytes(self.logo)).decode()}"
+
+    @property
+    def phone_link(self) -> str:
+        """The phone number as a tel: address (digits and a leading +)."""
+        digits = "".join(c for c in self.phone if c.isdigit() or c == "+")
+        return f"tel:{digits}" if digits else ""
 
 
 def validate_roles(value: object) -> None:

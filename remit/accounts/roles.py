@@ -36,6 +36,8 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "reports.view": frozenset({PRESCRIBER, CLINIC_ADMIN}),
     "audit.view": frozenset({CLINIC_ADMIN}),
     "users.manage": frozenset({CLINIC_ADMIN}),
+    # The clinic's own details: its name, phone number and logo, shown to patients on the portal.
+    "clinic.configure": frozenset({CLINIC_ADMIN}),
     # Screening: enter an intake; sign the eligibility decision; configure the clinic's rules.
     "screening.enter": CLINICAL_ROLES,
     "screening.sign": frozenset({PRESCRIBER}),

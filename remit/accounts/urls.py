@@ -1,6 +1,6 @@
 from django.urls import path
 
-from remit.accounts import views, views_passkeys
+from remit.accounts import views, views_clinic, views_passkeys
 
 app_name = "accounts"
 urlpatterns = [
@@ -14,6 +14,7 @@ urlpatterns = [
     path("password/", views.password_change, name="password_change"),
     path("passkeys/new/", views_passkeys.passkey_add, name="passkey_add"),
     path("passkeys/<int:pk>/remove/", views_passkeys.passkey_remove, name="passkey_remove"),
+    path("clinics/<int:pk>/", views_clinic.clinic, name="clinic"),
     path("users/", views.users, name="users"),
     path("users/new/", views.user_create, name="user_create"),
     path("users/<int:pk>/", views.user_edit, name="user_edit"),

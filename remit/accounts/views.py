@@ -17,8 +17,6 @@ import time
 from typing import Any
 from urllib.parse import urlencode
 
-import qrcode
-import qrcode.image.svg
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import authenticate, update_session_auth_hash
@@ -33,7 +31,6 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.safestring import mark_safe
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
@@ -69,6 +66,7 @@ from remit.accounts.models import (
 )
 from remit.audit import actions as audit
 from remit.pages.forms import apply_validation_error
+from remit.pages.qr import qr_svg
 
 log = logging.getLogger(__name__)
 
@@ -177,12 +175,6 @@ def _start_over(request: HttpRequest, next_url: str) -> HttpResponse:
         request.session.flush()
     messages.error(request, "Too many wrong codes. Sign in again.")
     return redirect(_with_next("accounts:login", next_url))
-
-
-def qr_svg(data: str) -> str:
-    """An inline <svg> QR code: drawn here, no external service sees the secret."""
-    image = qrcode.make(data, image_factory=qrcode.image.svg.SvgPathImage, border=2)
-    return image.to_string(encoding="unicode")
 
 
 def _grouped(secret: str) -> str:
@@ -374,7 +366,7 @@ def _enrol(request: HttpRequest, user: User, next_url: str) -> HttpResponse:
             "form": form,
             "next": next_url,
             "person": user,
-            "qr": mark_safe(qr_svg(device.config_url)),  # noqa: S308 (generated here from our own data)
+            "qr": qr_svg(device.config_url),
             "secret": _grouped(secret),
         },
     )
@@ -462,6 +454,8 @@ def account_settings(request: HttpRequest) -> HttpResponse:
             PasskeyDevice.objects.filter(user=user, confirmed=True).order_by("created_at", "pk")
         ),
         "mfa_required": settings.REMIT_MFA_REQUIRED,
+        # The clinics whose details (name, phone, logo on the patient portal) they may change.
+        "configured_clinic_ids": user.clinic_ids("clinic.configure"),
     }
     return render(request, "accounts/settings.html", context)
 

@@ -12,6 +12,7 @@ from typing import Any
 
 from django import forms
 
+from remit.core.date_of_birth import DateOfBirthError, parse_date_of_birth
 from remit.core.instruments import INSTRUMENTS, AnswerError, Instrument, score
 from remit.core.instruments.pages import item_message
 from remit.measures.models import PortalLink
@@ -22,46 +23,29 @@ PATIENT_REPORTED = tuple(
 
 
 class DateOfBirthForm(forms.Form):
-    """Three boxes (month, day, year): easy on a phone, no date picker or script needed."""
+    """One box a phone fills in one go (numeric keypad, the browser's saved birthday), read as
+    MM/DD/YYYY or a common variant (``remit.core.date_of_birth``)."""
 
-    month = forms.IntegerField(
-        label="Month",
-        min_value=1,
-        max_value=12,
+    date_of_birth = forms.CharField(
+        label="Date of birth",
+        max_length=20,
+        error_messages={"required": "Please enter your date of birth."},
         widget=forms.TextInput(
             attrs={
                 "inputmode": "numeric",
-                "pattern": "[0-9]*",
-                "maxlength": "2",
-                "autocomplete": "bday-month",
+                "autocomplete": "bday",
+                "placeholder": "MM/DD/YYYY",
+                "aria-describedby": "dob-hint",
+                "size": "12",
             }
         ),
     )
-    day = forms.IntegerField(
-        label="Day",
-        min_value=1,
-        max_value=31,
-        widget=forms.TextInput(
-            attrs={"inputmode": "numeric", "pattern": "[0-9]*", "maxlength": "2", "autocomplete": "bday-day"}
-        ),
-    )
-    year = forms.IntegerField(
-        label="Year",
-        min_value=1900,
-        max_value=2100,
-        widget=forms.TextInput(
-            attrs={"inputmode": "numeric", "pattern": "[0-9]*", "maxlength": "4", "autocomplete": "bday-year"}
-        ),
-    )
 
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        if all(data.get(name) is not None for name in ("year", "month", "day")):
-            try:
-                data["date_of_birth"] = dt.date(data["year"], data["month"], data["day"])
-            except ValueError:
-                raise forms.ValidationError("That is not a real date. Please check the day and month.")
-        return data
+    def clean_date_of_birth(self) -> dt.date:
+        try:
+            return parse_date_of_birth(self.cleaned_data["date_of_birth"])
+        except DateOfBirthError as error:
+            raise forms.ValidationError(str(error)) from None
 
 
 class SendQuestionnaireForm(forms.Form):
@@ -71,13 +55,27 @@ class SendQuestionnaireForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         initial=["phq9"],
     )
-    channel = forms.ChoiceField(label="Send by", choices=PortalLink.CHANNELS, widget=forms.RadioSelect)
+    channel = forms.ChoiceField(
+        label="Send by",
+        choices=[(code, label) for code, label in PortalLink.CHANNELS if code != PortalLink.KIOSK],
+        widget=forms.RadioSelect,
+    )
     reason = forms.CharField(label="Reason (for the chart; not sent)", max_length=300, required=False)
 
     def __init__(self, *args: Any, channels: list[str] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if channels:
             self.fields["channel"].initial = channels[0]
+
+
+class KioskVisitForm(forms.Form):
+    instruments = forms.MultipleChoiceField(
+        label="Questionnaires",
+        choices=[(code, INSTRUMENTS[code].name) for code in PATIENT_REPORTED],
+        widget=forms.CheckboxSelectMultiple,
+        initial=["phq9"],
+        error_messages={"required": "Questionnaires: please choose at least one."},
+    )
 
 
 class VoidAssessmentForm(forms.Form):

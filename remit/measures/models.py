@@ -189,7 +189,9 @@ class Assessment(Voidable):
 class PortalLink(models.Model):
     EMAIL = "email"
     SMS = "sms"
-    CHANNELS = [(EMAIL, "Email"), (SMS, "Text message")]
+    # Started by a staff member on a clinic tablet for a patient who is there (no message is sent).
+    KIOSK = "kiosk"
+    CHANNELS = [(EMAIL, "Email"), (SMS, "Text message"), (KIOSK, "Clinic tablet")]
 
     questionnaire_request = models.ForeignKey(
         QuestionnaireRequest, on_delete=models.PROTECT, related_name="links"

@@ -6,7 +6,8 @@ browser), and is redirected to ``/p/``: the token leaves the address bar and the
 later request or Referer carries it. It is not the staff session: signing in or out as staff in the
 same browser changes nothing here, and the portal never reads or writes the staff session.
 
-What it holds: the link's id, whether the date of birth was confirmed, the answers being typed on
+What it holds: the link's id, whether the date of birth was confirmed (or the visit was started by
+staff on a clinic tablet, ``kiosk``), the answers being typed on
 an unsent page, and which pages this browser sent. Finishing the questionnaire clears all of that
 (a new session id holding only "finished", for the confirmation page) and it expires soon after.
 """
@@ -55,10 +56,12 @@ def start(link_id: int, expires_at: dt.datetime) -> SessionBase:
 
 def finish(session: SessionBase) -> None:
     """The questionnaire is finished: forget the answers and the confirmation, under a new id."""
-    link_id = session["link_id"]
+    link_id, kiosk = session["link_id"], bool(session.get("kiosk"))
     session.clear()
     session["link_id"] = link_id
     session["finished"] = True
+    if kiosk:
+        session["kiosk"] = True  # a clinic tablet: every page is now the locked screen
     session.set_expiry(FINISHED_SECONDS)
     session.cycle_key()
 

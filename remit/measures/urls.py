@@ -1,6 +1,6 @@
 from django.urls import path
 
-from remit.measures import views
+from remit.measures import views, views_kiosk
 
 app_name = "measures"
 urlpatterns = [
@@ -12,6 +12,7 @@ urlpatterns = [
         name="send_questionnaire_request",
     ),
     path("patients/<int:pk>/assessments/<int:assessment_pk>/void/", views.void, name="void"),
+    path("patients/<int:pk>/clinic-tablet/", views_kiosk.kiosk_visit, name="kiosk_visit"),
     path("follow-up/", views.follow_up, name="follow_up"),
     path(
         "questionnaire-requests/<int:pk>/resend/",

@@ -40,6 +40,7 @@ from remit.measures import (
 from remit.measures.forms import RateForm, SendQuestionnaireForm, VoidAssessmentForm
 from remit.measures.models import Assessment, QuestionnaireRequest
 from remit.pages.forms import apply_validation_error
+from remit.pages.qr import qr_svg
 from remit.patients.access import emergency_readable
 from remit.patients.lookups import visible_patient
 from remit.patients.models import Patient
@@ -241,6 +242,11 @@ def rate(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     return render(request, "measures/rate.html", {"patient": patient, "instrument": instrument, "form": form})
 
 
+# The staff session holds the link just sent until the Send page has shown it once (the token is stored
+# nowhere else; a reload of the page no longer shows it).
+SENT_LINK_KEY = "measures_sent_link"
+
+
 @staff_required("measures.rate")
 @require_http_methods(["GET", "POST"])
 def send_questionnaire_request(request: HttpRequest, pk: int) -> HttpResponse:
@@ -261,7 +267,7 @@ def send_questionnaire_request(request: HttpRequest, pk: int) -> HttpResponse:
                     actor=request.user,
                     request=request,
                 )
-                actions_portal_links.send_questionnaire_request(
+                link = actions_portal_links.send_questionnaire_request(
                     questionnaire_request, data["channel"], actor=request.user, request=request
                 )
         except ValidationError as error:
@@ -269,12 +275,26 @@ def send_questionnaire_request(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             how = "email" if data["channel"] == "email" else "text message"
             messages.success(request, f"Questionnaire sent by {how}.")
-            return redirect("measures:patient", pk=patient.pk)
+            # The link is shown once, on the next page: the patient may scan it here instead.
+            request.session[SENT_LINK_KEY] = {"patient": patient.pk, "url": link.url}  # type: ignore[attr-defined]
+            return redirect("measures:send_questionnaire_request", pk=patient.pk)
     elif request.method == "GET":
         audit.record(
             audit.VIEW, request=request, obj=patient, patient=patient, detail={"page": "send_questionnaire"}
         )
-    return render(request, "measures/send.html", {"patient": patient, "form": form, "channels": channels})
+    sent = request.session.pop(SENT_LINK_KEY, None) if request.method == "GET" else None
+    sent_url = sent["url"] if sent and sent.get("patient") == patient.pk else None
+    return render(
+        request,
+        "measures/send.html",
+        {
+            "patient": patient,
+            "form": form,
+            "channels": channels,
+            "sent_url": sent_url,
+            "sent_qr": qr_svg(sent_url) if sent_url else None,
+        },
+    )
 
 
 @staff_required("measures.rate")

@@ -6,9 +6,13 @@ open link's token is exchanged at once for a portal session bound to the link
 (``portal_session``: its own cookie, not the staff session) and the browser is
 sent on to ``/p/``, so the token stays in no address bar, history or Referer;
 every later page (``/p/``, ``/p/q/<step>/``, ``/p/done/``) works from that
-session.  The patient confirms their date of birth (three wrong tries lock the
-link), then answers one questionnaire per page; answers being typed are kept
-in the portal session so a reload loses nothing.  Finishing clears it.
+session.  The patient confirms their date of birth in one box (three wrong tries
+lock the link), then answers one question a page (``?item=<n>``; the C-SSRS
+screen keeps its whole page for its skip logic): tapping an answer sends it
+(``static/remit/portal.js``), and without script each question has its Next.
+Each answer is kept in the portal session as it is sent, so a reload loses
+nothing.  Finishing clears it.  A visit started by staff on a clinic tablet
+(``views_kiosk``) skips the date of birth and ends on a locked screen.
 
 Unknown links are counted per client address and each link's openings per
 token (``remit.throttle``): over a limit the answer is 429 with Retry-After,
@@ -46,8 +50,9 @@ from django.utils.decorators import decorator_from_middleware
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
+from remit.accounts.models import Clinic
 from remit.core.instruments import Instrument, gad7, get_instrument, pcl5, phq9
-from remit.core.instruments.pages import shown_items
+from remit.core.instruments.pages import check_page, shown_items
 from remit.measures import actions_portal, actions_questionnaire_requests, portal_session
 from remit.measures.forms import DateOfBirthForm
 from remit.measures.models import Assessment, PortalLink, QuestionnaireRequest
@@ -105,7 +110,12 @@ def portal_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         request.portal_session = portal_session.load(request)  # type: ignore[attr-defined]
-        response = checked(request, *args, **kwargs)
+        request.portal_clinic = _clinic_of(_session(request))  # type: ignore[attr-defined]
+        if _kiosk_finished(_session(request)) and view.__name__ != "done":
+            # A clinic tablet whose visit ended: every page is the locked screen.
+            response: HttpResponse = redirect("portal:done")
+        else:
+            response = checked(request, *args, **kwargs)
         session = _session(request)
         if session is not None:
             portal_session.attach(session, response)
@@ -113,6 +123,17 @@ def portal_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
         return response
 
     return wrapper
+
+
+def _clinic_of(session: SessionBase | None) -> Clinic | None:
+    """The clinic whose name, logo and phone head the portal's pages: the one that sent the link."""
+    if session is None:
+        return None
+    return Clinic.objects.filter(patients__questionnaire_requests__links__pk=session["link_id"]).first()
+
+
+def _kiosk_finished(session: SessionBase | None) -> bool:
+    return session is not None and bool(session.get("kiosk")) and bool(session.get("finished"))
 
 
 def _session(request: HttpRequest) -> SessionBase | None:
@@ -145,6 +166,8 @@ def _finished(request: HttpRequest, link: PortalLink) -> None:
 
 
 def _closed(request: HttpRequest, link: PortalLink | None, state: str) -> HttpResponse:
+    if link is not None:
+        request.portal_clinic = link.questionnaire_request.patient.clinic  # type: ignore[attr-defined]
     actions_portal.record_portal_view(link, "closed", request, state=state)
     title, message = CLOSED_MESSAGES[state]
     return render(
@@ -410,6 +433,11 @@ def step(request: HttpRequest, step: int) -> HttpResponse:
     errors: dict[str, str] = {}
     revealed = False
 
+    if request.method == "POST" and request.POST.get("item") in instrument.item_ids:
+        return _answer_one_item(request, link, step, instrument, all_answers, answers)
+    if request.method == "GET" and _answer_one_at_a_time(instrument):
+        return _render_one_item(request, link, step, instrument, answers, crisis)
+
     if request.method == "POST":
         posted_shown = [i for i in request.POST.get("shown", "").split(",") if i in instrument.item_ids]
         posted = {item_id: request.POST.get(item_id, "") for item_id in posted_shown}
@@ -471,6 +499,154 @@ def step(request: HttpRequest, step: int) -> HttpResponse:
     )
 
 
+def _answer_one_at_a_time(instrument: Instrument) -> bool:
+    """Every questionnaire is asked one question a page; the C-SSRS screen keeps its own page,
+    whose later questions appear on it when an answer calls for them."""
+    return instrument.code != "cssrs_screen"
+
+
+def _asked(instrument: Instrument, answers: dict[str, int | None]) -> list[str]:
+    """The questions asked one at a time. PHQ-9's tenth asks "If you checked off any problems, how
+    difficult…": after nine answers of "Not at all" it does not apply and is not asked (it is never
+    scored; the page stored without it)."""
+    shown = shown_items(instrument, answers)
+    if instrument.code == "phq9" and all(answers.get(f"q{n}") == 0 for n in range(1, 10)):
+        return [item_id for item_id in shown if item_id != "q10"]
+    return shown
+
+
+def _item_url(step: int, number: int) -> str:
+    return f"{reverse('portal:step', kwargs={'step': step})}?item={number}"
+
+
+def _render_one_item(
+    request: HttpRequest,
+    link: PortalLink,
+    step: int,
+    instrument: Instrument,
+    answers: dict[str, int | None],
+    crisis: bool,
+    *,
+    number: int | None = None,
+    errors: dict[str, str] | None = None,
+) -> HttpResponse:
+    """One question of the page: tapping an answer sends it (``portal.js``); without script, Next does."""
+    shown = _asked(instrument, answers)
+    if number is None:
+        try:
+            number = int(request.GET.get("item", ""))
+        except ValueError:
+            # Where the patient left off: the first question not answered yet.
+            number = next((n for n, i in enumerate(shown, start=1) if answers.get(i) is None), len(shown))
+    number = min(max(number, 1), len(shown))
+    errors = errors or {}
+    item_id = shown[number - 1]
+    codes = link.questionnaire_request.instruments
+    if number > 1:
+        previous: str | None = _item_url(step, number - 1)
+    else:
+        previous = reverse("portal:step", kwargs={"step": step - 1}) if step > 1 else None
+    if request.method == "GET":
+        actions_portal.record_portal_view(
+            link, "questions", request, step=step, instrument=instrument.code, crisis=crisis, item=number
+        )
+    rows = _item_rows(instrument, shown, answers, errors)
+    return render(
+        request,
+        "portal/step.html",
+        {
+            "instrument": instrument,
+            "stem": STEMS.get(instrument.code) if instrument.show_wording else None,
+            "items": [rows[number - 1]],
+            "one_item": True,
+            "item_id": item_id,
+            "item_number": number,
+            "item_count": len(shown),
+            "shown": item_id,
+            "errors": errors,
+            "general_error": errors.get(""),
+            "revealed": False,
+            "crisis": crisis,
+            "step": step,
+            "steps": len(codes),
+            "last": step == len(codes) and number == len(shown),
+            "last_item": number == len(shown),
+            "previous": previous,
+        },
+        status=400 if errors else 200,
+    )
+
+
+def _answer_one_item(
+    request: HttpRequest,
+    link: PortalLink,
+    step: int,
+    instrument: Instrument,
+    all_answers: dict[str, dict[str, int | None]],
+    answers: dict[str, int | None],
+) -> HttpResponse:
+    """One question answered: kept in the portal session at once (a reload or a closed phone loses
+    nothing), then the next question; the page's last question stores the page as before."""
+    item_id = request.POST["item"]
+    posted = {item_id: request.POST.get(item_id, "")}
+    patient = link.questionnaire_request.patient
+    sex = patient.sex_at_birth if patient.sex_at_birth in ("female", "male") else None
+    check = check_page(instrument, answers, posted, sex)
+    stored = actions_questionnaire_requests.live_assessments(link.questionnaire_request_id)
+    crisis = actions_portal.crisis_needed(stored.values())
+    shown = _asked(instrument, check.answers)
+    number = shown.index(item_id) + 1 if item_id in shown else 1
+    if item_id in check.errors:
+        return _render_one_item(
+            request, link, step, instrument, check.answers, crisis, number=number, errors=check.errors
+        )
+    all_answers[instrument.code] = check.answers
+    _save_state(request, link, {**_state(request, link), "verified": True, "answers": all_answers})
+    if number < len(shown):
+        return redirect(_item_url(step, number + 1))
+    # The last question: the whole page is checked and stored (any alert with it).
+    codes = link.questionnaire_request.instruments
+    try:
+        page = actions_portal.answer_page(
+            link, instrument.code, answers, posted, request, finish=step == len(codes)
+        )
+    except actions_portal.LinkClosed:
+        return redirect("portal:done")
+    all_answers[instrument.code] = page.answers
+    _save_state(request, link, {**_state(request, link), "verified": True, "answers": all_answers})
+    if page.outcome is None:
+        # A question still unanswered (skipped by going forward some other way): back to it.
+        missing = next((i for i in shown if page.answers.get(i) is None and i in page.errors), None)
+        missing = missing or next(
+            (i for i in shown if page.answers.get(i) is None and instrument.item(i).scored), shown[0]
+        )
+        return redirect(_item_url(step, shown.index(missing) + 1))
+    _page_sent(request, link, instrument.code, by_this_browser=page.outcome.created)
+    if page.outcome.completed:
+        _finished(request, link)
+        return redirect("portal:done")
+    if step < len(codes):
+        return redirect("portal:step", step=step + 1)
+    return redirect("portal:step", step=codes.index(page.outcome.unanswered[0]) + 1)
+
+
+def _locked(request: HttpRequest, link: PortalLink, crisis: bool) -> HttpResponse:
+    """A clinic tablet's visit ended: thanks (and crisis resources when called for) once, then only
+    the locked screen, whatever page is asked for; a staff sign-in starts another visit."""
+    session = _session(request)
+    assert session is not None
+    first = not session.get("locked_shown")
+    session["locked_shown"] = True
+    actions_portal.record_portal_view(link, "locked", request, first=first)
+    response = render(
+        request,
+        "portal/locked.html",
+        {"crisis": crisis and first, "thanks": first, "sign_in": reverse("accounts:login")},
+    )
+    response["Clear-Site-Data"] = '"cache", "storage"'
+    return response
+
+
 @require_http_methods(["GET"])
 @portal_page
 def done(request: HttpRequest) -> HttpResponse:
@@ -492,6 +668,9 @@ def done(request: HttpRequest) -> HttpResponse:
     if not stored:
         return _closed(request, link, state)
     crisis = actions_portal.crisis_needed(stored)
+    session = _session(request)
+    if _kiosk_finished(session):
+        return _locked(request, link, crisis)
     # A questionnaire request left part-answered whose link then closed: what was sent reached the clinic; say so plainly.
     completed = link.questionnaire_request.status == QuestionnaireRequest.COMPLETED
     actions_portal.record_portal_view(link, "done", request, crisis=crisis, completed=completed)

@@ -84,7 +84,7 @@ def exchanged_client(token: str, client: Client | None = None) -> Client:
 
 
 def dob_post(dob: date = DOB) -> dict[str, str]:
-    return {"month": str(dob.month), "day": str(dob.day), "year": str(dob.year)}
+    return {"date_of_birth": f"{dob.month:02d}/{dob.day:02d}/{dob.year}"}
 
 
 def verified_client(token: str, client: Client | None = None) -> Client:

@@ -27,21 +27,21 @@ def test_a_patient_reports_suicidal_ideation_and_a_clinician_acknowledges_the_al
 
     page.set_viewport_size({"width": 375, "height": 740})
     page.goto(url)
-    page.get_by_label("Month").fill(str(DOB.month))
-    page.get_by_label("Day").fill(str(DOB.day))
-    page.get_by_label("Year").fill(str(DOB.year))
+    page.get_by_label("Date of birth").fill(DOB.strftime("%m/%d/%Y"))
     page.get_by_role("button", name="Continue").click()
 
     page.get_by_text("Questionnaire 1 of 1").wait_for()
+    # One question a page: each tap sends the answer and the next question follows.
     for item in range(1, 9):
+        page.get_by_text(f"Question {item} of").wait_for()
         page.locator(f"label[for=q{item}-0]").click()
+    page.get_by_text("Question 9 of").wait_for()
     page.locator("label[for=q9-1]").click()  # "Several days"
-    page.locator("label[for=q10-1]").click()
-    assert page.locator("#q9-1").is_checked()
+    page.get_by_text("Question 10 of 10").wait_for()
     # Nothing overflows sideways at 375 px.
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
     page.screenshot(path="/tmp/portal-questions.png", full_page=True)
-    page.get_by_role("button", name="Submit answers").click()
+    page.locator("label[for=q10-1]").click()  # the last answer sends the questionnaire
 
     crisis = page.locator(".crisis")
     crisis.wait_for()
@@ -83,16 +83,17 @@ def test_item_9_on_page_1_of_2_shows_the_crisis_card_on_page_2_at_375px(world, l
     link, token = make_link(patient, ["phq9", "gad7"])
     page.set_viewport_size({"width": 375, "height": 740})
     page.goto(f"{live_server.url}/p/{token}/")
-    page.get_by_label("Month").fill(str(DOB.month))
-    page.get_by_label("Day").fill(str(DOB.day))
-    page.get_by_label("Year").fill(str(DOB.year))
+    page.get_by_label("Date of birth").fill(DOB.strftime("%m/%d/%Y"))
     page.get_by_role("button", name="Continue").click()
 
     page.get_by_text("Questionnaire 1 of 2").wait_for()
     for item in range(1, 9):
+        page.get_by_text(f"Question {item} of").wait_for()
         page.locator(f"label[for=q{item}-0]").click()
+    page.get_by_text("Question 9 of").wait_for()
     page.locator("label[for=q9-1]").click()
-    page.get_by_role("button", name="Next").click()
+    page.get_by_text("Question 10 of 10").wait_for()
+    page.get_by_role("button", name="Next").click()  # the optional difficulty question, skipped
 
     page.get_by_text("Questionnaire 2 of 2").wait_for()
     crisis = page.locator(".crisis")
@@ -105,8 +106,8 @@ def test_item_9_on_page_1_of_2_shows_the_crisis_card_on_page_2_at_375px(world, l
     page.screenshot(path="/tmp/portal-crisis-page-2.png", full_page=True)
 
     for item in range(1, 8):
+        page.get_by_text(f"Question {item} of").wait_for()
         page.locator(f"label[for=q{item}-0]").click()
-    page.get_by_role("button", name="Submit answers").click()
     page.get_by_text("Thank you").wait_for()
     assert page.locator(".crisis").bounding_box()["y"] < 200
     assert Assessment.objects.count() == 2

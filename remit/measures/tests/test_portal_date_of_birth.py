@@ -70,9 +70,9 @@ def test_failures_and_the_lockout_are_audited_as_the_portal(clinic_patient, clie
 def test_a_malformed_date_names_the_field_and_counts_nothing(clinic_patient, client):
     link, token = make_link(clinic_patient)
     exchanged_client(token, client)
-    response = client.post(HOME_URL, {"month": "13", "day": "x", "year": "1980"})
+    response = client.post(HOME_URL, {"date_of_birth": "13/40/1980"})
     html = response.content.decode()
-    assert "Month" in html and "Day" in html
+    assert "Date of birth" in html and "The month must be a number from 1 to 12" in html
     link.refresh_from_db()
     assert link.dob_failures == 0
 

@@ -81,3 +81,15 @@ def test_the_form_is_csrf_protected(world, csrf_client):
     patient = portal_patient(world.clinic)
     login(csrf_client, world.users["nurse"])
     assert csrf_client.post(send_url(patient), {"instruments": ["phq9"], "channel": "sms"}).status_code == 403
+
+
+def test_the_send_page_then_shows_the_link_and_its_qr_code_once(world, sms_memory):
+    patient = portal_patient(world.clinic)
+    client = world.client("nurse")
+    response = client.post(send_url(patient), {"instruments": ["phq9"], "channel": "sms"})
+    assert response["Location"] == send_url(patient)
+    url = sms_memory[0].body.rsplit(" ", 1)[1]
+    html = client.get(send_url(patient)).content.decode()
+    assert url in html and "<svg" in html and "QR code of the link" in html
+    # Not kept: a reload no longer shows the single-use link.
+    assert url not in client.get(send_url(patient)).content.decode()

@@ -48,6 +48,7 @@ class Demo:
     portal_token: str
     seeded_urls: list[str] = field(default_factory=list)
     pdf_urls: list[str] = field(default_factory=list)
+    tms_urls: list[str] = field(default_factory=list)
 
 
 def load_demo() -> Demo:
@@ -93,6 +94,7 @@ def load_demo() -> Demo:
         )
 
     urls: list[str] = []
+    tms: list[str] = []
     for p in patients[:2]:
         urls += [
             reverse("patients:detail", args=[p.pk]),
@@ -110,10 +112,12 @@ def load_demo() -> Demo:
         if course is None:
             continue
         urls += [reverse("treatment:course", args=[course.pk])]
-        for session in Session.objects.filter(course=course).order_by("-id")[:1]:
+        sessions = [*Session.objects.filter(course=course).order_by("-id")[:1]]
+        sessions += [*Session.objects.filter(course=course).order_by("id")[:1]]
+        for session in sessions:
             urls.append(reverse("treatment:session", args=[session.pk]))
-        for session in Session.objects.filter(course=course).order_by("id")[:1]:
-            urls.append(reverse("treatment:session", args=[session.pk]))
+            if modality == "tms":
+                tms.append(urls[-1])
     for screening in Screening.objects.filter(patient__clinic=clinic).order_by("id")[:2]:
         urls.append(reverse("screening:detail", args=[screening.pk]))
     for kind in Alert.objects.filter(clinic=clinic).values_list("kind", flat=True).distinct():
@@ -150,7 +154,7 @@ def load_demo() -> Demo:
     if rems is not None:
         urls.append(reverse("treatment:rems_form", args=[rems.pk]))
         pdfs.append(reverse("treatment:rems_pdf", args=[rems.pk]))
-    return Demo(clinic=clinic, users=users, portal_token=token, seeded_urls=urls, pdf_urls=pdfs)
+    return Demo(clinic=clinic, users=users, portal_token=token, seeded_urls=urls, pdf_urls=pdfs, tms_urls=tms)
 
 
 class Links(HTMLParser):

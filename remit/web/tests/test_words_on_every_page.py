@@ -8,8 +8,10 @@ settings, amendments); the patient portal is read with a patient's link; PDFs ar
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
+from pathlib import Path
 
 import pytest
 from django.db import transaction
@@ -17,7 +19,7 @@ from django.test import Client
 
 from remit.testing import login
 from remit.web.tests.demo_pages import ROLES, load_demo, portal_pages, staff_pages
-from remit.web.tests.internal_codes import findings, text_findings
+from remit.web.tests.internal_codes import BRITISH, findings, readable, text_findings
 
 pytestmark = pytest.mark.django_db
 
@@ -96,3 +98,31 @@ def test_no_pdf_shows_an_internal_code(demo, tmp_path):
         if f := text_findings(text):
             found[url] = f
     assert not found, report(found)
+
+
+def test_a_tms_session_speaks_tms_not_dosing(demo):
+    """TMS delivers pulses; "dose" and "dosing" belong to the drug sessions."""
+    client = login(Client(), demo.users["tms_technician"])
+    assert demo.tms_urls
+    for url in demo.tms_urls:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        texts, _ = readable(response.content.decode())
+        said = [t for t in texts if re.search(r"\bdos(?:e|es|ed|ing)\b", t, re.IGNORECASE)]
+        assert not said, (url, said)
+
+
+def test_no_template_says_a_word_in_british_spelling():
+    """Pages the crawl cannot reach with the demo's records (an unenrolled patient, an error) are read
+    from their templates: the text outside tags and template code."""
+    british = re.compile(r"\b(?:" + "|".join(BRITISH) + r")\b", re.IGNORECASE)
+    code = re.compile(r"{%.*?%}|{{.*?}}|{#.*?#}|<[^>]*>", re.DOTALL)
+    root = Path(__file__).resolve().parents[2]
+    found = []
+    for template in sorted(root.rglob("templates/**/*.html")):
+        for number, line in enumerate(
+            code.sub(lambda m: "\n" * m.group(0).count("\n") or " ", template.read_text()).splitlines(), 1
+        ):
+            if match := british.search(line):
+                found.append(f"{template.relative_to(root)}:{number}: {match.group(0)}")
+    assert not found, found

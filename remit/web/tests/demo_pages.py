@@ -198,7 +198,7 @@ class Page:
     html: str
 
 
-def staff_pages(client: Any, seeded: Iterable[str]) -> list[Page]:
+def staff_pages(client: Any, seeded: Iterable[str], per_shape: int = PER_SHAPE) -> list[Page]:
     """Every page one signed-in person reaches from the home page and the seeded addresses (GET only)."""
     queue = deque(["/", *seeded])
     seen: set[str] = set()
@@ -209,7 +209,7 @@ def staff_pages(client: Any, seeded: Iterable[str]) -> list[Page]:
         if url in seen:
             continue
         seen.add(url)
-        if shapes[shape(url)] >= PER_SHAPE:
+        if shapes[shape(url)] >= per_shape:
             continue
         shapes[shape(url)] += 1
         response = client.get(url)

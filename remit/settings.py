@@ -206,6 +206,8 @@ TEMPLATES = [
         "DIRS": [BASE_DIR / "remit" / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
+            # Codes as words (``{{ code|words }}``) in every template without a {% load %}.
+            "builtins": ["remit.web.templatetags.words"],
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",

@@ -27,7 +27,7 @@ from remit.alerts import actions
 from remit.alerts.forms import AcknowledgeForm, EscalationContactForm, InboxFilterForm
 from remit.alerts.models import Alert, EscalationContact
 from remit.audit import actions as audit
-from remit.pages import searches
+from remit.pages import searches, words
 from remit.pages.forms import apply_validation_error
 
 PAGE_SIZE = 25
@@ -192,6 +192,27 @@ def open_count(request: HttpRequest) -> HttpResponse:
 # --- one alert --------------------------------------------------------------
 
 
+def detail_facts(detail: Any) -> list[tuple[str, str, str]]:
+    """An alert's stored detail as (label, words, link): codes in words, record numbers left out
+    (the alert names what raised it), a stored address as a link."""
+    if not isinstance(detail, dict):
+        return []
+    facts = []
+    for key, value in sorted(detail.items()):
+        if (
+            value in (None, "", [], {})
+            or str(key).endswith(("_id", "_ids"))
+            or key in ("fingerprint", "requests")
+        ):
+            continue
+        label = words.code_words(key)
+        if str(key).endswith("_url") and isinstance(value, str) and value.startswith("/"):
+            facts.append((label.removesuffix(" link"), "Open", value))
+        else:
+            facts.append((label, words.value_words(value), ""))
+    return facts
+
+
 def _render_detail(
     request: HttpRequest, alert: Alert, form: AcknowledgeForm, status: int = 200
 ) -> HttpResponse:
@@ -202,7 +223,7 @@ def _render_detail(
             "alert": alert,
             "patient": alert.patient,
             "patient_url": patient_url(alert.patient_id),
-            "detail_items": sorted((alert.detail or {}).items()) if isinstance(alert.detail, dict) else [],
+            "detail_items": detail_facts(alert.detail),
             "form": form,
         },
         status=status,

@@ -633,8 +633,8 @@ ESKETAMINE_INDUCTION = Protocol(
     nonresponse_checkpoint_week=4,
     source=(
         f"{_ESKETAMINE_LABEL}; check benefit at the end of induction [V]. Age 65 and over start at 28 mg: "
-        "MIMS HK [V2] (dosing.older_adults, with its own source). Doses at least 2 days apart, aiming "
-        "for 3: Remit's spacing choice."
+        "MIMS HK [V2] (the 65-and-over schedule below, with its own source). Doses at least 2 days "
+        "apart, aiming for 3: Remit's spacing choice."
     ),
     examples=("stages[0].preferred_days_between", "dosing.older_adults"),
 )
@@ -651,9 +651,9 @@ ESKETAMINE_MAINTENANCE = Protocol(
     ),
     dosing=EsketamineDosing(dose_options_mg=(56, 84)),
     source=(
-        f"{_ESKETAMINE_LABEL}, individualised to the lowest frequency that keeps remission/response [V]. "
+        f"{_ESKETAMINE_LABEL}, individualized to the lowest frequency that keeps remission/response [V]. "
         "The number of week-9-on sessions (4) and the minimum gaps are example values [UNVERIFIED]. "
-        "Age 65 and over: 28, 56 or 84 mg in 28 mg steps, MIMS HK [V2] (dosing.older_adults)."
+        "Age 65 and over: 28, 56 or 84 mg in 28 mg steps, MIMS HK [V2]."
     ),
     examples=(
         "stages[1].sessions",
@@ -790,7 +790,7 @@ TMS_10HZ_MAINTENANCE = Protocol(
     dosing=TMS_10HZ.dosing,
     source=(
         f"{_TMS_10HZ_SOURCE}. Reintroduction needed by 36.2% within a year, mean 16 sessions: Dunner 2014 "
-        "[V2]; extensions in 10-session increments per Clinical TMS Society guidance as summarised by a "
+        "[V2]; extensions in 10-session increments per Clinical TMS Society guidance as summarized by a "
         "vendor blog (field.md T10). The 10-session block is an example [UNVERIFIED]."
     ),
     examples=("planned_sessions",),

@@ -52,7 +52,7 @@ DISCONTINUE_REASONS = (
     "Patient moved away",
     "No response at the checkpoint review",
     "Blood pressure rises needed repeated treatment",
-    "Payer authorisation not renewed",
+    "Payer authorization not renewed",
 )
 CREEP_EVERY, CREEP_AT = 40, 3
 

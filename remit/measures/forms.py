@@ -16,6 +16,7 @@ from remit.core.date_of_birth import DateOfBirthError, parse_date_of_birth
 from remit.core.instruments import INSTRUMENTS, AnswerError, Instrument, score
 from remit.core.instruments.pages import item_message
 from remit.measures.models import PortalLink
+from remit.pages.words import code_words
 
 PATIENT_REPORTED = tuple(
     code for code, instrument in INSTRUMENTS.items() if instrument.respondent == "patient"
@@ -102,7 +103,7 @@ class RateForm(forms.Form):
                 (str(option.value), f"{option.value} · {option.label}") for option in item.options
             ]
             self.fields[item.id] = forms.CharField(
-                label=f"{item.id.upper()} {item.label}",
+                label=f"{code_words(item.id)}. {item.label}",
                 required=False,
                 widget=forms.Select(choices=choices),
                 help_text=(item.text or "") + f" Range {item.min_value}–{item.max_value}.",

@@ -41,6 +41,7 @@ from remit.measures.forms import RateForm, SendQuestionnaireForm, VoidAssessment
 from remit.measures.models import Assessment, QuestionnaireRequest
 from remit.pages.forms import apply_validation_error
 from remit.pages.qr import qr_svg
+from remit.pages.words import code_words
 from remit.patients.access import emergency_readable
 from remit.patients.lookups import visible_patient
 from remit.patients.models import Patient
@@ -100,17 +101,17 @@ def _answer_rows(assessment: Assessment) -> list[tuple[str, Any, str]]:
     rows = []
     for item_id, value in (assessment.answers or {}).items():
         if instrument is None:
-            rows.append((item_id, value, ""))
+            rows.append((code_words(item_id), value, ""))
             continue
         try:
             item = instrument.item(item_id)
         except KeyError:
-            rows.append((item_id, value, ""))
+            rows.append((code_words(item_id), value, ""))
             continue
         option = item.option(value) if isinstance(value, int) else None
         rows.append(
             (
-                f"{item_id.upper()} {item.label}",
+                f"{code_words(item_id)}. {item.label}",
                 "—" if value is None else value,
                 option.label if option else "",
             )

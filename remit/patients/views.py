@@ -440,8 +440,14 @@ def medication_flags(request: HttpRequest) -> HttpResponse:
     name = request.GET.get("name", "")[:120]
     suggested = actions.suggested_medication_flags(name)
     form = MedicationForm(initial={"name": name, **suggested})
+    # htmx swaps the fragment into the form; the address opened on its own is a page.
+    template = (
+        "patients/_medication_flags.html"
+        if request.headers.get("HX-Request")
+        else "patients/medication_flags.html"
+    )
     return render(
         request,
-        "patients/_medication_flags.html",
+        template,
         {"form": form, "flag_names": MEDICATION_FLAG_FIELDS, "suggested": any(suggested.values())},
     )

@@ -53,9 +53,7 @@ class ReportFilterForm(forms.Form):
         seen: dict[str, str] = {}
         for code, name in codes:
             seen.setdefault(code, name)
-        self.choice("protocol").choices = [("", "All protocols")] + [
-            (c, f"{n} ({c})") for c, n in seen.items()
-        ]
+        self.choice("protocol").choices = [("", "All protocols")] + [(c, n) for c, n in seen.items()]
         # Prescribers of these clinics: people who are prescribers there (not elsewhere).
         memberships = Membership.objects.filter(clinic_id__in=ids).select_related("user")
         staff = {m.user.pk: m.user for m in memberships if R.PRESCRIBER in (m.roles or [])}

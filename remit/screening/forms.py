@@ -21,6 +21,7 @@ from remit.core.instruments import get_instrument
 from remit.core.screening import RULES, intake_schema
 from remit.core.screening.medications import CLASS_LABELS
 from remit.measures.models import Assessment
+from remit.pages.words import code_words
 from remit.screening.actions import SEVERITIES
 from remit.screening.models import ScreeningDecision
 
@@ -485,8 +486,10 @@ class SettingsForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.rule_rows = []
         for rule in RULES:
-            level = forms.ChoiceField(label=f"Level of {rule.id}", choices=LEVEL_CHOICES, required=False)
-            off = forms.BooleanField(label=f"Switch off {rule.id}", required=False)
+            level = forms.ChoiceField(
+                label=f"Level of {code_words(rule.id)}", choices=LEVEL_CHOICES, required=False
+            )
+            off = forms.BooleanField(label=f"Switch off {code_words(rule.id)}", required=False)
             self.fields[f"level__{rule.id}"] = level
             self.fields[f"off__{rule.id}"] = off
             self.rule_rows.append(

@@ -84,7 +84,7 @@ def enrol_rems(
     if enrolled_on is None:
         raise fail("enrolled_on", "Enter the date the patient was enrolled.")
     if enrolled_on > timezone.localdate(clock.now()):
-        raise fail("enrolled_on", "The enrolment date cannot be in the future.")
+        raise fail("enrolled_on", "The enrollment date cannot be in the future.")
     with transaction.atomic():
         enrolment = RemsEnrolment.objects.create(
             patient=patient,
@@ -234,7 +234,7 @@ def give_device(
             raise fail(None, "Devices are for esketamine sessions.")
         if active_enrolment(current.patient) is None:
             raise fail(
-                None, "The patient is not enrolled in the Spravato REMS: record the enrolment before dosing."
+                None, "The patient is not enrolled in the Spravato REMS: record the enrollment before dosing."
             )
         if current.checked_in_at is None:
             raise fail(None, "Check the patient in first.")

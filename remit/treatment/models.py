@@ -329,7 +329,7 @@ class RemsEnrolment(Voidable):
     entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 
     def __str__(self) -> str:
-        return f"REMS enrolment {self.reference or ''} on {self.enrolled_on}"
+        return f"REMS enrollment {self.reference or ''} on {self.enrolled_on}"
 
 
 class RemsMonitoringForm(models.Model):

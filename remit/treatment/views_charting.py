@@ -168,7 +168,11 @@ def _context(
         "clock_since": clock_since,
         "clock_label": "since the first device"
         if session.modality == "esketamine" and start
-        else ("since dosing started" if start else "since check-in"),
+        else (
+            ("since dosing started" if session.modality in DRUG_MODALITIES else "since stimulation started")
+            if start
+            else "since check-in"
+        ),
         "monitoring_met": met,
         "monitoring_remaining": remaining,
         "monitoring_until": until,
@@ -737,7 +741,7 @@ def _step_rems_enrol(request: HttpRequest, session: Session) -> HttpResponse:
         )
     except ValidationError as error:
         return _refused(request, session, "rems_enrol", form, error)
-    return _done(request, session, "REMS enrolment recorded.", "esketamine")
+    return _done(request, session, "REMS enrollment recorded.", "esketamine")
 
 
 def _step_esketamine_dose(request: HttpRequest, session: Session) -> HttpResponse:

@@ -8,5 +8,7 @@ class Config(AppConfig):
 
     def ready(self) -> None:
         from remit import wiring
+        from remit.pages import form_words
 
         wiring.connect()  # the domain events' listeners, in one place
+        form_words.install()  # every form: no colon labels, "Choose…", errors naming the field

@@ -193,7 +193,7 @@ def test_a_non_adult_or_impossible_age_is_refused_naming_age(age: object) -> Non
     + [(9, "maintenance_individualized"), (52, "maintenance_individualized")],
 )
 def test_label_phases_are_weeks_1_to_4_5_to_8_and_9_on(week: int, phase: str) -> None:
-    """Spravato label: induction weeks 1-4, weekly weeks 5-8, week 9 on individualised (§4 [V])."""
+    """Spravato label: induction weeks 1-4, weekly weeks 5-8, week 9 on individualized (§4 [V])."""
     assert esketamine_phase_for_week(week) == phase
 
 

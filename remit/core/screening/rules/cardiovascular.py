@@ -190,7 +190,7 @@ RULES = (
         condition=lambda i, _s: i.vascular.raised_intracranial_pressure is True,
         message="Raised intracranial pressure: listed as a contraindication to TMS.",
         source=(
-            "IFCN contraindications as summarised by clinics (depression.wustl.edu citing the IFCN TMS "
+            "IFCN contraindications as summarized by clinics (depression.wustl.edu citing the IFCN TMS "
             "Committee): raised intracranial pressure [V2] (clinical-reference 5)"
         ),
         diagnosis_codes=RAISED_INTRACRANIAL_PRESSURE_CODES,

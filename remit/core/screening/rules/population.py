@@ -82,7 +82,7 @@ RULES = (
         answer=_PREGNANT,
         message="Pregnant: TMS needs the responsible physician's risk/benefit decision.",
         source=(
-            "IFCN contraindications as summarised by clinics: pregnancy (caution) [V2]; Rossi 2009/2011: a Yes "
+            "IFCN contraindications as summarized by clinics: pregnancy (caution) [V2]; Rossi 2009/2011: a Yes "
             "to the screening questions needs a physician's risk/benefit call [V] (clinical-reference 5, 8)"
         ),
     ),

@@ -4,7 +4,7 @@ Rossi 2009/2011: a Yes to questions 1-13 is not an absolute contraindication
 but needs the responsible physician's risk/benefit call, so most items here
 are relative. The exceptions are absolute because a source treats them so:
 metal in the head and intracardiac lines (IFCN contraindications as
-summarised by clinics) and cochlear implants and neurostimulators (the
+summarized by clinics) and cochlear implants and neurostimulators (the
 IFCN-2021-based VERIFY checklist). None is label-mandated: a clinic may
 downgrade them in its settings.
 """
@@ -37,7 +37,7 @@ ROSSI = (
     "risk/benefit call, not an absolute contraindication [V] (clinical-reference 5, 8)"
 )
 IFCN_CLINICS = (
-    "IFCN contraindications as summarised by clinics (depression.wustl.edu) [V2] (clinical-reference 5)"
+    "IFCN contraindications as summarized by clinics (depression.wustl.edu) [V2] (clinical-reference 5)"
 )
 VERIFY = (
     "IFCN-2021-based VERIFY checklist (Auckland) treats cochlear implant, cortical stimulator, DBS and "

@@ -144,7 +144,7 @@ def test_a_coded_manic_episode_wins_over_an_explicit_no() -> None:
 
 
 def test_a_coded_epilepsy_wins_over_an_explicit_no_to_the_seizure_question() -> None:
-    """IFCN as summarised by clinics: history of seizures, great caution [V2] (clinical-reference 5);
+    """IFCN as summarized by clinics: history of seizures, great caution [V2] (clinical-reference 5);
     ICD-10-CM G40 epilepsy and recurrent seizures."""
     doc = with_(diagnoses=dx("G40.909", "in_remission"))
     assert decisions(doc) == expect("eligible", tms="caution")
@@ -153,7 +153,7 @@ def test_a_coded_epilepsy_wins_over_an_explicit_no_to_the_seizure_question() -> 
 
 
 def test_a_coded_cardiac_pacemaker_wins_over_an_explicit_no() -> None:
-    """IFCN as summarised by clinics: intracardiac electrodes or lines [V2] (clinical-reference 5);
+    """IFCN as summarized by clinics: intracardiac electrodes or lines [V2] (clinical-reference 5);
     ICD-10-CM Z95.0 presence of cardiac pacemaker."""
     assert decisions(with_(diagnoses=dx("Z95.0"))) == expect("eligible", tms="contraindicated")
 

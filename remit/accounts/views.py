@@ -42,6 +42,7 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp import login as otp_login
 
 from remit.accounts import actions, passkeys, sealing
+from remit.accounts.demo_codes import demo_codes
 from remit.accounts.decorators import (
     mark_recent_auth,
     recent_auth_required,
@@ -226,7 +227,13 @@ def login_view(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "accounts/login.html",
-        {"form": form, "next": next_url, "idle": idle, "signed_out": signed_out},
+        {
+            "form": form,
+            "next": next_url,
+            "idle": idle,
+            "signed_out": signed_out,
+            "demo_codes": demo_codes(),  # always empty outside the demo
+        },
     )
 
 

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from remit.accounts.roles import ROLES
 from remit.generator import synthetic
+from remit.generator.demo_work import add_demo_work
 from remit.generator.load import DemoAccount, demo_accounts, load_plan
 from remit.patients.models import Patient
 
@@ -72,7 +73,11 @@ class Command(BaseCommand):
             )
             plan = synthetic.build_plan(synthetic.DEMO_SEED, patients=patients, as_of=timezone.localdate())
             result = load_plan(plan)
-            self.stdout.write(f"Loaded {result.patients} patients in {result.seconds:.1f} s.")
+            work = add_demo_work(plan, result)
+            self.stdout.write(
+                f"Loaded {result.patients} patients in {result.seconds:.1f} s; waiting today: "
+                f"{work.screenings} screenings to sign, {work.rems_forms} REMS forms to send."
+            )
         else:
             self.stdout.write("The database already has patients; nothing generated.")
 

@@ -42,7 +42,6 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp import login as otp_login
 
 from remit.accounts import actions, passkeys, sealing
-from remit.accounts.demo_codes import demo_codes
 from remit.accounts.decorators import (
     mark_recent_auth,
     recent_auth_required,
@@ -50,6 +49,7 @@ from remit.accounts.decorators import (
     staff_required,
     view_clinic_ids,
 )
+from remit.accounts.demo_codes import demo_codes
 from remit.accounts.forms import (
     DeactivateForm,
     EnrolForm,

@@ -29,7 +29,12 @@ REFERENCE_WIDTH: Final = 1.0
 MARKER_SIZE: Final = 4.5
 
 # Reference lines keep one dash pattern each, in both renderers.
-DASHES: Final = {"baseline": (1.5, 2.5), "response": (6.0, 3.0), "remission": (6.0, 3.0), "session": (2.0, 3.0)}
+DASHES: Final = {
+    "baseline": (1.5, 2.5),
+    "response": (6.0, 3.0),
+    "remission": (6.0, 3.0),
+    "session": (2.0, 3.0),
+}
 
 # The legend sits under the plot, left-aligned, without a frame: it never covers a point.
 LEGEND_POSITION: Final = "bottom"

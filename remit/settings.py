@@ -25,6 +25,13 @@ VAR_DIR = Path(envstr("REMIT_VAR_DIR", str(BASE_DIR / "var")))
 
 DEBUG = envbool("REMIT_DEBUG", False)
 HTTPS = envbool("REMIT_HTTPS", False)
+# The demo (`remit demo` sets it): a banner on every page and each demo account's current code on the
+# sign-in page. Never in production: those codes are a second factor given away.
+REMIT_DEMO = envbool("REMIT_DEMO", False)
+if REMIT_DEMO and HTTPS:
+    raise ImproperlyConfigured(
+        "REMIT_DEMO must be off when REMIT_HTTPS is on (production): the demo shows sign-in codes"
+    )
 
 
 def _secret_key() -> str:
@@ -214,6 +221,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "remit.web.context.navigation",
                 "remit.patients.context.emergency_access",
+                "remit.web.context.demo",
             ],
         },
     },
@@ -388,6 +396,10 @@ REMIT_PORTAL_MAX_REMINDERS = envint("REMIT_PORTAL_MAX_REMINDERS", 2, minimum=0, 
 REMIT_PORTAL_BASE_URL = envstr("REMIT_PORTAL_BASE_URL", "").rstrip("/")
 
 # Clinic outcome report (remit.reports): a rate over fewer courses than this says "too few to report".
+# PDFs are printed on US Letter unless the clinic prints on A4.
+REMIT_PAPER_SIZE = envstr("REMIT_PAPER_SIZE", "letter").strip().lower()
+if REMIT_PAPER_SIZE not in ("letter", "a4"):
+    raise ImproperlyConfigured("REMIT_PAPER_SIZE must be letter or a4")
 REMIT_REPORT_MIN_N = envint("REMIT_REPORT_MIN_N", 10, minimum=1, maximum=10000)
 
 # How long an API Idempotency-Key is remembered (the same key and body within it return the first answer).

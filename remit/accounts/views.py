@@ -46,6 +46,7 @@ from remit.accounts.decorators import (
     staff_required,
     view_clinic_ids,
 )
+from remit.accounts.demo_codes import demo_codes
 from remit.accounts.forms import (
     DeactivateForm,
     EnrolForm,
@@ -218,7 +219,13 @@ def login_view(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "accounts/login.html",
-        {"form": form, "next": next_url, "idle": idle, "signed_out": signed_out},
+        {
+            "form": form,
+            "next": next_url,
+            "idle": idle,
+            "signed_out": signed_out,
+            "demo_codes": demo_codes(),  # always empty outside the demo
+        },
     )
 
 

@@ -1,7 +1,8 @@
 """The report's charts, drawn with matplotlib through ``remit.plotting`` (no text parsed as markup): SVG for the page, the same figures in the PDF.
 
 Plain on purpose: labelled axes, n on every chart, no grid clutter, no 3-D, two
-colours. Below the minimum n a chart says "too few to report" instead of
+colors, each chart with a legend; the look (colors, font, line widths, where the legend goes) is
+``remit.core.chart_style``, the same as the small charts on a patient's pages. Below the minimum n a chart says "too few to report" instead of
 drawing a shape that would be read as a finding.
 """
 
@@ -11,18 +12,23 @@ import io
 from collections.abc import Callable
 
 from remit.core.analytics import TOO_FEW
-from remit.plotting import Axes, Figure, figure
+from remit.plotting import Axes, Figure, figure, finish, style
 from remit.reports.report import OutcomeReport
 
-RESPONSE = "#1f5fa8"
-REMISSION = "#2e7d32"
-GREY = "#5b6672"
+RESPONSE = style.PRIMARY
+REMISSION = style.SECONDARY
+GREY = style.MUTED
 
 
-def _figure(title: str) -> tuple[Figure, Axes]:
-    fig = figure(figsize=(7.0, 4.2), dpi=100)
+Frame = tuple[float, float, float, float]
+FULL: Frame = (0, 0, 1, 1)
+
+
+def _figure(title: str, page: Figure | None) -> tuple[Figure, Axes]:
+    """A chart's own figure for the web, or ``page`` when it is drawn into a PDF page."""
+    fig = page if page is not None else figure(figsize=(7.0, 4.2), dpi=100)
     ax = fig.add_subplot(1, 1, 1)
-    ax.set_title(title, loc="left", fontsize=11, fontweight="bold")
+    ax.set_title(title)
     return fig, ax
 
 
@@ -31,8 +37,8 @@ def _too_few(ax: Axes, n: int) -> None:
     ax.text(0.5, 0.5, f"{TOO_FEW} (n={n})", ha="center", va="center", color=GREY, fontsize=12)
 
 
-def session_curve(report: OutcomeReport) -> Figure:
-    fig, ax = _figure("Response and remission by session number")
+def session_curve(report: OutcomeReport, page: Figure | None = None, frame: Frame = FULL) -> Figure:
+    fig, ax = _figure("Response and remission by session number", page)
     points = [p for p in report.curve if p.response.reportable or p.remission.reportable]
     if not points:
         _too_few(ax, max((p.n for p in report.curve), default=0))
@@ -46,23 +52,19 @@ def session_curve(report: OutcomeReport) -> Figure:
         ys = [100 * r.value for r in rates]
         lo = [100 * (r.value - r.low) for r in rates]
         hi = [100 * (r.high - r.value) for r in rates]
-        ax.errorbar(xs, ys, yerr=[lo, hi], color=colour, marker=marker, capsize=3, linewidth=1.6, label=label)
+        ax.errorbar(xs, ys, yerr=[lo, hi], color=colour, marker=marker, capsize=3, label=label)
     ax.set_xlabel("Sessions given before the assessment (n courses under each)")
     ax.set_ylabel("Courses (%)")
     ax.set_ylim(0, 100)
     ax.set_xticks([p.session_number for p in points])
-    ax.set_xticklabels([f"{p.session_number}\nn={p.n}" for p in points], fontsize=8)
-    ax.legend(frameon=False, loc="upper left")
-    fig.text(
-        0.01, 0.01, "Bars: 95% CI (Wilson). Points below the minimum n are left out.", fontsize=8, color=GREY
-    )
-    fig.tight_layout(rect=(0, 0.04, 1, 1))
+    ax.set_xticklabels([f"{p.session_number}\nn={p.n}" for p in points])
+    finish(fig, "Bars: 95% CI (Wilson). Points below the minimum n are left out.", frame)
     return fig
 
 
-def durability(report: OutcomeReport) -> Figure:
+def durability(report: OutcomeReport, page: Figure | None = None, frame: Frame = FULL) -> Figure:
     d = report.durability
-    fig, ax = _figure(f"Free of retreatment or relapse after the course (n={d.n}, {d.events} events)")
+    fig, ax = _figure(f"Free of retreatment or relapse after the course (n={d.n}, {d.events} events)", page)
     if not d.reportable or not d.times:
         _too_few(ax, d.n)
         return fig
@@ -80,56 +82,72 @@ def durability(report: OutcomeReport) -> Figure:
         linewidth=0,
         label="95% CI",
     )
-    ax.step(times, [100 * v for v in surv], where="post", color=RESPONSE, linewidth=2, label="Still free")
-    for s in d.free_at:
-        ax.axvline(s.day, color=GREY, linewidth=0.6, linestyle=":")
+    ax.step(times, [100 * v for v in surv], where="post", color=RESPONSE, label="Still free")
+    for i, s in enumerate(d.free_at):
+        ax.axvline(
+            s.day,
+            color=GREY,
+            linewidth=style.REFERENCE_WIDTH,
+            dashes=style.DASHES["session"],
+            label="4, 8, 12 and 26 weeks" if i == 0 else None,
+        )
         if s.survival is not None:
             ax.annotate(
                 f"{s.survival:.0%}",
                 (s.day, 100 * s.survival),
                 textcoords="offset points",
                 xytext=(3, 4),
-                fontsize=8,
+                fontsize=style.SMALL_SIZE,
                 color=GREY,
             )
-    ax.set_xlabel("Days since the last induction session (dotted: 4, 8, 12, 26 weeks)")
+    ax.set_xlabel("Days since the last induction session")
     ax.set_ylabel("Still free (%)")
     ax.set_ylim(0, 102)
     ax.set_xlim(0, max(times[-1], 1))
-    ax.legend(frameon=False, loc="upper right")
-    fig.text(0.01, 0.01, f"Kaplan–Meier. Median: {report.median_display}", fontsize=8, color=GREY)
-    fig.tight_layout(rect=(0, 0.04, 1, 1))
+    finish(fig, f"Kaplan–Meier. Median: {report.median_display}", frame)
     return fig
 
 
-def dissociation(report: OutcomeReport) -> Figure:
+def dissociation(report: OutcomeReport, page: Figure | None = None, frame: Frame = FULL) -> Figure:
     r = report.dissociation
-    fig, ax = _figure("Peak dissociation (CADSS) vs improvement at end of induction")
+    fig, ax = _figure("Peak dissociation (CADSS) vs improvement at end of induction", page)
     if not r.reportable:
         _too_few(ax, r.n)
         return fig
     xs = [p[0] for p in report.scatter]
     ys = [100 * p[1] for p in report.scatter]
-    ax.scatter(xs, ys, s=14, color=RESPONSE, alpha=0.5 if len(xs) > 200 else 0.8, linewidths=0)
-    ax.axhline(50, color=GREY, linewidth=0.8, linestyle="--")
-    ax.text(ax.get_xlim()[1], 51, "response", ha="right", va="bottom", fontsize=8, color=GREY)
+    ax.scatter(
+        xs,
+        ys,
+        s=14,
+        color=RESPONSE,
+        alpha=0.5 if len(xs) > 200 else 0.8,
+        linewidths=0,
+        label="One completed course",
+    )
+    ax.axhline(
+        50,
+        color=GREY,
+        linewidth=style.REFERENCE_WIDTH,
+        dashes=style.DASHES["response"],
+        label="Response (50% improvement)",
+    )
     ax.set_xlabel("Peak CADSS total during induction")
     ax.set_ylabel("Improvement from baseline (%)")
     shown = "" if report.scatter_total <= len(xs) else f"; {len(xs):,} of {report.scatter_total:,} shown"
-    fig.text(0.01, 0.01, f"Spearman {report.dissociation_display}{shown}", fontsize=8, color=GREY)
-    fig.tight_layout(rect=(0, 0.04, 1, 1))
+    finish(fig, f"Spearman {report.dissociation_display}{shown}", frame)
     return fig
 
 
-def strata(report: OutcomeReport) -> Figure:
-    fig = figure(figsize=(7.0, 4.6), dpi=100)
+def strata(report: OutcomeReport, page: Figure | None = None, frame: Frame = FULL) -> Figure:
+    fig = page if page is not None else figure(figsize=(7.0, 4.6), dpi=100)
     groups = (
         ("By baseline severity", dict(report.by_band_display)),
         ("By failed adequate trials", report.by_failed_trials),
     )
     for i, (title, data) in enumerate(groups):
         ax = fig.add_subplot(1, 2, i + 1)
-        ax.set_title(title, loc="left", fontsize=11, fontweight="bold")
+        ax.set_title(title)
         labels = list(data)
         if not labels:
             _too_few(ax, 0)
@@ -155,23 +173,14 @@ def strata(report: OutcomeReport) -> Figure:
                     ax.text(x, 2, "too few", rotation=90, ha="center", va="bottom", fontsize=7, color=GREY)
         ns = [data[label].remission.n for label in labels]
         ax.set_xticks(range(len(labels)))
-        ax.set_xticklabels([f"{label}\nn={n}" for label, n in zip(labels, ns, strict=True)], fontsize=8)
+        ax.set_xticklabels([f"{label}\nn={n}" for label, n in zip(labels, ns, strict=True)])
         ax.set_ylim(0, 100)
         ax.set_ylabel("At end of induction (%)")
-        if i == 0 and ax.get_legend_handles_labels()[0]:
-            ax.legend(frameon=False, loc="upper right", fontsize=8)
-    fig.text(
-        0.01,
-        0.01,
-        "Bars: 95% CI (Wilson); n = completed courses with an end-of-induction score.",
-        fontsize=8,
-        color=GREY,
-    )
-    fig.tight_layout(rect=(0, 0.05, 1, 1))
+    finish(fig, "Bars: 95% CI (Wilson); n = completed courses with an end-of-induction score.", frame)
     return fig
 
 
-CHARTS: dict[str, tuple[str, Callable[[OutcomeReport], Figure]]] = {
+CHARTS: dict[str, tuple[str, Callable[..., Figure]]] = {
     "sessions": ("Response and remission by session number", session_curve),
     "durability": ("Durability after the course (Kaplan–Meier)", durability),
     "dissociation": ("Dissociation vs benefit", dissociation),

@@ -122,10 +122,10 @@ def point_rows(outcome: CourseOutcome) -> list[dict[str, Any]]:
 
 def trajectory_figure(view: CourseView, settings: OutcomeSettings) -> Any:
     """The primary instrument's totals over the course, with baseline, response and remission lines."""
-    from remit.plotting import figure
+    from remit.plotting import date_axis, figure, finish, style
 
     outcome = view.outcome
-    fig = figure(figsize=(6.4, 2.8))
+    fig = figure(figsize=(6.4, 3.2))
     ax = fig.add_subplot()
     if outcome is None:
         ax.text(0.5, 0.5, "No depression scores", ha="center", va="center", transform=ax.transAxes)
@@ -137,56 +137,81 @@ def trajectory_figure(view: CourseView, settings: OutcomeSettings) -> Any:
     if outcome.baseline is not None:
         dates = [outcome.baseline.date, *dates]
         totals = [outcome.baseline.total, *totals]
-        ax.axhline(outcome.baseline.total, color="#6b7280", linewidth=0.8, linestyle=":")
+        ax.axhline(
+            outcome.baseline.total,
+            color=style.MUTED,
+            linewidth=style.REFERENCE_WIDTH,
+            dashes=style.DASHES["baseline"],
+            label=f"Baseline ({outcome.baseline.total})",
+        )
         ax.axhline(
             outcome.baseline.total * (1 - settings.response_fraction),
-            color="#2563eb",
-            linewidth=0.8,
-            linestyle="--",
+            color=style.PRIMARY,
+            linewidth=style.REFERENCE_WIDTH,
+            dashes=style.DASHES["response"],
+            label=f"Response (−{settings.response_fraction:.0%})",
         )
-    ax.axhline(rule.remission_at_or_below + 0.5, color="#15803d", linewidth=0.8, linestyle="--")
-    for s in view.sessions:
-        ax.axvline(s.date, color="#d1d5db", linewidth=0.6, zorder=0)  # type: ignore[arg-type]  # dates are converted
-    ax.plot(dates, totals, marker="o", color="#111827", linewidth=1.5, markersize=4)  # type: ignore[arg-type]
+    ax.axhline(
+        rule.remission_at_or_below + 0.5,
+        color=style.SECONDARY,
+        linewidth=style.REFERENCE_WIDTH,
+        dashes=style.DASHES["remission"],
+        label=f"Remission (≤ {rule.remission_at_or_below})",
+    )
+    for i, s in enumerate(view.sessions):
+        ax.axvline(
+            s.date,  # type: ignore[arg-type]  # dates are converted
+            color=style.GRID,
+            linewidth=style.REFERENCE_WIDTH,
+            zorder=0,
+            label="Sessions" if i == 0 else None,
+        )
+    ax.plot(
+        dates,  # type: ignore[arg-type]
+        totals,
+        marker="o",
+        color="#111827",
+        label=f"{view.instrument_name} total",
+    )
     ax.set_ylim(0, rule.max_total)
     ax.set_ylabel(f"{view.instrument_name} total")
-    ax.set_title(
-        f"{view.instrument_name}: dotted = baseline, blue = response (−{settings.response_fraction:.0%}), "
-        f"green = remission (≤ {rule.remission_at_or_below}); grey = sessions",
-        fontsize=7,
-        loc="left",
-    )
-    for spine in ("top", "right"):
-        ax.spines[spine].set_visible(False)
-    fig.autofmt_xdate()
-    fig.tight_layout()
+    date_axis(ax, [*dates, *(s.date for s in view.sessions)])
+    finish(fig)
     return fig
 
 
 def dose_figure(doses: list[tuple[dt.date, float]], induction_mg_per_kg: float | None, title: str) -> Any:
     """Maintenance mg/kg by date, the induction dose, and the days between boosters."""
-    from remit.plotting import figure
+    from remit.plotting import date_axis, figure, finish, style
 
-    fig = figure(figsize=(6.4, 2.6))
+    fig = figure(figsize=(6.4, 3.0))
     ax = fig.add_subplot()
     dates = [d for d, _ in doses]
     values = [v for _, v in doses]
-    ax.plot(dates, values, marker="o", color="#b45309", linewidth=1.5, markersize=4)  # type: ignore[arg-type]
+    ax.plot(dates, values, marker="o", color=style.ACCENT, label="Booster dose (mg/kg)")  # type: ignore[arg-type]
     if induction_mg_per_kg is not None:
-        ax.axhline(induction_mg_per_kg, color="#6b7280", linewidth=0.8, linestyle=":")
+        ax.axhline(
+            induction_mg_per_kg,
+            color=style.MUTED,
+            linewidth=style.REFERENCE_WIDTH,
+            dashes=style.DASHES["baseline"],
+            label="Induction dose",
+        )
     for (a, _), (b, vb) in zip(doses, doses[1:], strict=False):
         ax.annotate(
-            f"{(b - a).days} d", (b, vb), textcoords="offset points", xytext=(0, 6), ha="center", fontsize=7
+            f"{(b - a).days} d",
+            (b, vb),  # type: ignore[arg-type]
+            textcoords="offset points",
+            xytext=(0, 6),
+            ha="center",
+            fontsize=style.SMALL_SIZE,
+            color=style.MUTED,
         )
     ax.set_ylabel("mg/kg")
     ax.set_ylim(0, max([*values, induction_mg_per_kg or 0]) * 1.3 or 1)
-    ax.set_title(
-        f"{title}: dotted = induction dose; labels = days since the previous booster", fontsize=7, loc="left"
-    )
-    for spine in ("top", "right"):
-        ax.spines[spine].set_visible(False)
-    fig.autofmt_xdate()
-    fig.tight_layout()
+    ax.set_title(title)
+    date_axis(ax, dates)
+    finish(fig, "Labels: days since the previous booster.")
     return fig
 
 

@@ -1,13 +1,17 @@
-"""The outcome report as a PDF (matplotlib ``PdfPages``): title page, figures table, then each chart."""
+"""The outcome report as a PDF: a title page, the figures as a table, then each chart on its own page.
+
+US Letter portrait unless ``REMIT_PAPER_SIZE`` is ``a4``; every page has the header (clinic,
+document title) and "Page i of N" (``remit.plotting.Document``). The charts are drawn into the
+pages as vectors, so their words stay text.
+"""
 
 from __future__ import annotations
 
-import io
-from collections.abc import Sequence
-
+from django.conf import settings
 from django.utils import timezone
 
-from remit.plotting import Figure, PdfPages, figure
+from remit.core.instruments import INSTRUMENTS
+from remit.plotting import Document, Flow
 from remit.reports import charts
 from remit.reports.report import OutcomeReport
 
@@ -16,14 +20,9 @@ TITLE = "Outcome report"
 PAGE_COUNT = 2 + len(charts.CHARTS)
 
 
-def _text_page(lines: Sequence[tuple[str, float, str]]) -> Figure:
-    """A portrait page of text: (text, font size, weight) from the top."""
-    fig = figure(figsize=(8.27, 11.69))
-    y = 0.95
-    for text, size, weight in lines:
-        fig.text(0.07, y, text, fontsize=size, fontweight=weight, va="top", family="DejaVu Sans")
-        y -= size / 11.69 / 72 * 1.55 if text else 0.012
-    return fig
+def _instrument_name(code: str) -> str:
+    instrument = INSTRUMENTS.get(code)
+    return instrument.name if instrument is not None else code
 
 
 def _filters(report: OutcomeReport) -> list[str]:
@@ -35,74 +34,75 @@ def _filters(report: OutcomeReport) -> list[str]:
         f"Modality: {labels.get('modality', f.modality or 'all')}",
         f"Protocol: {f.protocol or 'all'}",
         f"Prescriber: {labels.get('prescriber', 'all')}",
-        f"Instrument: {labels.get('instrument', f.instrument)}",
+        f"Instrument: {labels.get('instrument', _instrument_name(f.instrument))}",
     ]
 
 
-def figures_lines(report: OutcomeReport) -> list[str]:
+def figures_rows(report: OutcomeReport) -> list[tuple[str, str]]:
+    """The figures table: what is measured, and its value."""
     c = report.counts
-    lines = [
-        f"Induction courses started: {c.started}; completed {c.completed}; discontinued {c.discontinued}; "
-        f"ongoing {c.ongoing}",
-        f"Completion rate: {c.completion.display}",
+    rows = [
+        ("Induction courses started", str(c.started)),
+        ("Completed / discontinued / ongoing", f"{c.completed} / {c.discontinued} / {c.ongoing}"),
+        ("Completion rate", c.completion.display),
     ]
-    for reason, n in c.discontinued_reasons.items():
-        lines.append(f"    discontinued - {reason}: {n}")
-    lines += [
-        f"Maintenance / booster courses started: {report.maintenance_started}",
-        "",
-        f"Response at end of induction: {report.end_of_induction.response.display}",
-        f"Remission at end of induction: {report.end_of_induction.remission.display}",
-        "",
-        f"Durability, median time free of retreatment or relapse: {report.median_display}",
+    rows += [(f"Discontinued: {reason}", str(n)) for reason, n in c.discontinued_reasons.items()]
+    rows += [
+        ("Maintenance / booster courses started", str(report.maintenance_started)),
+        ("Response at end of induction", report.end_of_induction.response.display),
+        ("Remission at end of induction", report.end_of_induction.remission.display),
+        ("Durability: median time free of retreatment or relapse", report.median_display),
     ]
-    lines += [f"    still free at {weeks} weeks: {text}" for weeks, text in report.free_at_display]
-    lines += ["", f"Dissociation vs benefit (Spearman): {report.dissociation_display}", ""]
-    lines += [f"Responding on day {day} after the first dose: {r.display}" for day, r in report.onset.items()]
-    lines.append("")
+    rows += [(f"Still free at {weeks} weeks", text) for weeks, text in report.free_at_display]
+    rows.append(("Dissociation vs benefit (Spearman)", report.dissociation_display))
+    rows += [(f"Responding on day {day} after the first dose", r.display) for day, r in report.onset.items()]
     for title, data in (
         ("baseline band", report.by_band_display),
         ("failed adequate trials", list(report.by_failed_trials.items())),
     ):
         for label, rr in data:
-            lines.append(f"By {title} {label}: response {rr.response.display}")
-            lines.append(f"    remission {rr.remission.display}")
-    return lines
+            rows.append((f"Response, by {title} {label}", rr.response.display))
+            rows.append((f"Remission, by {title} {label}", rr.remission.display))
+    return rows
 
 
 def render(report: OutcomeReport) -> bytes:
-    out = io.BytesIO()
     generated = timezone.localtime(report.generated_at).strftime("%Y-%m-%d %H:%M %Z")
-    with PdfPages(out) as pdf:
-        meta = pdf.infodict()
-        meta["Title"] = f"{TITLE} ({report.filter.instrument})"
-        meta["Author"] = "Remit"
-        meta["Subject"] = "Clinic outcome report: aggregate figures, no patient identifiers"
-        meta["Keywords"] = ", ".join(title for title, _ in charts.CHARTS.values())
-        meta["CreationDate"] = report.generated_at
-        title = [
-            (TITLE, 24, "bold"),
-            ("", 0, "normal"),
-            (f"Generated {generated}", 11, "normal"),
-            (f"Minimum n for a rate: {report.min_n}; rates show a Wilson 95% CI", 11, "normal"),
-            ("", 0, "normal"),
-            ("Filters", 14, "bold"),
-        ]
-        title += [(line, 11, "normal") for line in _filters(report)]
-        title += [
-            ("", 0, "normal"),
-            ("Contents", 14, "bold"),
-            ("Figures table", 11, "normal"),
-        ] + [(name, 11, "normal") for name, _ in charts.CHARTS.values()]
-        pdf.savefig(_text_page(title))
-        pdf.savefig(
-            _text_page(
-                [("Figures", 16, "bold"), ("", 0, "normal")]
-                + [(line, 9, "normal") for line in figures_lines(report)]
-            )
-        )
-        for _, draw in charts.CHARTS.values():
-            fig = draw(report)
-            fig.set_size_inches(10, 6)
-            pdf.savefig(fig)
-    return out.getvalue()
+    clinic = report.filter_labels.get("clinic", "All your clinics")
+    document = Document(
+        title=f"{TITLE} ({report.filter_labels.get('instrument', _instrument_name(report.filter.instrument))})",
+        clinic=clinic,
+        paper=settings.REMIT_PAPER_SIZE,
+    )
+    flow = Flow(document)
+    flow.line(TITLE, size=22, bold=True)
+    flow.gap()
+    flow.line(f"Generated {generated}", size=11)
+    flow.line(f"Minimum n for a rate: {report.min_n}; rates show a Wilson 95% CI", size=11)
+    flow.heading("Filters", size=14)
+    flow.table(
+        ("Filter", "Chosen"), [tuple(f.split(": ", 1)) for f in _filters(report)], (0.35, 0.65), size=10
+    )
+    flow.heading("Contents", size=14)
+    contents = [("Figures table", "2")] + [
+        (name, str(3 + i)) for i, (name, _) in enumerate(charts.CHARTS.values())
+    ]
+    flow.table(("Section", "Page"), contents, (0.85, 0.15), size=10)
+
+    flow.new_page()
+    flow.heading("Figures", size=14)
+    flow.table(("Measure", "Value"), figures_rows(report), (0.55, 0.45))
+
+    for _, draw in charts.CHARTS.values():
+        page = document.new_page()
+        # The chart takes the upper part of the page, below the header.
+        draw(report, page, (0.04, 0.42, 0.96, document.top - 0.01))
+    return document.render(
+        {
+            "Title": f"{TITLE} ({_instrument_name(report.filter.instrument)})",
+            "Author": "Remit",
+            "Subject": "Clinic outcome report: aggregate figures, no patient identifiers",
+            "Keywords": ", ".join(title for title, _ in charts.CHARTS.values()),
+            "CreationDate": report.generated_at,
+        }
+    )

@@ -12,8 +12,6 @@ The caller audits the generation as a disclosure (``views_patient.progress_pdf``
 
 from __future__ import annotations
 
-import io
-import textwrap
 from typing import Any
 
 from django.utils import timezone
@@ -26,65 +24,7 @@ from remit.reports.patient_outcomes import decision_lines, status_words, traject
 from remit.screening.models import MODALITY_LABELS, Screening
 from remit.treatment.models import Course
 
-A4 = (8.27, 11.69)
 MODALITY_NAMES = dict(Course._meta.get_field("modality").choices)  # type: ignore[arg-type]
-
-
-class _Page:
-    """A text page that starts a new page when full."""
-
-    def __init__(self, pdf: Any) -> None:
-        self.pdf = pdf
-        self.fig: Any = None
-        self.y = 0.0
-        self.pages = 0
-
-    def _new(self) -> None:
-        from remit.plotting import figure
-
-        self.flush()
-        self.fig = figure(figsize=A4)
-        self.y = 0.95
-        self.pages += 1
-
-    def flush(self) -> None:
-        if self.fig is not None:
-            self.pdf.savefig(self.fig)
-            self.fig = None
-
-    def line(
-        self, text: str, *, size: float = 9, bold: bool = False, gap: float = 0.018, indent: float = 0
-    ) -> None:
-        for i, part in enumerate(textwrap.wrap(text, width=int(105 * 9 / size) - int(indent * 100)) or [""]):
-            if self.fig is None or self.y < 0.05:
-                self._new()
-            self.fig.text(
-                0.07 + indent + (0.02 if i else 0),
-                self.y,
-                part,
-                fontsize=size,
-                fontweight="bold" if bold else "normal",
-                va="top",
-            )
-            self.y -= gap * size / 9
-
-    def heading(self, text: str) -> None:
-        self.y -= 0.01
-        self.line(text, size=12, bold=True, gap=0.02)
-
-    def image(self, chart: Any, height: float = 0.26) -> None:
-        """Draw a figure's image into the page (rasterised at 200 dpi)."""
-        if self.fig is None or self.y - height < 0.05:
-            self._new()
-        buffer = io.BytesIO()
-        chart.savefig(buffer, format="png", dpi=200)
-        buffer.seek(0)
-        from remit.plotting import imread
-
-        ax = self.fig.add_axes((0.07, self.y - height, 0.86, height))
-        ax.imshow(imread(buffer))
-        ax.set_axis_off()
-        self.y -= height + 0.015
 
 
 Item = tuple[str, Any, dict[str, Any]]
@@ -234,18 +174,26 @@ def progress_content(patient: Patient) -> list[Item]:
 
 
 def progress_report(patient: Patient) -> bytes:
-    from remit.plotting import PdfPages
+    """US Letter portrait (A4 with ``REMIT_PAPER_SIZE``), the clinic, title and patient on every page."""
+    from django.conf import settings as django_settings
+
+    from remit.plotting import Document, Flow
 
     items = progress_content(patient)
-    buffer = io.BytesIO()
-    with PdfPages(buffer, metadata={"Title": "Progress report", "Creator": "Remit"}) as pdf:
-        page = _Page(pdf)
-        for kind, value, options in items:
-            if kind == "heading":
-                page.heading(value)
-            elif kind == "chart":
-                page.image(value)
-            else:
-                page.line(value, **options)
-        page.flush()
-    return buffer.getvalue()
+    document = Document(
+        title="Progress report",
+        clinic=patient.clinic.name,
+        patient=f"{patient.given_name} {patient.family_name} · MRN {patient.mrn} · "
+        f"born {patient.date_of_birth:%Y-%m-%d}",
+        paper=django_settings.REMIT_PAPER_SIZE,
+    )
+    flow = Flow(document)
+    for kind, value, options in items:
+        if kind == "heading":
+            flow.heading(value)
+        elif kind == "chart":
+            flow.image(value)
+        else:
+            options = {k: v for k, v in options.items() if k != "gap"}
+            flow.line(value, **options)
+    return document.render({"Title": "Progress report"})

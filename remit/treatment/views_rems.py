@@ -16,11 +16,10 @@ the REMS within 7 days; Remit fills and tracks it, the clinic submits it.
 from __future__ import annotations
 
 import datetime as dt
-import io
-import textwrap
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -38,56 +37,30 @@ from remit.treatment.rems_form import FIELDS
 # --- PDF -----------------------------------------------------------------------------------------
 
 
-def pdf_pages(form: RemsMonitoringForm) -> list[Any]:
-    """The form as A4 matplotlib figures: a plain, legible two-column table of label and answer."""
-    from remit.plotting import Line2D, figure
-
-    lines: list[tuple[str, str, bool]] = []
-    for key, label in FIELDS:
-        value = str(form.data.get(key, ""))
-        label_lines = textwrap.wrap(label, 44) or [""]
-        value_lines = textwrap.wrap(value, 46) or [""]
-        for i in range(max(len(label_lines), len(value_lines))):
-            lines.append(
-                (
-                    label_lines[i] if i < len(label_lines) else "",
-                    value_lines[i] if i < len(value_lines) else "",
-                    i == 0,
-                )
-            )
-    per_page = 50
-    figures = []
-    for page_start in range(0, len(lines), per_page):
-        page = figure(figsize=(8.27, 11.69))
-        page.text(0.06, 0.955, "Spravato REMS Patient Monitoring Form", fontsize=15, weight="bold")
-        page.text(
-            0.06,
-            0.93,
-            f"Remit session id {form.session_id} · signed {form.created_at:%Y-%m-%d} · submit by "
-            f"{form.due_by:%Y-%m-%d} · filled by Remit from the chart",
-            fontsize=9,
-            color="#444444",
-        )
-        y = 0.895
-        for label, value, first in lines[page_start : page_start + per_page]:
-            if first:
-                page.add_artist(Line2D([0.06, 0.94], [y + 0.013, y + 0.013], lw=0.4, color="#bbbbbb"))
-            page.text(0.06, y, label, fontsize=9.5, color="#222222")
-            page.text(0.52, y, value, fontsize=9.5, weight="bold" if first else "normal")
-            y -= 0.017
-        figures.append(page)
-    return figures
-
-
 def pdf_bytes(form: RemsMonitoringForm) -> bytes:
-    """The form as a PDF (matplotlib's PDF backend: no network, no extra fonts)."""
-    from remit.plotting import PdfPages
+    """The form as a PDF: a table of question and answer, on US Letter portrait unless the clinic
+    prints on A4, with the clinic, the form's name and the patient on every page and "Page i of N"."""
+    from remit.plotting import Document, Flow
 
-    buffer = io.BytesIO()
-    with PdfPages(buffer, metadata={"Title": f"Spravato REMS Patient Monitoring Form {form.pk}"}) as pdf:
-        for page in pdf_pages(form):
-            pdf.savefig(page)
-    return buffer.getvalue()
+    session = form.session
+    patient = session.patient
+    document = Document(
+        title="Spravato REMS Patient Monitoring Form",
+        clinic=session.clinic.name,
+        patient=f"{patient.given_name} {patient.family_name} · MRN {patient.mrn}",
+        paper=settings.REMIT_PAPER_SIZE,
+    )
+    flow = Flow(document)
+    flow.line(
+        f"Session of {timezone.localdate(session.scheduled_for):%Y-%m-%d} · signed {form.created_at:%Y-%m-%d} · "
+        f"submit by {form.due_by:%Y-%m-%d} · filled by Remit from the chart",
+        size=9,
+        color="#444444",
+    )
+    flow.gap()
+    rows = [(label, str(form.data.get(key, ""))) for key, label in FIELDS]
+    flow.table(("Question", "Answer"), rows, (0.5, 0.5), size=9)
+    return document.render({"Title": f"Spravato REMS Patient Monitoring Form {form.pk}"})
 
 
 # --- pages ---------------------------------------------------------------------------------------

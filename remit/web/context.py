@@ -45,3 +45,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         "nav_items": items,
         "idle_timeout_seconds": settings.REMIT_IDLE_TIMEOUT_MINUTES * 60,
     }
+
+
+def demo(request: HttpRequest) -> dict[str, Any]:
+    """``demo_mode``: every page says it is the demo (synthetic data, codes on the sign-in page)."""
+    return {"demo_mode": settings.REMIT_DEMO}

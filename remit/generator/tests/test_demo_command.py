@@ -124,3 +124,22 @@ def test_it_uses_the_seed_the_database_was_generated_with(var):
     assert Patient.objects.count() == 10
     prescriber = next(a for a in accounts(var) if a["username"] == "prescriber")
     assert prescriber["password"] == streams.staff_password(77, "prescriber")
+
+
+def test_the_demo_clinic_has_screenings_awaiting_sign_off_and_rems_forms_due(var):
+    from django.utils import timezone
+
+    from remit.screening.models import Screening
+    from remit.treatment.models import RemsMonitoringForm
+
+    out = demo()
+    waiting = Screening.objects.filter(signed_at__isnull=True)
+    assert waiting.count() >= 3
+    assert all(s.result for s in waiting)  # evaluated by the rules, ready for a prescriber
+    due = RemsMonitoringForm.objects.filter(submitted_at__isnull=True)
+    assert due.exists()
+    today = timezone.localdate()
+    assert any(form.due_by >= today for form in due)  # at least one still due, not only overdue
+    for form in due:
+        assert form.session.modality == "esketamine" and form.session.signed_at is not None
+    assert f"{waiting.count()} screenings to sign, {due.count()} REMS forms to send" in out

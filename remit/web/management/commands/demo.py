@@ -2,9 +2,12 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
+from types import FrameType
 from typing import Any
 
 from django.conf import settings
@@ -14,6 +17,7 @@ from django.utils import timezone
 
 from remit.accounts.roles import ROLES
 from remit.generator import synthetic
+from remit.generator.demo_work import add_demo_work
 from remit.generator.load import DemoAccount, demo_accounts, load_plan
 from remit.patients.models import Patient
 
@@ -43,6 +47,12 @@ class Command(BaseCommand):
         parser.add_argument("--host", default=os.environ.get("HOST") or "127.0.0.1")
         parser.add_argument("--port", default=os.environ.get("PORT") or "8000")
         parser.add_argument(
+            "--patients",
+            type=int,
+            default=DEMO_PATIENTS,
+            help=f"how many synthetic patients to load into an empty database (default {DEMO_PATIENTS})",
+        )
+        parser.add_argument(
             "--no-serve", action="store_true", help="set up and print the accounts, then stop"
         )
 
@@ -55,14 +65,19 @@ class Command(BaseCommand):
         self.stdout.write("Collecting static files…")
         call_command("collectstatic", **quiet)
         if not Patient.objects.exists():
+            patients = options.get("patients") or DEMO_PATIENTS
+            if patients < 1:
+                raise CommandError("--patients: give at least 1")
             self.stdout.write(
-                f"Loading the synthetic clinic ({DEMO_PATIENTS} patients, seed {synthetic.DEMO_SEED})…"
+                f"Loading the synthetic clinic ({patients} patients, seed {synthetic.DEMO_SEED})…"
             )
-            plan = synthetic.build_plan(
-                synthetic.DEMO_SEED, patients=DEMO_PATIENTS, as_of=timezone.localdate()
-            )
+            plan = synthetic.build_plan(synthetic.DEMO_SEED, patients=patients, as_of=timezone.localdate())
             result = load_plan(plan)
-            self.stdout.write(f"Loaded {result.patients} patients in {result.seconds:.1f} s.")
+            work = add_demo_work(plan, result)
+            self.stdout.write(
+                f"Loaded {result.patients} patients in {result.seconds:.1f} s; waiting today: "
+                f"{work.screenings} screenings to sign, {work.rems_forms} REMS forms to send."
+            )
         else:
             self.stdout.write("The database already has patients; nothing generated.")
 
@@ -149,14 +164,52 @@ class Command(BaseCommand):
             "remit.web.logs.AccessLogger",
         ]
         os.environ.setdefault("REMIT_PORTAL_BASE_URL", f"http://{bind}")
-        # The worker sends questionnaire invitations and reminders and escalates alerts. It shares
-        # the terminal's process group, so the same Ctrl-C stops it with the server.
-        subprocess.Popen([sys.executable, "-m", "remit.cli", "worker", "--interval", "30"])  # noqa: S603
+        # The banner on every page and each account's code on the sign-in page (refused with HTTPS on).
+        os.environ["REMIT_DEMO"] = "true"
         self.stdout.write(f"Serving on {bind} with a background worker (Ctrl-C to stop both)…")
         self.stdout.flush()
         sys.stderr.flush()
-        # Replace this process, so Ctrl-C goes straight to gunicorn.
-        os.execv(sys.executable, argv)  # noqa: S606
+        supervise(
+            [
+                # The worker sends questionnaire invitations and reminders and escalates alerts.
+                [sys.executable, "-m", "remit.cli", "worker", "--interval", "30"],
+                argv,
+            ]
+        )
+
+
+def supervise(commands: list[list[str]], grace: float = 10.0) -> int:
+    """Run the commands side by side until one ends or this process is told to stop; then stop them all.
+
+    This process stays their parent (no exec), so a SIGINT or SIGTERM sent to it alone, and not only
+    Ctrl-C in a terminal (which signals the whole process group), stops the server and the worker:
+    each is sent SIGINT (gunicorn's quick shutdown; the worker finishes its job), and after ``grace``
+    seconds one still running is killed.
+    """
+    stop: list[int] = []
+
+    def on_signal(signum: int, frame: FrameType | None) -> None:
+        stop.append(signum)
+
+    previous = {s: signal.signal(s, on_signal) for s in (signal.SIGINT, signal.SIGTERM)}
+    children = [subprocess.Popen(command) for command in commands]  # noqa: S603
+    try:
+        while not stop and all(child.poll() is None for child in children):
+            time.sleep(0.2)
+    finally:
+        for child in children:
+            if child.poll() is None:
+                child.send_signal(signal.SIGINT)
+        deadline = time.monotonic() + grace
+        for child in children:
+            try:
+                child.wait(timeout=max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                child.kill()
+                child.wait()
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+    return 0 if stop else max((child.returncode or 0) for child in children)
 
 
 def _roles_text(account: DemoAccount) -> str:

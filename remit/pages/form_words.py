@@ -53,11 +53,12 @@ VALIDATOR_CODES = (
     "max_whole_digits",
 )
 FILE_NAME_TOO_LONG = "{label}: the file name must be at most %(max)d characters (it has %(length)d)."
-# "invalid" means something different for each kind of field.
+# "invalid" means something different for each kind of field. Django's DecimalField and FloatField
+# are subclasses of IntegerField, so they come first.
 INVALID: list[tuple[type[forms.Field], str]] = [
-    (forms.IntegerField, "{label} must be a whole number."),
     (forms.DecimalField, "{label} must be a number."),
     (forms.FloatField, "{label} must be a number."),
+    (forms.IntegerField, "{label} must be a whole number."),
     (forms.DateTimeField, "{label} must be a date and time, like 2026-03-31 14:30."),
     (forms.DateField, "{label} must be a date, like 2026-03-31."),
     (forms.TimeField, "{label} must be a time, like 14:30."),

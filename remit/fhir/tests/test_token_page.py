@@ -68,7 +68,7 @@ def test_a_token_without_a_purpose_is_refused_naming_the_field(world):
     response = issue(world, purpose="   ")
     assert response.status_code == 200
     page = response.content.decode()
-    assert '<a href="#id_purpose">Purpose</a>: This field is required.' in page
+    assert '<a href="#id_purpose">Purpose is required.</a>' in page
     assert ApiToken.objects.count() == 0
 
 

@@ -56,10 +56,10 @@ def test_a_patient_reports_suicidal_ideation_and_a_clinician_acknowledges_the_al
     browser_sign_in(page, live_server, world.users["nurse"])
     page.set_viewport_size({"width": 1200, "height": 900})
     page.goto(f"{live_server.url}/alerts/")
-    first_row = page.locator("tbody tr").first
-    assert "Suicidal ideation" in first_row.inner_text() or "suicidal" in first_row.inner_text().lower()
-    assert patient.family_name in first_row.inner_text()
-    first_row.locator("a[href^='/alerts/']").first.click()
+    first_group = page.get_by_test_id("alert-group").first
+    assert "Suicidal ideation" in first_group.inner_text()
+    assert patient.family_name in first_group.inner_text()
+    first_group.locator("a[href^='/alerts/']").first.click()
     page.get_by_label("Note").fill("Called the patient; safety plan reviewed; seen tomorrow.")
     page.get_by_role("button", name="Acknowledge alert").click()
     page.wait_for_load_state()

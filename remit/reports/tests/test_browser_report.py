@@ -59,7 +59,7 @@ def test_a_prescriber_filters_to_iv_ketamine_sees_the_curves_and_downloads_the_p
     assert pages(body) == pdf.PAGE_COUNT
     assert info_title(body).startswith("Outcome report")
     shown = text(body)
-    assert "Modality: Ketamine (IV)" in shown
+    assert "Modality\nKetamine (IV)" in shown  # the filters table: what was filtered, and its value
     assert "Free of retreatment or relapse after the course" in shown
 
     # At 375 px nothing runs off the side.

@@ -55,7 +55,7 @@ def test_a_technician_charts_a_routine_tms_session_from_today_to_signed_in_ten_a
     browser_sign_in(page, live_server, world.users["tms_technician"])
     page.goto(f"{live_server.url}/treatment/today/")
     with count_user_actions() as actions:
-        page.get_by_role("link", name=f"{session.patient.family_name}, {session.patient.given_name}").click()
+        page.locator(f'a[href="/treatment/sessions/{session.pk}/"]').first.click()
         page.get_by_role("button", name="Check in").click()
         page.get_by_text("Checked in.").wait_for()
         page.get_by_label("Hours of sleep last night").fill("7")
@@ -92,6 +92,7 @@ def test_ending_3000_pulses_after_two_seconds_is_refused_on_the_page(world, live
     browser_sign_in(page, live_server, world.users["tms_technician"])
     page.goto(f"{live_server.url}/treatment/sessions/{session.pk}/")
     page.get_by_role("button", name="Check in").click()
+    page.get_by_text("Checked in.").wait_for()  # the page saves in place: wait for its answer
     page.get_by_label("Hours of sleep last night").fill("7")
     check = page.locator("#checklist")
     for question in (
@@ -101,8 +102,9 @@ def test_ending_3000_pulses_after_two_seconds_is_refused_on_the_page(world, live
     ):
         check.get_by_role("group", name=question).get_by_label("No").check()
     page.get_by_role("button", name="Save checklist").click()
+    page.get_by_text("Checklist saved.").wait_for()
     page.get_by_role("button", name="Save and start stimulation").click()
-    page.get_by_text("Stimulation started").wait_for()
+    page.get_by_text("Stimulation started at").wait_for()
     clock.advance(seconds=2)
     page.get_by_role("button", name="End stimulation").click()
     page.get_by_text("take at least 18 min 34 s").first.wait_for()

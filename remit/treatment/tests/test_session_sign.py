@@ -51,9 +51,7 @@ def test_an_empty_amendment_is_refused_naming_the_field(world, clock):
     session = completed_ketamine(world, clock)
     actions_signing.sign(session, actor=world.users["nurse"])
     response = world.client("nurse").post(step_url(session, "amend"), {"text": ""})
-    assert (
-        response.status_code == 200 and "Amendment text: This field is required." in response.content.decode()
-    )
+    assert response.status_code == 200 and "Amendment text is required." in response.content.decode()
     assert Amendment.objects.count() == 0
 
 

@@ -32,3 +32,12 @@ def source_words(text: Any) -> str:
 @register.filter
 def path_words(path: Any) -> str:
     return w.path_words(path)
+
+
+@register.filter
+def field_error(error: Any, label: Any) -> str:
+    """``{{ error|field_error:field.label }}``: the error, led by the field's name unless it already is."""
+    text, name = str(error), str(label or "").rstrip(" :?")
+    if not name or text.lower().startswith(name.lower()):
+        return text
+    return f"{name}: {text}"

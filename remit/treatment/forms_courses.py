@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from remit.accounts.models import User
 from remit.core import safejson
+from remit.pages import form_words
 from remit.treatment.actions_courses import DEFAULT_CLINIC_DAYS, CoursePlan
 from remit.treatment.models import MODALITIES, Protocol
 
@@ -191,6 +192,28 @@ class AuthorisationForm(forms.Form):
         label="Valid until", required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     reference = forms.CharField(label="Reference", max_length=100, required=False)
+
+
+class DoseOrderForm(forms.Form):
+    """The prescriber's order for a course: mg/kg for ketamine, a dose in mg (devices) for esketamine."""
+
+    def __init__(self, *args: Any, modality: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if modality == "esketamine":
+            self.fields["ordered"] = forms.TypedChoiceField(
+                label="Ordered dose",
+                coerce=int,
+                choices=[(28, "28 mg (1 device)"), (56, "56 mg (2 devices)"), (84, "84 mg (3 devices)")],
+            )
+        else:
+            self.fields["ordered"] = forms.DecimalField(
+                label="Ordered dose (mg/kg)",
+                max_digits=4,
+                decimal_places=2,
+                widget=forms.NumberInput(attrs={"step": "0.05", "inputmode": "decimal"}),
+            )
+        # Added after the form was built, so it is made plain here (remit.pages.form_words).
+        form_words.plain_field("ordered", self.fields["ordered"])
 
 
 class ProtocolEditForm(forms.Form):

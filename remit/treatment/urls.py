@@ -19,6 +19,7 @@ urlpatterns: list = [
     path("courses/<int:pk>/", views_courses.course_detail, name="course"),
     path("courses/<int:pk>/discontinue/", views_courses.course_discontinue, name="course_discontinue"),
     path("courses/<int:pk>/complete/", views_courses.course_complete, name="course_complete"),
+    path("courses/<int:pk>/dose-order/", views_courses.course_dose_order, name="course_dose_order"),
     path("courses/<int:pk>/authorization/", views_courses.course_authorisation, name="course_authorisation"),
     path("sessions/<int:pk>/reschedule/", views_courses.session_reschedule, name="session_reschedule"),
     path("protocols/", views_protocols.protocol_list, name="protocols"),

@@ -40,6 +40,7 @@ from remit.patients.models import Medication, WeightEntry
 from remit.treatment import (
     actions_adverse_events,
     actions_checkin,
+    actions_dose_order,
     actions_dosing,
     actions_esketamine,
     actions_ketamine,
@@ -358,11 +359,9 @@ def _header(
 
     The section named by ``next_step`` is where the page puts the keyboard focus after each save.
     """
-    course = session.course
-    ordered = ""
-    if ctx["is_ketamine"] and course.mg_per_kg:
-        ordered = f"{course.mg_per_kg} mg/kg"
-    elif ctx["is_esketamine"]:
+    ordered = actions_dose_order.order_text(session)
+    if not ordered and ctx["is_esketamine"]:
+        # No prescriber's order on the course: the day's planned or suggested dose.
         doses = ctx.get("esk_doses")
         mg = session.planned_dose_mg or (doses.suggested_mg if doses is not None else None)
         ordered = f"{mg} mg" if mg else ""
@@ -550,10 +549,12 @@ def _step_dose(request: HttpRequest, session: Session) -> HttpResponse:
         "concentration_mg_per_ml": form.cleaned_data.get("concentration_mg_per_ml"),
         "infusion_minutes": form.cleaned_data.get("infusion_minutes"),
         "override_reason": form.cleaned_data.get("override_reason") or "",
+        "difference_reason": form.cleaned_data.get("difference_reason") or "",
     }
     try:
         if "preview" in request.POST:
-            dose = actions_ketamine.compute_ketamine_dose(session, actor=request.user, **values)
+            preview_values = {k: v for k, v in values.items() if k != "difference_reason"}
+            dose = actions_ketamine.compute_ketamine_dose(session, actor=request.user, **preview_values)
             return _refused(request, session, "dose", form, preview=dose)
         if "start" in request.POST:
             actions_shortcuts.confirm_dose_and_start(session, values, actor=request.user, request=request)
@@ -764,6 +765,7 @@ def _step_esketamine_dose(request: HttpRequest, session: Session) -> HttpRespons
             session,
             dose_mg=override or form.cleaned_data.get("dose_mg"),
             override_reason=(form.cleaned_data.get("override_reason") or "") if override else "",
+            difference_reason=form.cleaned_data.get("difference_reason") or "",
             actor=request.user,
             request=request,
         )

@@ -27,10 +27,12 @@ from remit.patients.access import emergency_readable
 from remit.patients.lookups import visible_patient
 from remit.patients.models import Patient
 from remit.treatment import actions_courses as actions
+from remit.treatment import actions_dose_order
 from remit.treatment.forms_courses import (
     AuthorisationForm,
     CourseForm,
     DiscontinueForm,
+    DoseOrderForm,
     ModalityForm,
     RescheduleForm,
     course_initial,
@@ -167,6 +169,22 @@ def _detail_context(request: HttpRequest, course: Course, **forms_: Any) -> dict
         "can_schedule": user.can("courses.schedule", course.clinic_id),  # type: ignore[union-attr]
         "badge": STATUS_BADGES.get(course.status, ""),
         "discontinue_form": forms_.get("discontinue_form") or DiscontinueForm(),
+        "dose_order": actions_dose_order.course_order_text(course),
+        "dose_order_form": (
+            forms_.get("dose_order_form")
+            or (
+                DoseOrderForm(
+                    modality=course.modality,
+                    initial={
+                        "ordered": course.esketamine_dose_mg
+                        if course.modality == "esketamine"
+                        else course.mg_per_kg
+                    },
+                )
+                if course.modality != "tms"
+                else None
+            )
+        ),
         "authorisation_form": forms_.get("authorisation_form")
         or AuthorisationForm(
             initial={
@@ -247,6 +265,27 @@ def course_authorisation(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "treatment/course_detail.html",
         _detail_context(request, course, authorisation_form=form),
+    )
+
+
+@staff_required("courses.plan")
+@require_POST
+def course_dose_order(request: HttpRequest, pk: int) -> HttpResponse:
+    """A prescriber sets or changes the course's dose order; nurses chart against it."""
+    course = _visible_course(request, pk)
+    form = DoseOrderForm(request.POST, modality=course.modality)
+    if form.is_valid():
+        try:
+            actions_dose_order.change_dose_order(
+                course, ordered=form.cleaned_data["ordered"], actor=request.user, request=request
+            )
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, "Dose order saved.")
+            return redirect("treatment:course", pk=course.pk)
+    return render(
+        request, "treatment/course_detail.html", _detail_context(request, course, dose_order_form=form)
     )
 
 

@@ -55,9 +55,10 @@ VALIDATOR_CODES = (
 FILE_NAME_TOO_LONG = "{label}: the file name must be at most %(max)d characters (it has %(length)d)."
 # "invalid" means something different for each kind of field.
 INVALID: list[tuple[type[forms.Field], str]] = [
-    (forms.IntegerField, "{label} must be a whole number."),
+    # DecimalField and FloatField are kinds of IntegerField to Django: asked first.
     (forms.DecimalField, "{label} must be a number."),
     (forms.FloatField, "{label} must be a number."),
+    (forms.IntegerField, "{label} must be a whole number."),
     (forms.DateTimeField, "{label} must be a date and time, like 2026-03-31 14:30."),
     (forms.DateField, "{label} must be a date, like 2026-03-31."),
     (forms.TimeField, "{label} must be a time, like 14:30."),

@@ -67,8 +67,8 @@ def test_it_shows_the_table_with_item_labels_bands_and_flags(world):
     )
     html = world.client("prescriber").get(page(patient)).content.decode()
     assert "Patient Health Questionnaire-9" in html
-    assert "Q9 Thoughts of death or self-harm" in html and "Several days" in html
-    assert "suicidal_ideation" in html
+    assert "Item 9. Thoughts of death or self-harm" in html and "Several days" in html
+    assert "Suicidal ideation" in html and "suicidal_ideation" not in html
     assert "moderately severe" in html
 
 

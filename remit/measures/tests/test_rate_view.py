@@ -77,7 +77,7 @@ def test_an_out_of_range_or_malformed_answer_names_the_item_and_stores_nothing(w
     html = response.content.decode()
     assert response.status_code == 200
     assert "Nothing was saved" in html
-    assert "Q3 " in html and ("out of range 0–6" in html or "expected a whole number" in html)
+    assert "Item 3. " in html and ("out of range 0–6" in html or "expected a whole number" in html)
     assert Assessment.objects.count() == 0
     assert AuditEvent.objects.count() == before
 

@@ -43,6 +43,6 @@ def test_a_blank_substance_is_refused(world):
     events = AuditEvent.objects.count()
     response = world.client("nurse").post(url(patient), {"substance": "", "reaction": "hives"})
     assert "substance" in response.context["form"].errors
-    assert "Substance: This field is required." in response.content.decode()
+    assert "Substance: Substance is required." in response.content.decode()
     assert not Allergy.objects.exists()
     assert AuditEvent.objects.count() == events

@@ -54,7 +54,7 @@ def test_it_adds_a_weight_and_audits_it(world):
         ("-70", "Enter a weight more than 0 kg."),
         ("0", "Enter a weight more than 0 kg."),
         ("401", "Enter a weight of 400 kg or less."),
-        ("heavy", "Enter a number."),
+        ("heavy", "Weight (kg) must be a number."),
     ],
 )
 def test_an_impossible_weight_is_refused_naming_the_field(world, weight, message):

@@ -106,7 +106,7 @@ def test_the_same_mrn_in_another_clinic_is_fine(world):
     [
         ((timezone.localdate() + timedelta(days=1)).isoformat(), "Date of birth cannot be in the future."),
         ("1890-01-01", "Date of birth is more than 120 years ago."),
-        ("2001-02-30", "Enter a valid date."),
+        ("2001-02-30", "Date of birth must be a date, like 2026-03-31."),
     ],
 )
 def test_an_impossible_date_of_birth_is_refused_naming_the_field(world, dob, message):
@@ -123,7 +123,7 @@ def test_consent_to_texts_needs_a_phone(world):
 
 
 def test_required_fields_are_named(world):
-    assert_refused(world, valid(given_name="   "), "given_name", "This field is required.")
+    assert_refused(world, valid(given_name="   "), "given_name", "Given name is required.")
 
 
 def test_it_enforces_csrf(world, csrf_client):

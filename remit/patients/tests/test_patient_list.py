@@ -139,7 +139,7 @@ def test_a_bad_date_of_birth_names_the_field(world):
     response = world.client("front_desk").post(LIST, {"dob": "1980-13-45"})
     assert response.status_code == 200
     assert "dob" in response.context["form"].errors
-    assert "Date of birth: Enter a valid date." in response.content.decode()
+    assert "Date of birth: Date of birth must be a date, like 2026-03-31." in response.content.decode()
 
 
 def test_it_offers_a_clinic_column_and_filter_to_staff_of_several_clinics(world):

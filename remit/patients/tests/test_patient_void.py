@@ -46,7 +46,7 @@ def test_a_blank_reason_is_refused_naming_the_field(world):
     response = world.client("front_desk").post(void(patient), {"reason": "   "})
     assert response.status_code == 200
     assert "reason" in response.context["form"].errors
-    assert "Reason for voiding: This field is required." in response.content.decode()
+    assert "Reason for voiding: Reason for voiding is required." in response.content.decode()
     assert not Patient.objects.get(pk=patient.pk).is_voided
     assert AuditEvent.objects.count() == events
 

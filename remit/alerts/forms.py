@@ -53,7 +53,9 @@ class InboxFilterForm(forms.Form):
     """The inbox's filters. Posted and kept in the session (``remit.pages.searches``): never in the address."""
 
     kind = forms.ChoiceField(
-        label="Kind", required=False, error_messages={"invalid_choice": "Choose a kind of alert from the list."}
+        label="Kind",
+        required=False,
+        error_messages={"invalid_choice": "Choose a kind of alert from the list."},
     )
     severity = forms.ChoiceField(
         label="Severity", required=False, error_messages={"invalid_choice": "Choose high, medium or low."}

@@ -55,7 +55,9 @@ def test_a_prescriber_filters_calls_and_acknowledges_in_place(world, live_server
     from remit.testing import count_user_actions
 
     ada = make_patient(world.clinic, family_name="Quinlan", given_name="Ada", phone="(555) 010-2233")
-    first = make_alert(ada, "high", minutes_ago=30, reason="PHQ-9 item 9 answered 2 (more than half the days).")
+    first = make_alert(
+        ada, "high", minutes_ago=30, reason="PHQ-9 item 9 answered 2 (more than half the days)."
+    )
     make_alert(ada, "medium", minutes_ago=10, kind="missed_assessment", reason="Weekly PHQ-9 not answered.")
     make_alert(make_patient(world.clinic, family_name="Other"), "low", kind="seizure", reason="Brief twitch.")
     page.set_viewport_size({"width": width, "height": 900})
@@ -77,7 +79,9 @@ def test_a_prescriber_filters_calls_and_acknowledges_in_place(world, live_server
         assert page.get_by_test_id("alert-group").count() == 1
         page.evaluate("window.stillThisPage = true")
         item = page.locator(f"#alert-{first.pk}")
-        item.get_by_label("Acknowledgement note").fill("Called Ada; safety plan reviewed; C-SSRS screen booked.")
+        item.get_by_label("Acknowledgement note").fill(
+            "Called Ada; safety plan reviewed; C-SSRS screen booked."
+        )
         item.get_by_role("button", name="Acknowledge").click()
         page.locator(f"#alert-{first.pk}").get_by_text("acknowledged by you").wait_for()
     print(f"filter and acknowledge in place ({width} px): {actions.total} actions: {actions.summary()}")

@@ -22,14 +22,22 @@ def a_day(world) -> dict[str, Session]:
     now = timezone.now()
     nurse, prescriber = world.users["nurse"], world.users["prescriber"]
     dripping = session_today(
-        direct_course(world, make_patient(world.clinic, family_name="Dripping", given_name="Dana"), prescriber=prescriber),
+        direct_course(
+            world,
+            make_patient(world.clinic, family_name="Dripping", given_name="Dana"),
+            prescriber=prescriber,
+        ),
         2,
         room="Chair 1",
         status=Session.MONITORING,
         dose_started_at=now - dt.timedelta(minutes=35),
     )
     VitalSign.objects.create(
-        session=dripping, taken_at=now - dt.timedelta(minutes=22), systolic=128, diastolic=82, entered_by=nurse
+        session=dripping,
+        taken_at=now - dt.timedelta(minutes=22),
+        systolic=128,
+        diastolic=82,
+        entered_by=nurse,
     )
     leaving = session_today(
         direct_course(world, make_patient(world.clinic, family_name="Leaving", given_name="Lee")),
@@ -38,7 +46,9 @@ def a_day(world) -> dict[str, Session]:
         status=Session.READY,
     )
     tms = session_today(
-        direct_course(world, make_patient(world.clinic, family_name="Magnetic", given_name="Max"), code="tms_10hz"),
+        direct_course(
+            world, make_patient(world.clinic, family_name="Magnetic", given_name="Max"), code="tms_10hz"
+        ),
         12,
         room="TMS room",
         minutes_from_now=30,
@@ -79,7 +89,9 @@ def look(page, live_server, user, name: str) -> None:
 
 
 @pytest.mark.browser
-def test_a_nurse_sees_vitals_due_and_discharges_and_opens_the_session_from_the_queue(world, live_server, page):
+def test_a_nurse_sees_vitals_due_and_discharges_and_opens_the_session_from_the_queue(
+    world, live_server, page
+):
     day = a_day(world)
     look(page, live_server, world.users["nurse"], "nurse")
     vitals = page.get_by_test_id("queue-vitals-due")
@@ -99,7 +111,9 @@ def test_a_prescriber_co_signs_a_nurses_note_from_the_queue(world, live_server, 
     page.get_by_test_id("queue-notes-to-cosign").get_by_role("link").first.click()
     page.get_by_role("button", name="Co-sign").click()
     page.get_by_text("Co-signed: Yesterday's session 3.").wait_for()
-    assert "No notes waiting for your co-signature." in page.get_by_test_id("queue-notes-to-cosign").inner_text()
+    assert (
+        "No notes waiting for your co-signature." in page.get_by_test_id("queue-notes-to-cosign").inner_text()
+    )
     assert day["signed"].cosignature.by == world.users["prescriber"]
 
 
@@ -128,7 +142,9 @@ def test_front_desk_sees_bookings_and_questionnaires_missed(world, live_server, 
 
 
 @pytest.mark.browser
-def test_the_chart_opens_with_the_high_alert_banner_on_top_and_the_latest_trajectory(world, live_server, page):
+def test_the_chart_opens_with_the_high_alert_banner_on_top_and_the_latest_trajectory(
+    world, live_server, page
+):
     from remit.decision.tests.helpers_outcomes import day, make_course, scores
     from remit.treatment.models import Course
 
@@ -149,7 +165,9 @@ def test_the_chart_opens_with_the_high_alert_banner_on_top_and_the_latest_trajec
         page.goto(f"{live_server.url}{reverse('patients:detail', args=[patient.pk])}")
         banner = page.get_by_test_id("high-alert-banner")
         assert banner.is_visible() and "Suicidal ideation reported" in banner.inner_text()
-        assert banner.bounding_box()["y"] < page.get_by_role("heading", name="Charted, Cam").bounding_box()["y"]
+        assert (
+            banner.bounding_box()["y"] < page.get_by_role("heading", name="Charted, Cam").bounding_box()["y"]
+        )
         assert page.get_by_test_id("chart-trajectory").locator("img").is_visible()
         assert page.evaluate("document.documentElement.scrollWidth") <= width, width
         page.screenshot(path=f"{SHOTS}/chart-high-alert-{width}.png", full_page=True)

@@ -72,7 +72,8 @@ class InboxFilterForm(forms.Form):
     )
 
     def __init__(self, *args: Any, clinics: list[Clinic], **kwargs: Any) -> None:
-        super().__init__(*args, label_suffix="", **kwargs)
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
         self.fields["kind"].choices = [(ANY, "Any kind"), *sorted(KINDS.items(), key=lambda kv: kv[1])]  # type: ignore[attr-defined]
         self.fields["severity"].choices = [(ANY, "Any severity"), *SEVERITIES]  # type: ignore[attr-defined]
         ids = [c.pk for c in clinics]

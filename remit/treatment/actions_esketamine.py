@@ -25,6 +25,7 @@ from remit.core.protocols import EsketamineDosing, ProtocolError, protocol_from_
 from remit.patients.models import Patient
 from remit.treatment import clock
 from remit.treatment.actions_checkin import require_checklist
+from remit.treatment.actions_dose_order import difference_reason as order_difference
 from remit.treatment.models import RemsEnrolment, RemsMonitoringForm, Session
 from remit.treatment.monitoring import bp_slots, first_device_at
 from remit.treatment.session_chart import (
@@ -172,6 +173,7 @@ def set_esketamine_dose(
     *,
     dose_mg: Any,
     override_reason: str = "",
+    difference_reason: str = "",
     actor: Any,
     request: HttpRequest | None = None,
 ) -> Session:
@@ -203,8 +205,13 @@ def set_esketamine_dose(
         except dosing.DoseError as error:
             raise fail("dose_mg", error.message) from None
         current.planned_dose_mg = checked.mg
+        current.dose_difference_reason = order_difference(
+            current, checked.mg, difference_reason, override=checked.override_reason or ""
+        )
         override = record_override(current, checked.override_reason, actor)
-        save_fields(current, ["planned_dose_mg", *override, *mark_charted(current, actor)])
+        save_fields(
+            current, ["planned_dose_mg", "dose_difference_reason", *override, *mark_charted(current, actor)]
+        )
         audit_step(
             audit.UPDATE,
             actor,
@@ -215,6 +222,8 @@ def set_esketamine_dose(
             mg=checked.mg,
             allowed=list(doses.allowed_mg),
             overridden=checked.overridden,
+            ordered=current.course.esketamine_dose_mg,
+            difference_reason=current.dose_difference_reason,
         )
     return current
 

@@ -13,6 +13,7 @@ from remit.core import dosing
 from remit.patients.actions import add_weight
 from remit.treatment import clock
 from remit.treatment.actions_checkin import require_checklist
+from remit.treatment.actions_dose_order import difference_reason as order_difference
 from remit.treatment.models import ClinicTreatmentSettings, Session
 from remit.treatment.session_chart import (
     KETAMINE,
@@ -74,6 +75,7 @@ def record_ketamine_dose(
     concentration_mg_per_ml: Any,
     infusion_minutes: Any,
     override_reason: str = "",
+    difference_reason: str = "",
     actor: Any,
     request: HttpRequest | None = None,
 ) -> Session:
@@ -92,6 +94,9 @@ def record_ketamine_dose(
             raise fail(None, "Dosing has started; the dose can no longer change. Write a note instead.")
         # A confirmed dose is the first step of dosing: the checklist comes first, whoever calls.
         require_checklist(current, "confirm the dose")
+        current.dose_difference_reason = order_difference(
+            current, dose.mg_per_kg, difference_reason, override=dose.override_reason or ""
+        )
         current.weight_kg = dose.weight_kg
         current.mg_per_kg = dose.mg_per_kg
         current.dose_mg = dose.mg
@@ -110,6 +115,7 @@ def record_ketamine_dose(
                 "volume_ml",
                 "rate_ml_per_h",
                 "infusion_minutes",
+                "dose_difference_reason",
                 *override,
                 *mark_charted(current, actor),
             ],
@@ -130,5 +136,7 @@ def record_ketamine_dose(
             mg=str(dose.mg),
             mg_per_kg=str(dose.mg_per_kg),
             overridden=dose.overridden,
+            ordered=str(current.course.mg_per_kg) if current.course.mg_per_kg is not None else None,
+            difference_reason=current.dose_difference_reason,
         )
     return current

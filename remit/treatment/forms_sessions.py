@@ -87,6 +87,11 @@ class DoseForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+    difference_reason = forms.CharField(
+        label="Reason the dose differs from the order (only when it does)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
     def __init__(self, *args: Any, iv: bool, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -123,6 +128,11 @@ class EsketamineDoseForm(forms.Form):
     )
     override_reason = forms.CharField(
         label="Written reason for the override",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    difference_reason = forms.CharField(
+        label="Reason the dose differs from the order (only when it does)",
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )

@@ -89,6 +89,8 @@ class Course(Voidable):
     end_date = models.DateField(null=True, blank=True)
     # Ketamine: the course's ordered dose (the session may differ, with a reason).
     mg_per_kg = models.DecimalField(max_digits=4, decimal_places=2, null=True, blank=True)
+    # Esketamine: the prescriber's ordered dose in mg (28 mg a device); a session may differ, with a reason.
+    esketamine_dose_mg = models.PositiveSmallIntegerField(null=True, blank=True)
     # Payer authorization (the field names keep their original spelling).
     authorised_sessions = models.PositiveSmallIntegerField(null=True, blank=True)
     authorisation_valid_until = models.DateField(null=True, blank=True)
@@ -162,6 +164,8 @@ class Session(Voidable):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     dose_override_at = models.DateTimeField(null=True, blank=True)
+    # Why the dose charted differs from the prescriber's order on the course (``actions_dose_order``).
+    dose_difference_reason = models.TextField(blank=True)
     lot_number = models.CharField(max_length=60, blank=True)
     # Esketamine devices given: [{"n": 1, "mg": 28, "at": iso}], and the REMS form's other answers.
     devices = models.JSONField(default=list, blank=True)

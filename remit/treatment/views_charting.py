@@ -454,11 +454,14 @@ def _step_dose(request: HttpRequest, session: Session) -> HttpResponse:
         "infusion_minutes": form.cleaned_data.get("infusion_minutes"),
         "override_reason": form.cleaned_data.get("override_reason") or "",
     }
+    difference = form.cleaned_data.get("difference_reason") or ""
     try:
         if "preview" in request.POST:
             dose = actions_ketamine.compute_ketamine_dose(session, actor=request.user, **values)
             return _refused(request, session, "dose", form, preview=dose)
-        actions_ketamine.record_ketamine_dose(session, actor=request.user, request=request, **values)
+        actions_ketamine.record_ketamine_dose(
+            session, actor=request.user, request=request, difference_reason=difference, **values
+        )
     except ValidationError as error:
         return _refused(request, session, "dose", form, error)
     return _done(request, session, "Dose confirmed and charted.", "dose")
@@ -602,6 +605,7 @@ def _step_esketamine_dose(request: HttpRequest, session: Session) -> HttpRespons
             session,
             dose_mg=override or form.cleaned_data.get("dose_mg"),
             override_reason=(form.cleaned_data.get("override_reason") or "") if override else "",
+            difference_reason=form.cleaned_data.get("difference_reason") or "",
             actor=request.user,
             request=request,
         )

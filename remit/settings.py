@@ -220,6 +220,7 @@ TEMPLATES = [
                 "remit.web.context.navigation",
                 "remit.patients.context.emergency_access",
                 "remit.web.context.demo",
+                "remit.web.context.chart_style",
             ],
         },
     },

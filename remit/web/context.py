@@ -6,6 +6,8 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.urls import reverse
 
+from remit.core import chart_style as style
+
 # (label, url name, capability needed or None for any signed-in staff member)
 NAVIGATION: list[tuple[str, str, str | None]] = [
     ("Today", "web:today", None),
@@ -45,6 +47,11 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         "nav_items": items,
         "idle_timeout_seconds": settings.REMIT_IDLE_TIMEOUT_MINUTES * 60,
     }
+
+
+def chart_style(request: HttpRequest) -> dict[str, Any]:
+    """``chart_style``: the look every chart shares (``remit.core.chart_style``), for the web charts."""
+    return {"chart_style": style.web()}
 
 
 def demo(request: HttpRequest) -> dict[str, Any]:

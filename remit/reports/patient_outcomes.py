@@ -200,7 +200,7 @@ def dose_figure(doses: list[tuple[dt.date, float]], induction_mg_per_kg: float |
     for (a, _), (b, vb) in zip(doses, doses[1:], strict=False):
         ax.annotate(
             f"{(b - a).days} d",
-            (b, vb),  # type: ignore[arg-type]
+            (b, vb),
             textcoords="offset points",
             xytext=(0, 6),
             ha="center",

@@ -302,3 +302,11 @@ class count_user_actions:
     def __exit__(self, *exc: object) -> None:
         for cls, name, original in self._saved:
             setattr(cls, name, original)
+
+
+def error_summary(html: str) -> str:
+    """The text of a page's error summary (the box listing what to correct), or "" when there is none."""
+    import re
+
+    match = re.search(r'<div class="error-summary".*?</div>', html, re.S)
+    return re.sub(r"<[^>]+>", "", match.group(0)) if match else ""

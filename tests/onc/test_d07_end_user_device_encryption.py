@@ -156,6 +156,7 @@ def test_the_portal_token_is_gone_from_the_address_after_the_first_request_and_n
     assert page.url.startswith(f"{live_server.url}/p/q/1/")
     for item in range(1, 10):  # one question a page; nine "Not at all" answers send it
         page.get_by_text(f"Question {item} of").wait_for()
+        page.wait_for_load_state()  # the page script that sends a tapped answer has run
         page.locator(f"label[for=q{item}-0]").click()
     page.wait_for_url(f"{live_server.url}/p/done/")
     page.reload()  # the confirmation survives a reload; the answers are gone from the session

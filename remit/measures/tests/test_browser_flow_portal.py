@@ -41,6 +41,7 @@ def test_a_patient_answers_phq9_from_the_text_message_in_few_taps(
         page.get_by_role("button", name="Continue").click()
         for number in range(1, 10):
             page.get_by_text(f"Question {number} of").wait_for()
+            page.wait_for_load_state()  # the page script that sends a tapped answer has run
             page.locator(f"label[for=q{number}-0]").click()
         page.get_by_text("Thank you").wait_for()
     total = actions.total + 1  # page.goto: the tap on the link in the message
@@ -89,6 +90,7 @@ def test_the_portal_pages_fit_the_screen(world, live_server, page, settings, sms
     assert page.evaluate("document.documentElement.scrollWidth") <= width
     for number in range(1, 10):
         page.get_by_text(f"Question {number} of").wait_for()
+        page.wait_for_load_state()  # the page script that sends a tapped answer has run
         page.locator(f"label[for=q{number}-0]").click()
     page.get_by_text("Thank you").wait_for()
     page.screenshot(path=f"{SHOTS}/done-{width}.png", full_page=True)
@@ -104,6 +106,7 @@ def test_a_kiosk_visit_ends_with_the_tablet_locked(world, live_server, page, wid
     page.get_by_role("button", name="Start and hand over the tablet").click()
     for number in range(1, 10):
         page.get_by_text(f"Question {number} of").wait_for()
+        page.wait_for_load_state()  # the page script that sends a tapped answer has run
         page.locator(f"label[for=q{number}-0]").click()
     page.get_by_role("heading", name="This tablet is locked").wait_for()
     assert "Thank you" in page.content()

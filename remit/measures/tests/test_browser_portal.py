@@ -34,13 +34,16 @@ def test_a_patient_reports_suicidal_ideation_and_a_clinician_acknowledges_the_al
     # One question a page: each tap sends the answer and the next question follows.
     for item in range(1, 9):
         page.get_by_text(f"Question {item} of").wait_for()
+        page.wait_for_load_state()  # the page script that sends a tapped answer has run
         page.locator(f"label[for=q{item}-0]").click()
     page.get_by_text("Question 9 of").wait_for()
+    page.wait_for_load_state()  # the page script that sends a tapped answer has run
     page.locator("label[for=q9-1]").click()  # "Several days"
     page.get_by_text("Question 10 of 10").wait_for()
     # Nothing overflows sideways at 375 px.
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
     page.screenshot(path="/tmp/portal-questions.png", full_page=True)
+    page.wait_for_load_state()  # the page script that sends a tapped answer has run
     page.locator("label[for=q10-1]").click()  # the last answer sends the questionnaire
 
     crisis = page.locator(".crisis")
@@ -89,8 +92,10 @@ def test_item_9_on_page_1_of_2_shows_the_crisis_card_on_page_2_at_375px(world, l
     page.get_by_text("Questionnaire 1 of 2").wait_for()
     for item in range(1, 9):
         page.get_by_text(f"Question {item} of").wait_for()
+        page.wait_for_load_state()  # the page script that sends a tapped answer has run
         page.locator(f"label[for=q{item}-0]").click()
     page.get_by_text("Question 9 of").wait_for()
+    page.wait_for_load_state()  # the page script that sends a tapped answer has run
     page.locator("label[for=q9-1]").click()
     page.get_by_text("Question 10 of 10").wait_for()
     page.get_by_role("button", name="Next").click()  # the optional difficulty question, skipped
@@ -107,6 +112,7 @@ def test_item_9_on_page_1_of_2_shows_the_crisis_card_on_page_2_at_375px(world, l
 
     for item in range(1, 8):
         page.get_by_text(f"Question {item} of").wait_for()
+        page.wait_for_load_state()  # the page script that sends a tapped answer has run
         page.locator(f"label[for=q{item}-0]").click()
     page.get_by_text("Thank you").wait_for()
     assert page.locator(".crisis").bounding_box()["y"] < 200
